@@ -1,0 +1,45 @@
+# wardapp: `make serve` sets everything up and serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export FLASK_APP := wsgi.py
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup serve test bench translations messages chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d wardapp/translations >/dev/null
+
+setup: $(VENV)/.installed translations
+
+## Serve the app with demo data on SQLite at http://127.0.0.1:$(PORT)
+serve: setup
+	$(BIN)/flask db upgrade
+	WARDAPP_DEMO=true $(BIN)/flask wardapp demo
+	WARDAPP_DEMO=true $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## Run the whole suite (on PostgreSQL too when WARDAPP_TEST_POSTGRES_URL is set)
+test: setup chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python tests/benchmarks/bench_media.py
+
+clean:
+	rm -rf $(VENV) instance
+
+## Re-extract the strings and merge them into both catalogs (for developers)
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F wardapp/translations/babel.cfg -k _l -k lazy_gettext -o wardapp/translations/messages.pot --no-location --sort-output --project wardapp .
+	$(BIN)/pybabel update -i wardapp/translations/messages.pot -d wardapp/translations --no-fuzzy-matching

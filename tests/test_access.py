@@ -1,0 +1,83 @@
+"""Who may reach what: every registered route, for anonymous and every role.
+
+The table below is the decision. A route added to the app without a line here fails
+``test_every_route_has_an_access_decision``; a view whose guard disagrees with its line fails
+``test_each_role_reaches_exactly_its_routes``.
+"""
+import pytest
+from sqlalchemy import select
+
+from wardapp.auth.models import User
+from wardapp.extensions import db
+from wardapp.plans.models import Plan
+
+ANON, OFFICER, REVIEWER, OVERSEER, ADMIN = "anonymous", "officer", "reviewer", "overseer", "admin"
+SIGNED_IN = {OFFICER, REVIEWER, OVERSEER, ADMIN}
+EVERYONE = SIGNED_IN | {ANON}
+
+# endpoint: (method, who may reach it)
+EXPECTED = {
+    "auth.login": ("GET", EVERYONE),
+    "core.healthz": ("GET", EVERYONE),
+    "core.set_language": ("POST", EVERYONE),
+    "core.home": ("GET", SIGNED_IN),
+    "plans.plan_detail": ("GET", SIGNED_IN),
+    "plans.plan_list": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "auth.users": ("GET", {ADMIN}),
+    "auth.user_new": ("GET", {ADMIN}),
+    "auth.user_edit": ("GET", {ADMIN}),
+    "auth.user_password": ("POST", {ADMIN}),
+    "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
+}
+
+ACCOUNTS = {OFFICER: "tho-xuong", REVIEWER: "vhtt", OVERSEER: "noivu", ADMIN: "admin"}
+
+
+def url_args(app) -> dict:
+    with app.app_context():
+        return {
+            "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
+            "plan_id": db.session.scalar(select(Plan.id)),
+            "code": "vi",
+        }
+
+
+def test_every_route_has_an_access_decision(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - EXPECTED.keys() == set(), "routes without a decision in EXPECTED"
+    assert EXPECTED.keys() - endpoints == set(), "EXPECTED names routes that no longer exist"
+
+
+def reached(response) -> bool:
+    if response.status_code in (401, 403):
+        return False
+    return not (response.status_code in (301, 302, 303)
+                and "/login?next=" in response.headers.get("Location", ""))
+
+
+@pytest.mark.parametrize("role", [ANON, OFFICER, REVIEWER, OVERSEER, ADMIN])
+def test_each_role_reaches_exactly_its_routes(seeded, role, auth, client):
+    args = url_args(seeded)
+    if role != ANON:
+        assert auth.login(ACCOUNTS[role]).status_code == 302
+    with seeded.test_request_context():
+        from flask import url_for
+        urls = {}
+        for rule in seeded.url_map.iter_rules():
+            if rule.endpoint in EXPECTED:
+                urls[rule.endpoint] = url_for(rule.endpoint, **{a: args[a] for a in rule.arguments})
+    wrong = []
+    for endpoint, (method, allowed) in EXPECTED.items():
+        if method == "GET":
+            response = client.get(urls[endpoint])
+        else:
+            response = client.post(urls[endpoint], data={"csrf_token": auth.token()})
+        if reached(response) != (role in allowed):
+            wrong.append((endpoint, response.status_code))
+    assert wrong == [], f"{role} reaches or is refused wrongly"
+
+
+def test_a_refused_api_call_gets_json_not_a_login_page(client):
+    response = client.get("/api/v1/anything", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.is_json and response.json["error"]

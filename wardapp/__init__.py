@@ -1,0 +1,50 @@
+"""wardapp: evidence of a city's administrative-reform communication plan."""
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from wardapp.config import load_config
+
+    load_config(app, test_config)
+
+    from wardapp.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from wardapp.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        from wardapp.db import sqlite_pragmas
+
+        with app.app_context():
+            event.listen(db.engine, "connect", sqlite_pragmas)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "wardapp" / "translations"))
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from wardapp import cli
+    from wardapp.auth import bp as auth_bp
+    from wardapp.core import bp as core_bp
+    from wardapp.core.hooks import init_app as init_hooks
+    from wardapp.plans import bp as plans_bp
+
+    for bp in (core_bp, auth_bp, plans_bp):
+        app.register_blueprint(bp)
+    init_hooks(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,48 @@
+"""Sign-in and account forms; messages in Vietnamese, marked for translation."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+MIN_PASSWORD = 10
+
+
+def password_rules(form, field):
+    """At least ten characters, not all of one kind: long beats clever for a phone keyboard."""
+    value = field.data or ""
+    if not value:
+        return
+    if len(value) < MIN_PASSWORD:
+        raise ValidationError(_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD))
+    if value.isdigit() or value.isalpha():
+        raise ValidationError(_l("Mật khẩu cần có cả chữ và số hoặc ký tự khác."))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Hãy nhập tên đăng nhập."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])
+    remember = BooleanField(_l("Ghi nhớ trên thiết bị này"), default=True)
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Hãy nhập tên đăng nhập.")), Length(max=64),
+        Regexp(r"^[a-z0-9][a-z0-9._-]*$",
+               message=_l("Chỉ dùng chữ thường không dấu, số, dấu chấm, gạch ngang."))])
+    display_name = StringField(_l("Họ và tên"), validators=[
+        DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)])
+    role = SelectField(_l("Vai trò"), choices=[])
+    unit_id = SelectField(_l("Đơn vị"), coerce=int, choices=[])
+    scoped_unit_ids = SelectMultipleField(_l("Chỉ duyệt các đơn vị (để trống: tất cả)"),
+                                          coerce=int, choices=[])
+    password = PasswordField(_l("Mật khẩu"), validators=[Optional(), password_rules])
+    active = BooleanField(_l("Đang hoạt động"), default=True)
+
+    def validate_unit_id(self, field):
+        if self.role.data == "officer" and not field.data:
+            raise ValidationError(_l("Cán bộ cần thuộc một đơn vị."))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới"), validators=[
+        DataRequired(_l("Hãy nhập mật khẩu mới.")), password_rules])

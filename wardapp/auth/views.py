@@ -1,0 +1,61 @@
+"""Sign-in and sign-out."""
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from wardapp.auth import bp, services
+from wardapp.auth.forms import LoginForm
+from wardapp.auth.models import User
+from wardapp.core.access import ALL_SIGNED_IN, allow, public
+from wardapp.extensions import db, login_manager
+
+login_manager.login_view = "auth.login"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The session names the user and the account's version: a reset or a lock ends it."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.username.data, form.password.data,
+                                       request.remote_addr or "")
+        if result.user:
+            login_user(result.user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append(result.message)
+        status = 429 if result.wait_seconds else 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(*ALL_SIGNED_IN)
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,71 @@
+"""``flask wardapp …``: set up, seed the demo, create users, import a plan."""
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from wardapp.extensions import db
+
+group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
+
+
+def init_app(app):
+    from wardapp.plans.commands import import_plan_command, seed_plan_command
+
+    group.add_command(seed_plan_command)
+    group.add_command(import_plan_command)
+    app.cli.add_command(group)
+
+
+@group.command("init")
+@with_appcontext
+def init_command():
+    """Bring the database to the newest schema and load the shipped plan."""
+    from wardapp.plans.services import load_shipped_plan, seed_plan
+
+    upgrade()
+    seed_plan(db.session, load_shipped_plan())
+    db.session.commit()
+    click.echo("Database ready; shipped plan loaded.")
+
+
+@group.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["officer", "reviewer", "overseer", "admin"]),
+              required=True)
+@click.option("--name", "display_name", help="Display name (defaults to the username).")
+@click.option("--unit", "unit_code", help="Unit code, required for officers (e.g. tho-xuong).")
+@click.password_option()
+@with_appcontext
+def create_user_command(username, role, display_name, unit_code, password):
+    """Create an account."""
+    from sqlalchemy import select
+
+    from wardapp.auth import services
+    from wardapp.plans.models import Unit
+
+    unit = None
+    if unit_code:
+        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise click.ClickException(f"No unit with code {unit_code!r}.")
+    if role == "officer" and unit is None:
+        raise click.ClickException("An officer needs --unit.")
+    if services.find_user(username):
+        raise click.ClickException(f"User {username!r} already exists.")
+    services.create_user(None, username=username, password=password,
+                         display_name=display_name or username, role=role, unit=unit)
+    db.session.commit()
+    click.echo(f"Created {role} {username}.")
+
+
+@group.command("demo")
+@click.option("--evidence/--no-evidence", default=False, help="Also make a year of demo evidence.")
+@with_appcontext
+def demo_command(evidence):
+    """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
+    from wardapp import demo
+
+    summary = demo.seed(with_evidence=evidence, media_dir=current_app.config["MEDIA_DIR"])
+    db.session.commit()
+    click.echo(summary)

@@ -1,0 +1,103 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``WARDAPP_*`` variables."""
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Defaults:
+    # The database; None means SQLite in the instance folder (set in load_config).
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MEDIA_DIR = None  # None: <instance>/media
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    # CSRF tokens live as long as the session: an officer who recorded evidence offline in
+    # the morning can still send it in the evening.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+    WTF_CSRF_SSL_STRICT = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # Uploads: per request, per file, per image.
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    MAX_FILE_BYTES = 25 * 1024 * 1024
+    MAX_FILES = 10
+    MAX_IMAGE_PIXELS = 50_000_000
+    # The city's area, for the "outside the city" warning: centre and radius in km.
+    CITY_CENTRE = (21.2731, 106.1946)
+    CITY_RADIUS_KM = 25.0
+    # How far an EXIF time may lie from the reported time before a warning, in hours.
+    EXIF_TIME_TOLERANCE_HOURS = 72
+    # Sign-in throttling: failures allowed per account / per address, and for how long.
+    LOGIN_FAILURES_BEFORE_DELAY = 3
+    LOGIN_FAILURES_BEFORE_LOCK = 8
+    LOGIN_ADDRESS_FAILURES_BEFORE_DELAY = 10
+    LOGIN_ADDRESS_FAILURES_BEFORE_LOCK = 50
+    LOGIN_LOCK_SECONDS = 15 * 60
+    PASSWORD_HASH_METHOD = "scrypt"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    REDIS_URL = None
+    DEMO = False
+
+
+def _coerce(raw: str):
+    """Read an environment value: JSON where it parses (numbers, booleans, lists), else text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, raw in os.environ.items():
+        if name.startswith("WARDAPP_") and not name.startswith("WARDAPP_TEST_"):
+            key = name.removeprefix("WARDAPP_")
+            app.config[ENV_ALIASES.get(key, key)] = _coerce(raw) if key not in (
+                "SECRET_KEY", "DATABASE_URL", "MEDIA_DIR") else raw
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'wardapp.sqlite3'}"
+    if not app.config.get("MEDIA_DIR"):
+        app.config["MEDIA_DIR"] = str(instance / "media")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret made once per installation and kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        # Written aside and linked into place, so two processes starting at once agree.
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        tmp.write_text(secrets.token_hex(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

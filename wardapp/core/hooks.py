@@ -1,0 +1,94 @@
+"""The request's life: access check, one transaction, security headers, error pages."""
+from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from wardapp.core import i18n
+from wardapp.core.access import check_access, is_api_request
+from wardapp.core.navigation import template_context
+from wardapp.extensions import db
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
+
+ERROR_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Bạn cần đăng nhập.",
+    403: "Bạn không có quyền truy cập trang này.",
+    404: "Không tìm thấy trang hoặc dữ liệu được yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    409: "Dữ liệu đã thay đổi, vui lòng tải lại.",
+    413: "Tệp gửi lên quá lớn.",
+    415: "Định dạng tệp không được hỗ trợ.",
+    422: "Dữ liệu không hợp lệ.",
+    429: "Bạn thao tác quá nhanh, vui lòng thử lại sau.",
+    500: "Đã có lỗi ở máy chủ. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại.",
+    503: "Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau ít phút.",
+}
+
+
+def init_app(app):
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
+    app.before_request(check_access)
+    app.after_request(finish_transaction)
+    app.after_request(security_headers)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    app.context_processor(template_context)
+    app.jinja_env.filters["date"] = i18n.fmt_date
+    app.jinja_env.filters["datetime"] = i18n.fmt_datetime
+
+
+def finish_transaction(response):
+    """Commit what the view did if it succeeded; otherwise keep nothing of it."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.headers.get("HX-Request") or response.mimetype == "text/html":
+        response.vary.add("HX-Request")
+    return response
+
+
+def error_response(status: int, message: str, fields: dict | None = None, **extra):
+    db.session.rollback()
+    if is_api_request() or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, fields=fields or {}, **extra), status
+    return render_template("core/error.html", status=status, message=message), status
+
+
+def http_error(exc: HTTPException):
+    message = exc.description if getattr(exc, "wardapp_message", False) else None
+    return error_response(exc.code or 500, message or _(ERROR_MESSAGES.get(exc.code, exc.name)))
+
+
+def csrf_error(exc: CSRFError):
+    return error_response(
+        400, _("Phiên làm việc đã hết hạn hoặc mã bảo mật không hợp lệ. Vui lòng tải lại trang."),
+        code="csrf")
+
+
+def database_unavailable(exc: OperationalError):
+    current_app.logger.exception("database unavailable")
+    response = error_response(503, _(ERROR_MESSAGES[503]))
+    response[0].headers["Retry-After"] = "5"
+    return response
+
+
+def unexpected_error(exc: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, _(ERROR_MESSAGES[500]))

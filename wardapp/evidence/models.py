@@ -1,0 +1,85 @@
+"""A piece of evidence a unit submits against a task, and its photos and files."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wardapp.auth.models import User
+from wardapp.db import Base, UTCDateTime, now_utc
+from wardapp.plans.models import Task, Unit
+
+KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
+STATUSES = ("submitted", "approved", "returned", "withdrawn")
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (
+        # The reviewer's queue (status, oldest first) and each unit's list (newest first).
+        Index("ix_evidence_status_created", "status", "created_at", "id"),
+        Index("ix_evidence_unit_created", "unit_id", "created_at", "id"),
+        Index("ix_evidence_task_unit_occurred", "task_id", "unit_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy: Mapped[float | None] = mapped_column(Float)
+    located_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Bumped on every decision, so two reviewers deciding at once cannot both win.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    supersedes: Mapped[Evidence | None] = relationship(remote_side=[id])
+    media: Mapped[list[Media]] = relationship(
+        back_populates="evidence", order_by="Media.position", cascade="all, delete-orphan")
+
+
+class Media(Base):
+    """A stored photo or attachment: the original, and for photos a display copy and a thumbnail."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # photo | attachment
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_at_source: Mapped[str | None] = mapped_column(String(16))  # exif | phone
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_source: Mapped[str | None] = mapped_column(String(16))  # exif | phone
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    original_key: Mapped[str] = mapped_column(String(200))
+    display_key: Mapped[str | None] = mapped_column(String(200))
+    thumb_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    evidence: Mapped[Evidence] = relationship(back_populates="media")
