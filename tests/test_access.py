@@ -7,9 +7,12 @@ The table below is the decision. A route added to the app without a line here fa
 import pytest
 from sqlalchemy import select
 
+from evidencekit import Officer
+
 from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Plan
+from wardapp.evidence.models import Evidence
+from wardapp.plans.models import Plan, Task
 
 ANON, OFFICER, REVIEWER, OVERSEER, ADMIN = "anonymous", "officer", "reviewer", "overseer", "admin"
 SIGNED_IN = {OFFICER, REVIEWER, OVERSEER, ADMIN}
@@ -27,6 +30,14 @@ EXPECTED = {
     "auth.user_new": ("GET", {ADMIN}),
     "auth.user_edit": ("GET", {ADMIN}),
     "auth.user_password": ("POST", {ADMIN}),
+    "evidence.api_tasks": ("GET", SIGNED_IN),
+    "evidence.api_evidence_list": ("GET", SIGNED_IN),
+    "evidence.api_evidence": ("GET", SIGNED_IN),
+    "evidence.api_submit": ("POST", {OFFICER}),
+    "evidence.capture": ("GET", {OFFICER}),
+    "evidence.mine": ("GET", {OFFICER}),
+    "evidence.detail": ("GET", SIGNED_IN),
+    "evidence.media_file": ("GET", SIGNED_IN),
     "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
 }
 
@@ -34,11 +45,18 @@ ACCOUNTS = {OFFICER: "tho-xuong", REVIEWER: "vhtt", OVERSEER: "noivu", ADMIN: "a
 
 
 def url_args(app) -> dict:
+    """Real objects for every URL argument: a ward's evidence with a photo, task 6, …"""
+    Officer(app, "tho-xuong").site_photo()
     with app.app_context():
+        evidence = db.session.scalars(select(Evidence)).one()
         return {
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
             "plan_id": db.session.scalar(select(Plan.id)),
             "code": "vi",
+            "task_id": db.session.scalar(select(Task.id).where(Task.number == 6)),
+            "evidence_id": evidence.id,
+            "media_id": evidence.media[0].id,
+            "variant": "thumb",
         }
 
 

@@ -54,7 +54,7 @@ def test_deactivated_user_is_signed_out_on_the_next_request(seeded, auth, client
     auth.login("song-mai")
     assert client.get("/").status_code == 200
     admin = seeded.test_client()
-    from tests.conftest import AuthActions
+    from conftest import AuthActions
     admin_auth = AuthActions(admin)
     admin_auth.login("admin")
     target = user(seeded, "song-mai")
@@ -128,7 +128,7 @@ def test_admin_form_explains_a_weak_password_and_an_officer_without_unit(seeded,
 
 def test_password_reset_ends_the_users_sessions_and_sets_the_new_one(seeded, auth, client):
     officer = seeded.test_client()
-    from tests.conftest import AuthActions
+    from conftest import AuthActions
     officer_auth = AuthActions(officer)
     officer_auth.login("da-mai")
     auth.login("admin")

@@ -31,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     login_manager.init_app(app)
+    from wardapp.core.hooks import init_app as init_hooks
+
+    init_hooks(app)  # before CSRF: an anonymous API call is told 401, not "bad token"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "wardapp" / "translations"))
@@ -38,13 +41,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from wardapp import cli
-    from wardapp.auth import bp as auth_bp
-    from wardapp.core import bp as core_bp
-    from wardapp.core.hooks import init_app as init_hooks
-    from wardapp.plans import bp as plans_bp
+    from wardapp.auth import admin_views, views as auth_views  # noqa: F401  (routes)
+    from wardapp.auth.blueprint import bp as auth_bp
+    from wardapp.core import views as core_views  # noqa: F401
+    from wardapp.core.blueprint import bp as core_bp
+    from wardapp.evidence import api, views as evidence_views  # noqa: F401
+    from wardapp.evidence.blueprint import bp as evidence_bp
+    from wardapp.plans import views as plan_views  # noqa: F401
+    from wardapp.plans.blueprint import bp as plans_bp
 
-    for bp in (core_bp, auth_bp, plans_bp):
+    for bp in (core_bp, auth_bp, plans_bp, evidence_bp):
         app.register_blueprint(bp)
-    init_hooks(app)
     cli.init_app(app)
     return app

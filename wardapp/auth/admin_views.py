@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from wardapp.auth import bp, services
+from wardapp.auth import services
+from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import PasswordResetForm, UserForm
 from wardapp.auth.models import ROLES, User
 from wardapp.core.access import allow

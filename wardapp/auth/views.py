@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wardapp.auth import bp, services
+from wardapp.auth import services
+from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
 from wardapp.core.access import ALL_SIGNED_IN, allow, public

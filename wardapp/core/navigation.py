@@ -10,6 +10,7 @@ from wardapp.core.labels import ROLE_LABELS
 # (endpoint, label, roles): the menu, in order. Pages that don't exist yet aren't listed.
 MENU = [
     ("core.home", _l("Trang chính"), ("officer", "reviewer", "overseer", "admin")),
+    ("evidence.mine", _l("Đã gửi"), ("officer",)),
     ("plans.plan_list", _l("Kế hoạch"), ("reviewer", "overseer", "admin")),
     ("auth.users", _l("Tài khoản"), ("admin",)),
 ]

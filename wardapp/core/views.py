@@ -5,7 +5,7 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 from sqlalchemy import text
 
-from wardapp.core import bp
+from wardapp.core.blueprint import bp
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
 from wardapp.core.i18n import city_tz
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS

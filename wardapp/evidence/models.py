@@ -77,9 +77,27 @@ class Media(Base):
     gps_lon: Mapped[float | None] = mapped_column(Float)
     gps_source: Mapped[str | None] = mapped_column(String(16))  # exif | phone
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    # The perceptual hash cut in four 16-bit bands, each indexed: two hashes within three
+    # bits of each other share at least one band, so near-duplicates are found by index.
+    phash_b0: Mapped[int | None] = mapped_column(Integer, index=True)
+    phash_b1: Mapped[int | None] = mapped_column(Integer, index=True)
+    phash_b2: Mapped[int | None] = mapped_column(Integer, index=True)
+    phash_b3: Mapped[int | None] = mapped_column(Integer, index=True)
     original_key: Mapped[str] = mapped_column(String(200))
     display_key: Mapped[str | None] = mapped_column(String(200))
     thumb_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     evidence: Mapped[Evidence] = relationship(back_populates="media")
+
+    def set_phash(self, value: str) -> None:
+        self.phash = value
+        self.phash_b0, self.phash_b1, self.phash_b2, self.phash_b3 = phash_bands(value)
+
+    @property
+    def is_image(self) -> bool:
+        return self.role == "photo"
+
+
+def phash_bands(value: str) -> tuple[int, int, int, int]:
+    return tuple(int(value[i:i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]

@@ -3,7 +3,8 @@ from flask import abort, render_template
 
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
-from wardapp.plans import bp, lookup
+from wardapp.plans import lookup
+from wardapp.plans.blueprint import bp
 
 
 @bp.get("/plans")

@@ -1,0 +1,1 @@
+"""Evidence: the capture forms, the idempotent submission API, the unit's own list."""

@@ -1,0 +1,133 @@
+"""From uploaded files to stored bytes and Media rows, all or nothing.
+
+Every file is checked and processed before the first byte is stored, so a refused request
+stores nothing. If storing succeeds but the database write then fails, the files this request
+newly wrote are removed again; a crash in between leaves files that ``flask wardapp fsck``
+finds (nothing points at them) and removes.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from wardapp.core.i18n import city_tz
+from wardapp.evidence.errors import SubmissionError
+from wardapp.evidence.models import Media
+from wardapp.evidence.submission import RawSubmission
+from wardapp.evidence.schema import parse_float, parse_occurred_at
+from wardapp.media import LocalStorage, MediaError, Storage, Upload, inspect_upload
+from wardapp.media.storage import key_for
+
+
+def storage() -> Storage:
+    """The app's file store, made once per app."""
+    store = current_app.extensions.get("wardapp.storage")
+    if store is None:
+        store = current_app.extensions["wardapp.storage"] = LocalStorage(current_app.config["MEDIA_DIR"])
+    return store
+
+
+@dataclass
+class StoredFiles:
+    media: list[Media]
+    new_keys: list[str] = field(default_factory=list)
+
+    def discard_new_files(self) -> None:
+        store = storage()
+        for key in self.new_keys:
+            store.delete(key)
+        self.new_keys.clear()
+
+
+def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
+    count = len(raw.photos) + len(raw.attachments)
+    if count > max_files:
+        raise SubmissionError(413, _("Gửi tối đa %(n)s tệp mỗi lần.", n=max_files),
+                              {"photo": _("Quá nhiều tệp.")})
+    config = current_app.config
+    uploads = []
+    try:
+        for role, files in (("photo", raw.photos), ("attachment", raw.attachments)):
+            for f in files:
+                uploads.append(inspect_upload(
+                    f.data, f.filename, role, max_bytes=config["MAX_FILE_BYTES"],
+                    max_pixels=config["MAX_IMAGE_PIXELS"], default_tz=city_tz()))
+    except MediaError as exc:
+        raise SubmissionError(exc.status, exc.message, {exc.field or "photo": exc.message}) from None
+    return uploads
+
+
+def store_files(raw: RawSubmission, *, max_files: int) -> StoredFiles:
+    uploads = check_files(raw, max_files=max_files)
+    phone_meta = _photo_meta(raw.form.get("photo_meta"))
+    stored = StoredFiles(media=[])
+    store = storage()
+
+    def put(data: bytes, suffix: str) -> str:
+        key = key_for(data, suffix)
+        if not store.exists(key):
+            stored.new_keys.append(key)
+        return store.put(data, suffix)
+
+    try:
+        photo_index = 0
+        for position, upload in enumerate(uploads):
+            media = Media(role=upload.role, position=position, sha256=upload.sha256,
+                          content_type=upload.content_type, size=upload.size,
+                          original_name=upload.filename[:255],
+                          original_key=put(upload.data, upload.suffix))
+            if upload.photo is not None:
+                photo = upload.photo
+                meta = phone_meta[photo_index] if photo_index < len(phone_meta) else {}
+                photo_index += 1
+                media.width, media.height = photo.width, photo.height
+                media.display_key = put(photo.display, ".jpg")
+                media.thumb_key = put(photo.thumb, ".jpg")
+                media.set_phash(photo.phash)
+                _set_time_and_place(media, photo.taken_at, photo.gps, meta)
+            stored.media.append(media)
+    except BaseException:
+        stored.discard_new_files()
+        raise
+    return stored
+
+
+def _set_time_and_place(media: Media, taken_at: datetime | None, gps, meta: dict) -> None:
+    """EXIF the server read wins; what only the phone reported is kept, marked as such."""
+    if taken_at is not None:
+        media.taken_at, media.taken_at_source = taken_at, "exif"
+    else:
+        phone_time = parse_occurred_at(str(meta.get("taken_at") or ""), city_tz())
+        if phone_time is not None:
+            media.taken_at, media.taken_at_source = phone_time, "phone"
+    if gps is not None:
+        media.gps_lat, media.gps_lon, media.gps_source = gps[0], gps[1], "exif"
+    else:
+        lat = parse_float(str(meta.get("lat", "")), -90, 90)
+        lon = parse_float(str(meta.get("lon", "")), -180, 180)
+        if lat is not None and lon is not None:
+            media.gps_lat, media.gps_lon, media.gps_source = lat, lon, "phone"
+
+
+def _photo_meta(raw: str | None) -> list[dict]:
+    """``photo_meta`` as sent: one JSON object per photo (repeated field), or one JSON list."""
+    if not raw:
+        return []
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return []
+    out = []
+    for value in values if isinstance(values, list) else [values]:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = {}
+        if isinstance(value, list):
+            out.extend(v if isinstance(v, dict) else {} for v in value)
+        else:
+            out.append(value if isinstance(value, dict) else {})
+    return out

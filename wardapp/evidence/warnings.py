@@ -1,0 +1,104 @@
+"""Signs a reviewer should look at twice, worked out once when evidence arrives.
+
+Stored as codes with their facts (not sentences), so each page says them in its own
+language: ``{"code": "duplicate_photo", "evidence_id": 12, "media_id": 40}``.
+"""
+import math
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from wardapp.core.i18n import fmt_datetime
+from wardapp.evidence.models import Evidence, Media
+from wardapp.extensions import db
+from wardapp.media import phash_distance
+
+SIMILAR_BITS = 6
+
+MESSAGES = {
+    "duplicate_photo": _l("Ảnh trùng với ảnh đã nộp ở minh chứng #%(evidence_id)s."),
+    "similar_photo": _l("Ảnh gần giống ảnh đã nộp ở minh chứng #%(evidence_id)s."),
+    "exif_time_far": _l("Ảnh chụp lúc %(taken)s, cách thời điểm báo cáo %(days)s ngày."),
+    "outside_city": _l("Vị trí cách trung tâm thành phố %(km)s km, ngoài địa bàn."),
+    "no_location": _l("Không có vị trí: ảnh không có GPS và điện thoại không gửi vị trí."),
+}
+
+
+def describe(warning: dict) -> str:
+    template = MESSAGES.get(warning.get("code"))
+    if template is None:
+        return str(warning.get("code"))
+    return str(template) % {k: v for k, v in warning.items() if k != "code"}
+
+
+def warnings_for(evidence: Evidence) -> list[dict]:
+    found: list[dict] = []
+    earlier = _earlier_versions(evidence)
+    photos = [m for m in evidence.media if m.role == "photo"]
+    for media in photos:
+        found.extend(_duplicates(media, exclude=earlier | {evidence.id}))
+    found.extend(_time_far(evidence, photos))
+    found.extend(_places(evidence, photos))
+    return found
+
+
+def _earlier_versions(evidence: Evidence) -> set[int]:
+    """The chain of returned evidence this one corrects: reusing their photos is expected."""
+    ids, current = set(), evidence.supersedes_id
+    while current and current not in ids:
+        ids.add(current)
+        current = db.session.scalar(select(Evidence.supersedes_id).where(Evidence.id == current))
+    return ids
+
+
+def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
+    same = db.session.execute(
+        select(Media.id, Media.evidence_id).where(
+            Media.sha256 == media.sha256, Media.evidence_id.not_in(exclude), Media.id != media.id)
+        .order_by(Media.id).limit(1)).first()
+    if same:
+        return [{"code": "duplicate_photo", "media_id": media.id, "evidence_id": same.evidence_id}]
+    if not media.phash:
+        return []
+    candidates = db.session.execute(
+        select(Media.id, Media.evidence_id, Media.phash).where(
+            or_(Media.phash_b0 == media.phash_b0, Media.phash_b1 == media.phash_b1,
+                Media.phash_b2 == media.phash_b2, Media.phash_b3 == media.phash_b3),
+            Media.evidence_id.not_in(exclude), Media.id != media.id)
+        .order_by(Media.id).limit(200)).all()
+    for row in candidates:
+        if row.phash and phash_distance(row.phash, media.phash) <= SIMILAR_BITS:
+            return [{"code": "similar_photo", "media_id": media.id, "evidence_id": row.evidence_id}]
+    return []
+
+
+def _time_far(evidence: Evidence, photos: list[Media]) -> list[dict]:
+    tolerance = timedelta(hours=current_app.config["EXIF_TIME_TOLERANCE_HOURS"])
+    for media in photos:
+        if media.taken_at and abs(media.taken_at - evidence.occurred_at) > tolerance:
+            days = round(abs(media.taken_at - evidence.occurred_at) / timedelta(days=1))
+            return [{"code": "exif_time_far", "media_id": media.id, "days": days,
+                     "taken": fmt_datetime(media.taken_at)}]
+    return []
+
+
+def _places(evidence: Evidence, photos: list[Media]) -> list[dict]:
+    points = [(m.gps_lat, m.gps_lon) for m in photos if m.gps_lat is not None]
+    if evidence.lat is not None:
+        points.append((evidence.lat, evidence.lon))
+    if not points:
+        return [{"code": "no_location"}] if photos or evidence.kind == "site_photo" else []
+    centre = current_app.config["CITY_CENTRE"]
+    radius = current_app.config["CITY_RADIUS_KM"]
+    far = max(distance_km(centre, p) for p in points)
+    return [{"code": "outside_city", "km": round(far)}] if far > radius else []
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + \
+        math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))

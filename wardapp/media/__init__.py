@@ -1,0 +1,29 @@
+"""Photo and file intake: type from bytes, size and pixel limits, display copies, storage.
+
+Pure Python on Pillow: no Flask, no database. A view calls ``inspect_upload`` for each file,
+answers a ``MediaError`` with its status and message, and puts accepted bytes in a
+``Storage``. Importing this package does no work: HEIC support is registered on first use.
+"""
+from wardapp.media.errors import MediaError
+from wardapp.media.names import clean_filename
+from wardapp.media.phash import phash_distance
+from wardapp.media.photos import ProcessedPhoto, process_photo
+from wardapp.media.sniff import ATTACHMENT_TYPES, PHOTO_TYPES, sniff
+from wardapp.media.storage import LocalStorage, Storage
+from wardapp.media.upload import Upload, check_attachment, inspect_upload
+
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "PHOTO_TYPES",
+    "LocalStorage",
+    "MediaError",
+    "ProcessedPhoto",
+    "Storage",
+    "Upload",
+    "check_attachment",
+    "clean_filename",
+    "inspect_upload",
+    "phash_distance",
+    "process_photo",
+    "sniff",
+]

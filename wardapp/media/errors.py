@@ -1,0 +1,64 @@
+"""The one error the media pipeline raises for anything a user sent wrong.
+
+Every refusal carries the HTTP status the API answers with and a Vietnamese message an
+officer can act on, so a view only has to copy them into ``{"error": …, "fields": {…}}``.
+The messages are built here, in one place, so the wording stays consistent.
+"""
+from __future__ import annotations
+
+
+class MediaError(Exception):
+    """A file refused: 413 too large, 415 not an accepted type, 422 empty or unreadable."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"MediaError({self.status}, {self.message!r}, field={self.field!r})"
+
+
+def _megabytes(size: int) -> str:
+    """Vietnamese writes a decimal comma: 1,5 MB."""
+    text = f"{size / (1024 * 1024):.1f}".replace(".", ",")
+    return text.removesuffix(",0") + " MB"
+
+
+def too_large(name: str, size: int, limit: int, field: str | None) -> MediaError:
+    return MediaError(413, f"Tệp \"{name}\" quá lớn ({_megabytes(size)}); "
+                           f"mỗi tệp tối đa {_megabytes(limit)}.", field)
+
+
+def empty(name: str, field: str | None) -> MediaError:
+    return MediaError(422, f"Tệp \"{name}\" rỗng (0 byte); hãy chọn lại tệp.", field)
+
+
+def not_a_photo(name: str, field: str | None) -> MediaError:
+    return MediaError(415, f"Tệp \"{name}\" không phải ảnh JPEG, PNG, WebP hay HEIC.", field)
+
+
+def not_an_attachment(name: str, field: str | None, *, is_photo: bool = False) -> MediaError:
+    if is_photo:
+        return MediaError(415, f"Tệp \"{name}\" là ảnh; hãy gửi ở mục ảnh.", field)
+    return MediaError(
+        415,
+        f"Tệp \"{name}\" không phải PDF, Word (DOCX), Excel (XLSX) "
+        "hay âm thanh (MP3, M4A, WAV).",
+        field,
+    )
+
+
+def corrupt_photo(name: str, field: str | None) -> MediaError:
+    return MediaError(
+        422, f"Ảnh \"{name}\" bị hỏng hoặc chưa tải lên hết; hãy chụp hoặc chọn lại ảnh.", field)
+
+
+def too_many_pixels(name: str, max_pixels: int, field: str | None) -> MediaError:
+    millions = f"{max_pixels / 1_000_000:g}".replace(".", ",")
+    return MediaError(
+        422,
+        f"Ảnh \"{name}\" có quá nhiều điểm ảnh (tối đa {millions} triệu); hãy gửi ảnh nhỏ hơn.",
+        field,
+    )

@@ -1,0 +1,159 @@
+"""Where file bytes live: content-addressed, so the same bytes are stored once under one key.
+
+A key is ``ab/cd/<sha256><suffix>``; it names the content, never the uploader's file name,
+so no upload can choose where it lands. Keys coming back from the database or a URL are
+checked against that shape before they touch the file system, so ``..``, absolute paths
+and other tricks are refused with ValueError instead of reaching outside the root.
+A backend for an S3-compatible store implements the same ``Storage`` interface.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+_KEY = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})(\.[a-z0-9]{1,10})?")
+_SUFFIX = re.compile(r"(\.[a-z0-9]{1,10})?")
+_TEMP_PREFIX = ".tmp-"
+
+
+def normalise_suffix(suffix: str) -> str:
+    """``"JPG"`` or ``".jpg"`` → ``".jpg"``; ValueError for anything but a short extension."""
+    suffix = suffix.lower()
+    if suffix and not suffix.startswith("."):
+        suffix = "." + suffix
+    if not _SUFFIX.fullmatch(suffix):
+        raise ValueError(f"invalid storage suffix {suffix!r}")
+    return suffix
+
+
+def key_for(data: bytes, suffix: str) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{digest[:2]}/{digest[2:4]}/{digest}{normalise_suffix(suffix)}"
+
+
+def check_key(key: str) -> str:
+    """The key itself if it has the shape ``put`` makes; ValueError otherwise."""
+    match = _KEY.fullmatch(key) if isinstance(key, str) else None
+    if not match or match[3][:2] != match[1] or match[3][2:4] != match[2]:
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
+
+
+class Storage(ABC):
+    """Content-addressed file store: ``put`` bytes, get a key back, read them by key."""
+
+    @abstractmethod
+    def put(self, data: bytes, suffix: str) -> str:
+        """Store ``data`` durably and return its key; the same bytes again are a no-op."""
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """A binary file to read; FileNotFoundError when the key holds nothing."""
+
+    def path(self, key: str) -> Path | None:
+        """A local file for ``X-Accel-Redirect`` or ``send_file``; None for remote stores."""
+        return None
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove the bytes; a missing key is fine. Keys are shared by identical content,
+        so the caller must know no other record still refers to it."""
+
+    @abstractmethod
+    def size(self, key: str) -> int: ...
+
+    @abstractmethod
+    def iter_keys(self) -> Iterator[str]:
+        """Every stored key, for a consistency check against the database."""
+
+
+class LocalStorage(Storage):
+    """Files under one folder (``MEDIA_DIR``), written so a crash never leaves a half file."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _file(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def put(self, data: bytes, suffix: str) -> str:
+        key = key_for(data, suffix)
+        target = self._file(key)
+        if target.is_file() and target.stat().st_size == len(data):
+            return key
+        new_dirs = not target.parent.is_dir()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed over it: readers see no file or the whole one.
+        fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o644)  # a front proxy serving X-Accel-Redirect must read it
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        # The rename (and any new folders) are durable only once their folders are synced.
+        for folder in (target.parent, target.parent.parent, self.root)[: 3 if new_dirs else 1]:
+            _fsync_dir(folder)
+        return key
+
+    def open(self, key: str) -> BinaryIO:
+        return self._file(key).open("rb")
+
+    def path(self, key: str) -> Path | None:
+        return self._file(key)
+
+    def exists(self, key: str) -> bool:
+        return self._file(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self._file(key).unlink(missing_ok=True)
+
+    def size(self, key: str) -> int:
+        return self._file(key).stat().st_size
+
+    def iter_keys(self) -> Iterator[str]:
+        """Keys in sorted order; temporary files of writes in progress are not keys."""
+        if not self.root.is_dir():
+            return
+        for first in sorted(_subdirs(self.root)):
+            for second in sorted(_subdirs(self.root / first)):
+                with os.scandir(self.root / first / second) as entries:
+                    names = sorted(e.name for e in entries if e.is_file(follow_symlinks=False))
+                for name in names:
+                    key = f"{first}/{second}/{name}"
+                    if _is_key(key):
+                        yield key
+
+
+def _is_key(key: str) -> bool:
+    try:
+        check_key(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _subdirs(folder: Path) -> list[str]:
+    with os.scandir(folder) as entries:
+        return [e.name for e in entries if e.is_dir(follow_symlinks=False) and len(e.name) == 2]
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
