@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image, ImageFile
 
-from tests import imagefactory as make
+import imagefactory as make
 from wardapp.media import (
     LocalStorage,
     MediaError,

@@ -60,7 +60,7 @@ def create_user_command(username, role, display_name, unit_code, password):
 
 
 @group.command("demo")
-@click.option("--evidence/--no-evidence", default=False, help="Also make a year of demo evidence.")
+@click.option("--evidence/--no-evidence", default=True, help="Also make a year of demo evidence.")
 @with_appcontext
 def demo_command(evidence):
     """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
@@ -69,3 +69,29 @@ def demo_command(evidence):
     summary = demo.seed(with_evidence=evidence, media_dir=current_app.config["MEDIA_DIR"])
     db.session.commit()
     click.echo(summary)
+
+
+@group.command("fsck")
+@click.option("--repair", is_flag=True, help="Delete orphan files, remake lost copies.")
+@with_appcontext
+def fsck_command(repair):
+    """Check that every stored file has a row and every row its files."""
+    from wardapp.evidence.fsck import check
+    from wardapp.evidence.intake import storage
+
+    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    db.session.commit()
+    for key in report.orphans:
+        click.echo(f"orphan file (no row points at it){' — removed' if repair else ''}: {key}")
+    for media_id, variant, key in report.missing:
+        click.echo(f"media {media_id}: {variant} file missing: {key}")
+    for media_id in report.regenerated:
+        click.echo(f"media {media_id}: display copy and thumbnail made again from the original")
+    for media_id in report.unrecoverable:
+        click.echo(f"media {media_id}: the original is lost; restore it from a backup")
+    if report.temporaries_removed:
+        click.echo(f"{report.temporaries_removed} half-written temporary file(s) removed")
+    if report.clean:
+        click.echo("Files and rows agree.")
+    elif not repair or report.unrecoverable:
+        raise SystemExit(1)

@@ -60,7 +60,7 @@ def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
         .order_by(Media.id).limit(1)).first()
     if same:
         return [{"code": "duplicate_photo", "media_id": media.id, "evidence_id": same.evidence_id}]
-    if not media.phash:
+    if not media.phash or not informative(media.phash):
         return []
     candidates = db.session.execute(
         select(Media.id, Media.evidence_id, Media.phash).where(
@@ -72,6 +72,13 @@ def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
         if row.phash and phash_distance(row.phash, media.phash) <= SIMILAR_BITS:
             return [{"code": "similar_photo", "media_id": media.id, "evidence_id": row.evidence_id}]
     return []
+
+
+def informative(phash: str) -> bool:
+    """A flat picture (a wall, a sheet of paper) hashes to nearly all zeros or ones, and every
+    flat picture then looks "similar"; only hashes with enough edges are compared."""
+    ones = int(phash, 16).bit_count()
+    return 8 <= ones <= 56
 
 
 def _time_far(evidence: Evidence, photos: list[Media]) -> list[dict]:

@@ -72,6 +72,14 @@ class Storage(ABC):
     def size(self, key: str) -> int: ...
 
     @abstractmethod
+    def modified_at(self, key: str) -> float:
+        """When the bytes were stored, as a Unix time (to spare uploads still in flight)."""
+
+    def remove_stale_temporaries(self, older_than: float) -> int:
+        """Remove half-written files a crash left behind; how many were removed."""
+        return 0
+
+    @abstractmethod
     def iter_keys(self) -> Iterator[str]:
         """Every stored key, for a consistency check against the database."""
 
@@ -123,6 +131,17 @@ class LocalStorage(Storage):
 
     def size(self, key: str) -> int:
         return self._file(key).stat().st_size
+
+    def modified_at(self, key: str) -> float:
+        return self._file(key).stat().st_mtime
+
+    def remove_stale_temporaries(self, older_than: float) -> int:
+        removed = 0
+        for temp in self.root.glob(f"*/*/{_TEMP_PREFIX}*") if self.root.is_dir() else []:
+            if temp.stat().st_mtime < older_than:
+                temp.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def iter_keys(self) -> Iterator[str]:
         """Keys in sorted order; temporary files of writes in progress are not keys."""

@@ -1,0 +1,63 @@
+"""Checking that the database and the file store agree, and mending what can be mended.
+
+A request that dies between storing files and committing its rows (a killed worker, a full
+disk) can leave files nothing points at; a lost disk can leave rows pointing at nothing.
+"""
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from wardapp.evidence.models import Media
+from wardapp.extensions import db
+from wardapp.media import Storage, process_photo
+
+GRACE_SECONDS = 3600  # files younger than this may belong to an upload still in flight
+
+
+@dataclass
+class Report:
+    orphans: list[str] = field(default_factory=list)
+    missing: list[tuple[int, str, str]] = field(default_factory=list)  # media id, variant, key
+    regenerated: list[int] = field(default_factory=list)
+    unrecoverable: list[int] = field(default_factory=list)
+    temporaries_removed: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not (self.orphans or self.missing)
+
+
+def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = None) -> Report:
+    now = time.time() if now is None else now
+    report = Report()
+    referenced: set[str] = set()
+    for media in db.session.scalars(select(Media).order_by(Media.id)):
+        keys = {"original": media.original_key, "display": media.display_key,
+                "thumb": media.thumb_key}
+        referenced.update(k for k in keys.values() if k)
+        lost = [(v, k) for v, k in keys.items() if k and not store.exists(k)]
+        report.missing.extend((media.id, v, k) for v, k in lost)
+        if lost and repair:
+            _mend(store, media, dict(lost), report, max_pixels)
+    for key in store.iter_keys():
+        if key not in referenced and store.modified_at(key) < now - GRACE_SECONDS:
+            report.orphans.append(key)
+            if repair:
+                store.delete(key)
+    if repair:
+        report.temporaries_removed = store.remove_stale_temporaries(now - GRACE_SECONDS)
+    return report
+
+
+def _mend(store: Storage, media: Media, lost: dict[str, str], report: Report,
+          max_pixels: int) -> None:
+    """Copies are made again from the original; a lost original cannot come back."""
+    if "original" in lost:
+        report.unrecoverable.append(media.id)
+        return
+    with store.open(media.original_key) as handle:
+        photo = process_photo(handle.read(), max_pixels=max_pixels)
+    media.display_key = store.put(photo.display, ".jpg")
+    media.thumb_key = store.put(photo.thumb, ".jpg")
+    report.regenerated.append(media.id)
