@@ -58,6 +58,10 @@ def submit(user, raw: RawSubmission) -> Outcome:
             note=checked.values["note"], status="submitted",
             supersedes_id=checked.values["supersedes_id"], fingerprint=fingerprint,
             media=stored.media)
+        # Worked out before the first INSERT: on SQLite the write lock is held from there
+        # to the commit, and every other writer waits that long.
+        with db.session.no_autoflush:
+            evidence.warnings = warnings_for(evidence)
         db.session.add(evidence)
         db.session.flush()
     except IntegrityError:
@@ -74,7 +78,6 @@ def submit(user, raw: RawSubmission) -> Outcome:
     except BaseException:
         stored.discard_new_files()
         raise
-    evidence.warnings = warnings_for(evidence)
     record(user, "evidence.submit", evidence, task_id=task.id, kind=evidence.kind,
            files=len(stored.media))
     return Outcome(evidence, created=True)

@@ -34,11 +34,12 @@ def describe(warning: dict) -> str:
 
 
 def warnings_for(evidence: Evidence) -> list[dict]:
+    """Called before the evidence is stored: nothing of it is in the database yet."""
     found: list[dict] = []
     earlier = _earlier_versions(evidence)
     photos = [m for m in evidence.media if m.role == "photo"]
-    for media in photos:
-        found.extend(_duplicates(media, exclude=earlier | {evidence.id}))
+    for number, media in enumerate(photos, start=1):
+        found.extend(dict(w, photo=number) for w in _duplicates(media, exclude=earlier))
     found.extend(_time_far(evidence, photos))
     found.extend(_places(evidence, photos))
     return found
@@ -56,21 +57,21 @@ def _earlier_versions(evidence: Evidence) -> set[int]:
 def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
     same = db.session.execute(
         select(Media.id, Media.evidence_id).where(
-            Media.sha256 == media.sha256, Media.evidence_id.not_in(exclude), Media.id != media.id)
+            Media.sha256 == media.sha256, Media.evidence_id.not_in(exclude))
         .order_by(Media.id).limit(1)).first()
     if same:
-        return [{"code": "duplicate_photo", "media_id": media.id, "evidence_id": same.evidence_id}]
+        return [{"code": "duplicate_photo", "evidence_id": same.evidence_id}]
     if not media.phash or not informative(media.phash):
         return []
     candidates = db.session.execute(
         select(Media.id, Media.evidence_id, Media.phash).where(
             or_(Media.phash_b0 == media.phash_b0, Media.phash_b1 == media.phash_b1,
                 Media.phash_b2 == media.phash_b2, Media.phash_b3 == media.phash_b3),
-            Media.evidence_id.not_in(exclude), Media.id != media.id)
+            Media.evidence_id.not_in(exclude))
         .order_by(Media.id).limit(200)).all()
     for row in candidates:
         if row.phash and phash_distance(row.phash, media.phash) <= SIMILAR_BITS:
-            return [{"code": "similar_photo", "media_id": media.id, "evidence_id": row.evidence_id}]
+            return [{"code": "similar_photo", "evidence_id": row.evidence_id}]
     return []
 
 
@@ -83,10 +84,10 @@ def informative(phash: str) -> bool:
 
 def _time_far(evidence: Evidence, photos: list[Media]) -> list[dict]:
     tolerance = timedelta(hours=current_app.config["EXIF_TIME_TOLERANCE_HOURS"])
-    for media in photos:
+    for number, media in enumerate(photos, start=1):
         if media.taken_at and abs(media.taken_at - evidence.occurred_at) > tolerance:
             days = round(abs(media.taken_at - evidence.occurred_at) / timedelta(days=1))
-            return [{"code": "exif_time_far", "media_id": media.id, "days": days,
+            return [{"code": "exif_time_far", "photo": number, "days": days,
                      "taken": fmt_datetime(media.taken_at)}]
     return []
 

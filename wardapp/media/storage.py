@@ -49,8 +49,12 @@ class Storage(ABC):
     """Content-addressed file store: ``put`` bytes, get a key back, read them by key."""
 
     @abstractmethod
-    def put(self, data: bytes, suffix: str) -> str:
-        """Store ``data`` durably and return its key; the same bytes again are a no-op."""
+    def put(self, data: bytes, suffix: str, *, durable: bool = True) -> str:
+        """Store ``data`` and return its key; the same bytes again are a no-op.
+
+        ``durable`` waits until the bytes are on disk; copies that can be made again from
+        an original (``flask wardapp fsck --repair`` does) may skip that wait.
+        """
 
     @abstractmethod
     def open(self, key: str) -> BinaryIO:
@@ -93,7 +97,7 @@ class LocalStorage(Storage):
     def _file(self, key: str) -> Path:
         return self.root / check_key(key)
 
-    def put(self, data: bytes, suffix: str) -> str:
+    def put(self, data: bytes, suffix: str, *, durable: bool = True) -> str:
         key = key_for(data, suffix)
         target = self._file(key)
         if target.is_file() and target.stat().st_size == len(data):
@@ -105,16 +109,18 @@ class LocalStorage(Storage):
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.chmod(temp, 0o644)  # a front proxy serving X-Accel-Redirect must read it
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
         # The rename (and any new folders) are durable only once their folders are synced.
-        for folder in (target.parent, target.parent.parent, self.root)[: 3 if new_dirs else 1]:
-            _fsync_dir(folder)
+        if durable:
+            for folder in (target.parent, target.parent.parent, self.root)[: 3 if new_dirs else 1]:
+                _fsync_dir(folder)
         return key
 
     def open(self, key: str) -> BinaryIO:
