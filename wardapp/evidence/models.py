@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, JSON, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, JSON, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
@@ -19,6 +19,7 @@ class Evidence(Base):
     __table_args__ = (
         # The reviewer's queue (status, oldest first) and each unit's list (newest first).
         Index("ix_evidence_status_created", "status", "created_at", "id"),
+        Index("ix_evidence_status_warn_created", "status", "has_warnings", "created_at", "id"),
         Index("ix_evidence_unit_created", "unit_id", "created_at", "id"),
         Index("ix_evidence_task_unit_occurred", "task_id", "unit_id", "occurred_at"),
     )
@@ -43,6 +44,8 @@ class Evidence(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    # Kept beside ``warnings`` so the queue can filter on it with an index on any database.
+    has_warnings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # Bumped on every decision, so two reviewers deciding at once cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)

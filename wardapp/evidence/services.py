@@ -62,6 +62,7 @@ def submit(user, raw: RawSubmission) -> Outcome:
         # to the commit, and every other writer waits that long.
         with db.session.no_autoflush:
             evidence.warnings = warnings_for(evidence)
+            evidence.has_warnings = bool(evidence.warnings)
         db.session.add(evidence)
         db.session.flush()
     except IntegrityError:

@@ -1,0 +1,152 @@
+"""The queue: filters that return exactly the right rows, kept in the URL; counts; paging;
+bulk approval that skips what needs a look; a fixed number of queries per page."""
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, select
+
+from reviewkit import Reviewer, make_evidence, status
+from wardapp.extensions import db
+from wardapp.plans.models import Task, Unit
+
+WARN = [{"code": "no_location"}]
+
+
+def ids_on(page) -> list[int]:
+    return [int(i) for i in re.findall(r'id="review-(\d+)"', page.get_data(as_text=True))]
+
+
+def ref(app, model, **by):
+    with app.app_context():
+        return db.session.scalar(select(model.id).filter_by(**by))
+
+
+@pytest.fixture
+def mix(seeded):
+    """A small, known spread of evidence across units, tasks, kinds, statuses and dates."""
+    day = lambda d: datetime(2024, 5, d, 3, tzinfo=timezone.utc)  # noqa: E731
+    rows = {
+        "a": make_evidence(seeded, unit="tho-xuong", task=6, occurred_at=day(2)),
+        "b": make_evidence(seeded, unit="tho-xuong", task=3, kind="broadcast", occurred_at=day(9)),
+        "c": make_evidence(seeded, unit="song-mai", task=6, occurred_at=day(16), warnings=WARN),
+        "d": make_evidence(seeded, unit="song-mai", task=6, status="approved", occurred_at=day(2)),
+        "e": make_evidence(seeded, unit="da-mai", task=6, status="returned", occurred_at=day(20)),
+        "f": make_evidence(seeded, unit="da-mai", task=3, kind="broadcast", occurred_at=day(25),
+                           warnings=WARN),
+    }
+    return seeded, rows
+
+
+def test_the_queue_shows_new_evidence_oldest_first_by_default(mix):
+    app, rows = mix
+    assert ids_on(Reviewer(app).queue()) == [rows[k] for k in "abcf"]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("task={task6}", "ac"),
+    ("unit={song_mai}", "c"),
+    ("kind=broadcast", "bf"),
+    ("status=approved", "d"),
+    ("status=returned", "e"),
+    ("status=all", "abcdef"),
+    ("from=2024-05-09&to=2024-05-16", "bc"),
+    ("warnings=1", "cf"),
+    ("status=all&unit={song_mai}&task={task6}", "cd"),
+    ("kind=broadcast&warnings=1&from=2024-05-20", "f"),
+    ("status=all&unit={da_mai}&to=2024-05-20", "e"),
+])
+def test_each_filter_and_their_combinations_return_exactly_the_right_rows(mix, query, expected):
+    app, rows = mix
+    query = query.format(task6=ref(app, Task, number=6), song_mai=ref(app, Unit, code="song-mai"),
+                         da_mai=ref(app, Unit, code="da-mai"))
+    assert sorted(ids_on(Reviewer(app).queue(query))) == sorted(rows[k] for k in expected)
+
+
+def test_filters_are_answered_as_a_partial_and_the_counts_follow_them(mix):
+    app, rows = mix
+    response = Reviewer(app).queue(f"unit={ref(app, Unit, code='song-mai')}", htmx=True)
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'class="counts"' in body
+    assert "HX-Request" in response.headers["Vary"]
+    counts = dict(re.findall(r'>([^<>]+) <strong>(\d+)</strong>', body))
+    assert counts["Chờ duyệt"] == "1" and counts["Đã duyệt"] == "1" and counts["Tất cả"] == "2"
+
+
+def test_pages_follow_on_without_gaps_or_repeats(seeded):
+    start = datetime(2024, 6, 1, tzinfo=timezone.utc)
+    made = [make_evidence(seeded, created_at=start + timedelta(minutes=i)) for i in range(30)]
+    reviewer = Reviewer(seeded)
+    first = reviewer.queue()
+    seen = ids_on(first)
+    assert seen == made[:25]
+    more = re.search(r'hx-get="(/review\?[^"]*after=[^"]+)"', first.get_data(as_text=True)).group(1)
+    rest = reviewer.client.get(more.replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert ids_on(rest) == made[25:]
+    assert "<html" not in rest.get_data(as_text=True)
+
+
+def test_bulk_approval_states_the_count_then_approves_and_skips_items_with_warnings(mix):
+    app, rows = mix
+    reviewer = Reviewer(app)
+    confirm = reviewer.client.get("/review/bulk?status=submitted").get_data(as_text=True)
+    assert "Bạn sắp duyệt 2 minh chứng không có cảnh báo." in confirm
+    assert "2 mục có cảnh báo sẽ được bỏ qua" in confirm
+    done = reviewer.client.post("/review/bulk", data={
+        "csrf_token": reviewer.token, "status": "submitted", "confirm": "yes"})
+    assert done.status_code == 303
+    assert [status(app, rows[k])[0] for k in "abcf"] == ["approved", "approved", "submitted", "submitted"]
+    flash = reviewer.queue().get_data(as_text=True)
+    assert "Đã duyệt 2 minh chứng." in flash and "Bỏ qua 2 mục có cảnh báo" in flash
+
+
+def test_bulk_approval_of_selected_items_touches_only_those(mix):
+    app, rows = mix
+    reviewer = Reviewer(app)
+    response = reviewer.client.post("/review/bulk", data={
+        "csrf_token": reviewer.token, "ids": [rows["a"], rows["c"]], "confirm": "yes"})
+    assert response.status_code == 303
+    assert status(app, rows["a"])[0] == "approved"
+    assert status(app, rows["c"])[0] == "submitted"  # has a warning
+    assert status(app, rows["b"])[0] == "submitted"  # not selected
+
+
+def test_overseers_read_the_queue_without_decision_buttons(mix):
+    app, rows = mix
+    body = Reviewer(app, "noivu").queue().get_data(as_text=True)
+    assert f'id="review-{rows["a"]}"' in body
+    assert "approve-form" not in body and "Duyệt tất cả" not in body
+
+
+def test_the_queue_page_makes_a_fixed_number_of_queries_whatever_the_page_size(seeded):
+    for i in range(40):
+        make_evidence(seeded, unit=("tho-xuong", "song-mai", "da-mai")[i % 3])
+    reviewer = Reviewer(seeded)
+
+    def queries_for(size):
+        count = [0]
+
+        def counter(*args):
+            count[0] += 1
+
+        with seeded.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            assert len(ids_on(reviewer.queue(f"size={size}"))) == size
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        return count[0]
+
+    assert queries_for(5) == queries_for(35)
+
+
+def test_the_gallery_shows_a_tasks_photos_across_units_with_their_warnings(seeded):
+    from evidencekit import Officer, photo
+    Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=50)])
+    flagged = Officer(seeded, "song-mai").site_photo(photos=[photo(seed=51, gps=None)], lat="", lon="")
+    body = Reviewer(seeded).client.get(f"/review/gallery?task={ref(seeded, Task, number=6)}").get_data(as_text=True)
+    assert body.count('class="tile') == 2
+    assert "Thọ Xương" in body and "Song Mai" in body
+    assert "tile flagged" in body and "Không có vị trí" in body
+    assert f"#{flagged.json['id']}" in body

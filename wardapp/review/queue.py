@@ -1,0 +1,139 @@
+"""The queue as a query: filters from the URL, keyset pages, counts per status.
+
+Pages are cut by (created_at, id) of the last row shown, never by OFFSET, so a deep page
+costs what the first one does.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from wardapp.core.i18n import city_tz
+from wardapp.evidence.models import KINDS, STATUSES, Evidence
+from wardapp.evidence.permissions import visible
+from wardapp.extensions import db
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class Filters:
+    task_id: int | None = None
+    unit_id: int | None = None
+    kind: str | None = None
+    status: str = "submitted"  # "all" for every status
+    date_from: date | None = None
+    date_to: date | None = None
+    warnings: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        status = args.get("status", "submitted")
+        return cls(
+            task_id=args.get("task", type=int), unit_id=args.get("unit", type=int),
+            kind=args.get("kind") if args.get("kind") in KINDS else None,
+            status=status if status in STATUSES or status == "all" else "submitted",
+            date_from=_date(args.get("from")), date_to=_date(args.get("to")),
+            warnings=args.get("warnings") in ("1", "on", "true"))
+
+    def as_args(self, **override) -> dict:
+        """The filters as URL arguments (for links, bookmarks and Zalo), empty ones left out."""
+        values = {"task": self.task_id, "unit": self.unit_id, "kind": self.kind,
+                  "status": self.status, "from": self.date_from and self.date_from.isoformat(),
+                  "to": self.date_to and self.date_to.isoformat(),
+                  "warnings": "1" if self.warnings else None, **override}
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def query_string(self, **override) -> str:
+        return urlencode(self.as_args(**override))
+
+
+@dataclass
+class Page:
+    items: list[Evidence]
+    next_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def filtered(user, filters: Filters, *, with_status: bool = True) -> Select:
+    query = visible(user)
+    if filters.task_id:
+        query = query.where(Evidence.task_id == filters.task_id)
+    if filters.unit_id:
+        query = query.where(Evidence.unit_id == filters.unit_id)
+    if filters.kind:
+        query = query.where(Evidence.kind == filters.kind)
+    if filters.date_from:
+        query = query.where(Evidence.occurred_at >= _local_start(filters.date_from))
+    if filters.date_to:
+        query = query.where(Evidence.occurred_at < _local_start(filters.date_to + timedelta(days=1)))
+    if filters.warnings:
+        query = query.where(Evidence.has_warnings.is_(True))
+    if with_status and filters.status != "all":
+        query = query.where(Evidence.status == filters.status)
+    return query
+
+
+def page(user, filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """Oldest first, so nothing waits forever; ``cursor`` is where the last page stopped."""
+    query = filtered(user, filters).options(
+        joinedload(Evidence.task), joinedload(Evidence.unit), joinedload(Evidence.submitted_by),
+        selectinload(Evidence.media))
+    after = _cursor(cursor)
+    if after:
+        query = query.where(tuple_(Evidence.created_at, Evidence.id) > after)
+    rows = db.session.scalars(
+        query.order_by(Evidence.created_at, Evidence.id).limit(size + 1)).unique().all()
+    items = rows[:size]
+    next_cursor = None
+    if len(rows) > size:
+        last = items[-1]
+        next_cursor = f"{last.created_at.timestamp():.6f}_{last.id}"
+    return Page(items, next_cursor)
+
+
+def status_counts(user, filters: Filters) -> dict[str, int]:
+    query = filtered(user, filters, with_status=False).with_only_columns(
+        Evidence.status, func.count()).group_by(Evidence.status).order_by(None)
+    counts = {status: 0 for status in STATUSES}
+    counts.update(dict(db.session.execute(query).all()))
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def history(items: list[Evidence]) -> dict[int, list[Evidence]]:
+    """For each item, the returned versions it corrects, newest first (one query per level)."""
+    chains: dict[int, list[Evidence]] = {e.id: [] for e in items}
+    wanted = {e.supersedes_id: e.id for e in items if e.supersedes_id}
+    while wanted:
+        older = db.session.scalars(select(Evidence).where(Evidence.id.in_(wanted))).all()
+        next_wanted = {}
+        for old in older:
+            owner = wanted[old.id]
+            chains[owner].append(old)
+            if old.supersedes_id and old.supersedes_id not in chains:
+                next_wanted[old.supersedes_id] = owner
+        wanted = next_wanted
+    return chains
+
+
+def _cursor(raw: str | None):
+    try:
+        stamp, ident = (raw or "").split("_")
+        return datetime.fromtimestamp(float(stamp), city_tz()), int(ident)
+    except ValueError:
+        return None
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _local_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=city_tz())

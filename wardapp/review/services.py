@@ -1,0 +1,89 @@
+"""Deciding on evidence. One decision wins: each is a conditional update on the version the
+reviewer saw, so two reviewers deciding at once cannot overwrite each other silently.
+Every decision, and every change of one, is an AuditEvent with the state it replaced.
+"""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from wardapp.audit.services import record
+from wardapp.db import now_utc
+from wardapp.evidence.models import Evidence
+from wardapp.extensions import db
+
+QUICK_REASONS = ("Ảnh không rõ", "Sai địa điểm", "Trùng ảnh đã nộp", "Không đúng nhiệm vụ",
+                 "Thiếu thông tin", "Sai thời gian")
+
+
+class DecisionError(Exception):
+    def __init__(self, status: int, message: str, evidence: Evidence | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.evidence = evidence
+
+
+@dataclass
+class BulkResult:
+    approved: list[int]
+    skipped_with_warnings: list[int]
+    skipped_other: list[int]
+
+
+def decide(reviewer, evidence: Evidence, decision: str, *, seen_version: int | None,
+           reason: str = "") -> Evidence:
+    """Approve or return ``evidence``; ``seen_version`` is the version the reviewer looked at."""
+    if decision not in ("approved", "returned"):
+        raise ValueError(decision)
+    reason = " ".join(reason.split())[:500]
+    if decision == "returned" and not reason:
+        raise DecisionError(422, _("Hãy nêu lý do trả lại."), evidence)
+    if evidence.status == "withdrawn":
+        raise DecisionError(409, _("Minh chứng này đã được rút."), evidence)
+    if evidence.status == decision:
+        raise DecisionError(409, _("Minh chứng này đã ở trạng thái đó."), evidence)
+    if evidence.status == "returned" and _superseded(evidence):
+        raise DecisionError(409, _("Đơn vị đã gửi lại bản sửa; hãy duyệt bản mới."), evidence)
+    version = evidence.version if seen_version is None else seen_version
+    previous = {"status": evidence.status, "review_note": evidence.review_note,
+                "reviewer_id": evidence.reviewer_id, "version": version}
+    result = db.session.execute(
+        update(Evidence)
+        .where(Evidence.id == evidence.id, Evidence.version == version)
+        .values(status=decision, review_note=reason if decision == "returned" else None,
+                reviewer_id=reviewer.id, reviewed_at=now_utc(), version=version + 1)
+        .execution_options(synchronize_session=False))
+    db.session.expire(evidence)
+    if result.rowcount != 1:
+        raise DecisionError(409, _("Minh chứng này vừa được người khác quyết định. "
+                                   "Trang đã cập nhật trạng thái mới nhất."), evidence)
+    record(reviewer, "evidence.approve" if decision == "approved" else "evidence.return",
+           evidence, previous=previous, reason=reason or None,
+           change=previous["status"] != "submitted")
+    return evidence
+
+
+def bulk_approve(reviewer, candidates: list[Evidence]) -> BulkResult:
+    """Approve what is plainly fine; anything with a warning waits for a person to look."""
+    result = BulkResult([], [], [])
+    for evidence in candidates:
+        if evidence.has_warnings:
+            result.skipped_with_warnings.append(evidence.id)
+        elif evidence.status != "submitted":
+            result.skipped_other.append(evidence.id)
+        else:
+            try:
+                decide(reviewer, evidence, "approved", seen_version=evidence.version)
+                result.approved.append(evidence.id)
+            except DecisionError:
+                result.skipped_other.append(evidence.id)
+    if result.approved:
+        record(reviewer, "evidence.bulk_approve", object_type="evidence",
+               count=len(result.approved), ids=result.approved,
+               skipped_with_warnings=result.skipped_with_warnings)
+    return result
+
+
+def _superseded(evidence: Evidence) -> bool:
+    return db.session.scalar(select(Evidence.id).where(Evidence.supersedes_id == evidence.id)) is not None

@@ -1,0 +1,130 @@
+"""The review screen: the queue, inline decisions, bulk approval, the gallery."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wardapp.core.access import allow
+from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.evidence.models import Evidence
+from wardapp.evidence.permissions import visible
+from wardapp.evidence.schema import KINDS
+from wardapp.evidence.warnings import describe
+from wardapp.extensions import db, htmx
+from wardapp.plans import lookup
+from wardapp.review import gallery as gallery_query, queue
+from wardapp.review.blueprint import bp
+from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
+
+READERS = ("reviewer", "overseer", "admin")
+
+
+def _context(**extra) -> dict:
+    plan = lookup.current_plan()
+    units = sorted({a.unit for t in (lookup.tasks_of_plan(plan) if plan else [])
+                    for a in t.assignments if current_user.sees_unit(a.unit_id)},
+                   key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
+    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "kinds": KINDS,
+            "describe": describe, "reasons": QUICK_REASONS, "plan": plan,
+            "tasks": plan.tasks if plan else [], "units": units,
+            "may_decide": current_user.role == "reviewer", **extra}
+
+
+@bp.get("/review")
+@allow(*READERS)
+def queue_page():
+    filters = queue.Filters.from_args(request.args)
+    size = min(max(request.args.get("size", queue.PAGE_SIZE, type=int), 1), queue.MAX_PAGE_SIZE)
+    result = queue.page(current_user, filters, request.args.get("after"), size)
+    context = _context(filters=filters, page=result, history=queue.history(result.items))
+    if htmx and not htmx.boosted and request.args.get("after"):
+        return render_block("review/queue.html", "more_rows", **context)
+    context["counts"] = queue.status_counts(current_user, filters)
+    if htmx and not htmx.boosted:
+        return render_block("review/queue.html", "results", **context)
+    return render_template("review/queue.html", **context)
+
+
+def _evidence_for_decision(evidence_id: int) -> Evidence:
+    evidence = db.session.scalar(visible(current_user).where(Evidence.id == evidence_id))
+    if evidence is None:
+        abort(404)
+    return evidence
+
+
+def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
+    """The row again, in its new state (htmx), or back to the queue (a plain form post)."""
+    db.session.refresh(evidence)
+    if htmx:
+        chains = queue.history([evidence])
+        return render_template("review/_row.html", e=evidence, history=chains, error=error,
+                               **_context()), status
+    flash(error or _("Đã lưu quyết định cho minh chứng #%(id)s.", id=evidence.id),
+          "error" if error else "success")
+    return redirect(request.form.get("next") or url_for("review.queue_page"), code=303)
+
+
+def _decide(evidence_id: int, decision: str):
+    evidence = _evidence_for_decision(evidence_id)
+    reason = " — ".join(x for x in (request.form.get("reason_pick", "").strip(),
+                                    request.form.get("reason", "").strip()) if x)
+    try:
+        decide(current_user, evidence, decision, seen_version=request.form.get("version", type=int),
+               reason=reason)
+    except DecisionError as exc:
+        return _decided(evidence, exc.status, exc.message)
+    return _decided(evidence)
+
+
+@bp.post("/review/<int:evidence_id>/approve")
+@allow("reviewer")
+def approve(evidence_id: int):
+    return _decide(evidence_id, "approved")
+
+
+@bp.post("/review/<int:evidence_id>/return")
+@allow("reviewer")
+def return_evidence(evidence_id: int):
+    return _decide(evidence_id, "returned")
+
+
+@bp.route("/review/bulk", methods=["GET", "POST"])
+@allow("reviewer")
+def bulk():
+    """Approve the selected items, or everything the filter shows that has no warning.
+
+    The first step only counts and asks; the second approves what still qualifies.
+    """
+    filters = queue.Filters.from_args(request.values)
+    ids = request.form.getlist("ids", type=int)
+    query = queue.filtered(current_user, filters).where(Evidence.status == "submitted")
+    if ids:
+        query = query.where(Evidence.id.in_(ids))
+    candidates = db.session.scalars(query.order_by(Evidence.created_at, Evidence.id)).all()
+    clean = [e for e in candidates if not e.has_warnings]
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("review/bulk_confirm.html", filters=filters, ids=ids,
+                               clean=len(clean), flagged=len(candidates) - len(clean),
+                               **_context())
+    result = bulk_approve(current_user, candidates)
+    flash(ngettext("Đã duyệt %(num)s minh chứng.", "Đã duyệt %(num)s minh chứng.",
+                   len(result.approved)) + (" " + _("Bỏ qua %(n)s mục có cảnh báo, cần xem từng mục.",
+                                                   n=len(result.skipped_with_warnings))
+                                            if result.skipped_with_warnings else ""), "success")
+    return redirect(url_for("review.queue_page", **filters.as_args()), code=303)
+
+
+@bp.get("/review/gallery")
+@allow(*READERS)
+def gallery():
+    """All the photos of one task across units: a whole campaign at a glance."""
+    filters = queue.Filters.from_args(request.args)
+    if filters.status == "submitted" and "status" not in request.args:
+        filters.status = "all"
+    result = gallery_query.photos(current_user, filters, request.args.get("after", type=int))
+    context = _context(filters=filters, gallery=result)
+    if htmx and not htmx.boosted and request.args.get("after"):
+        return render_block("review/gallery.html", "tiles", **context)
+    return render_template("review/gallery.html", **context)
