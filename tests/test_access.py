@@ -38,6 +38,11 @@ EXPECTED = {
     "evidence.mine": ("GET", {OFFICER}),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
+    "review.queue_page": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "review.gallery": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "review.bulk": ("GET", {REVIEWER}),
+    "review.approve": ("POST", {REVIEWER}),
+    "review.return_evidence": ("POST", {REVIEWER}),
     "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
 }
 

@@ -49,8 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from wardapp.evidence.blueprint import bp as evidence_bp
     from wardapp.plans import views as plan_views  # noqa: F401
     from wardapp.plans.blueprint import bp as plans_bp
+    from wardapp.review import views as review_views  # noqa: F401
+    from wardapp.review.blueprint import bp as review_bp
 
-    for bp in (core_bp, auth_bp, plans_bp, evidence_bp):
+    for bp in (core_bp, auth_bp, plans_bp, evidence_bp, review_bp):
         app.register_blueprint(bp)
     cli.init_app(app)
     return app

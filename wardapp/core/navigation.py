@@ -11,6 +11,8 @@ from wardapp.core.labels import ROLE_LABELS
 MENU = [
     ("core.home", _l("Trang chính"), ("officer", "reviewer", "overseer", "admin")),
     ("evidence.mine", _l("Đã gửi"), ("officer",)),
+    ("review.queue_page", _l("Duyệt"), ("reviewer", "overseer")),
+    ("review.gallery", _l("Lưới ảnh"), ("reviewer", "overseer")),
     ("plans.plan_list", _l("Kế hoạch"), ("reviewer", "overseer", "admin")),
     ("auth.users", _l("Tài khoản"), ("admin",)),
 ]
