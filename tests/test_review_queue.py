@@ -150,3 +150,12 @@ def test_the_gallery_shows_a_tasks_photos_across_units_with_their_warnings(seede
     assert "Thọ Xương" in body and "Song Mai" in body
     assert "tile flagged" in body and "Không có vị trí" in body
     assert f"#{flagged.json['id']}" in body
+
+
+def test_counts_past_the_cap_say_so_instead_of_counting_everything(mix, monkeypatch):
+    app, rows = mix
+    from wardapp.review import queue
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    body = Reviewer(app).queue().get_data(as_text=True)
+    counts = dict(re.findall(r'>([^<>]+) <strong>([^<]+)</strong>', body))
+    assert counts["Chờ duyệt"] == "2+" and counts["Đã duyệt"] == "1" and counts["Tất cả"] == "4+"

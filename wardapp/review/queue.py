@@ -17,6 +17,7 @@ from wardapp.extensions import db
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+COUNT_CAP = 999
 
 
 @dataclass
@@ -95,12 +96,28 @@ def page(user, filters: Filters, cursor: str | None = None, size: int = PAGE_SIZ
     return Page(items, next_cursor)
 
 
-def status_counts(user, filters: Filters) -> dict[str, int]:
-    query = filtered(user, filters, with_status=False).with_only_columns(
-        Evidence.status, func.count()).group_by(Evidence.status).order_by(None)
-    counts = {status: 0 for status in STATUSES}
-    counts.update(dict(db.session.execute(query).all()))
-    counts["all"] = sum(counts.values())
+@dataclass(frozen=True)
+class Count:
+    """How many rows a status holds, counted up to a cap: past it the page says "999+"."""
+
+    value: int
+    capped: bool
+
+    def __str__(self) -> str:
+        return f"{self.value}+" if self.capped else str(self.value)
+
+
+def status_counts(user, filters: Filters) -> dict[str, Count]:
+    """One bounded count per status: the cost stays the same at 2,000 rows or 2,000,000."""
+    base = filtered(user, filters, with_status=False)
+    counts = {}
+    for status in ("submitted", "approved", "returned"):
+        limited = base.where(Evidence.status == status).with_only_columns(Evidence.id) \
+            .order_by(None).limit(COUNT_CAP + 1).subquery()
+        found = db.session.scalar(select(func.count()).select_from(limited))
+        counts[status] = Count(min(found, COUNT_CAP), found > COUNT_CAP)
+    counts["all"] = Count(sum(c.value for c in counts.values()),
+                          any(c.capped for c in counts.values()))
     return counts
 
 

@@ -4,7 +4,6 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
@@ -14,6 +13,7 @@ from wardapp.evidence.schema import KINDS
 from wardapp.evidence.warnings import describe
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
+from wardapp.plans.models import Unit
 from wardapp.review import gallery as gallery_query, queue
 from wardapp.review.blueprint import bp
 from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
@@ -23,9 +23,9 @@ READERS = ("reviewer", "overseer", "admin")
 
 def _context(**extra) -> dict:
     plan = lookup.current_plan()
-    units = sorted({a.unit for t in (lookup.tasks_of_plan(plan) if plan else [])
-                    for a in t.assignments if current_user.sees_unit(a.unit_id)},
-                   key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
+    units = [u for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))
+             if current_user.sees_unit(u.id)]
+    units.sort(key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "kinds": KINDS,
             "describe": describe, "reasons": QUICK_REASONS, "plan": plan,
             "tasks": plan.tasks if plan else [], "units": units,
