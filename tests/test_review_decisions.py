@@ -17,6 +17,14 @@ def submitted(app, officer="tho-xuong", seed=0, **fields) -> int:
     return response.json["id"]
 
 
+def add_second_reviewer(app) -> None:
+    with app.app_context():
+        second = User(username="vhtt2", display_name="Lê Văn Hai", role="reviewer", active=True)
+        second.set_password("wardapp-demo")
+        db.session.add(second)
+        db.session.commit()
+
+
 def test_approving_updates_the_row_in_place(seeded):
     evidence_id = submitted(seeded)
     response = Reviewer(seeded).approve(evidence_id)
@@ -47,11 +55,7 @@ def test_without_javascript_a_decision_redirects_back_to_the_queue(seeded):
 
 def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(seeded):
     evidence_id = submitted(seeded)
-    with seeded.app_context():
-        second = User(username="vhtt2", display_name="Lê Văn Hai", role="reviewer", active=True)
-        second.set_password("wardapp-demo")
-        db.session.add(second)
-        db.session.commit()
+    add_second_reviewer(seeded)
     first, other = Reviewer(seeded), Reviewer(seeded, "vhtt2")
     # Both looked at version 1; the second decision arrives after the first.
     assert first.approve(evidence_id, version=1).status_code == 200
@@ -63,11 +67,7 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(seeded):
 
 def test_racing_decisions_leave_exactly_one_winner(seeded):
     evidence_id = submitted(seeded)
-    with seeded.app_context():
-        second = User(username="vhtt2", display_name="Lê Văn Hai", role="reviewer", active=True)
-        second.set_password("wardapp-demo")
-        db.session.add(second)
-        db.session.commit()
+    add_second_reviewer(seeded)
     reviewers = [Reviewer(seeded), Reviewer(seeded, "vhtt2")]
     results = [None, None]
 
