@@ -26,6 +26,7 @@ EXPECTED = {
     "core.home": ("GET", SIGNED_IN),
     "plans.plan_detail": ("GET", SIGNED_IN),
     "plans.plan_list": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "plans.plan_import": ("GET", {ADMIN}),
     "auth.users": ("GET", {ADMIN}),
     "auth.user_new": ("GET", {ADMIN}),
     "auth.user_edit": ("GET", {ADMIN}),

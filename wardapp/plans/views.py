@@ -1,5 +1,16 @@
-"""The plan as people read it: its tasks, who leads them and what counts as evidence."""
-from flask import abort, render_template
+"""The plan as people read it: its tasks, who leads them and what counts as evidence;
+and the admin's door for next year's plan, imported from its appendix table."""
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wardapp.audit.services import record
+from wardapp.extensions import db
+from wardapp.plans.importer import PlanImportError, import_plan
 
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
@@ -21,3 +32,44 @@ def plan_detail(plan_id: int):
         abort(404)
     return render_template("plans/detail.html", plan=plan, tasks=lookup.tasks_of_plan(plan),
                            kind_labels=KIND_LABELS, rule_labels=RULE_LABELS)
+
+
+IMPORT_SUFFIXES = {".xlsx", ".csv"}
+MAX_PLAN_FILE = 2 * 1024 * 1024
+
+
+@bp.route("/plans/import", methods=["GET", "POST"])
+@allow("admin")
+def plan_import():
+    """Load a new year's plan; a bad file is refused whole, with each bad row's number."""
+    errors: list[str] = []
+    values = {"year": request.form.get("year", str(date.today().year)),
+              "title": request.form.get("title", ""), "city": request.form.get("city", "Bắc Giang")}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+        year = request.form.get("year", type=int)
+        data = upload.read(MAX_PLAN_FILE + 1) if upload else b""
+        if suffix not in IMPORT_SUFFIXES or not data:
+            errors.append(_("Hãy chọn tệp XLSX hoặc CSV có bảng phụ lục của kế hoạch."))
+        elif len(data) > MAX_PLAN_FILE:
+            errors.append(_("Tệp quá lớn (tối đa 2 MB)."))
+        elif not year or not 2000 <= year <= 2100:
+            errors.append(_("Năm của kế hoạch không hợp lệ."))
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"plan{suffix}"
+                path.write_bytes(data)
+                try:
+                    plan = import_plan(db.session, path, year=year, title=values["title"] or None,
+                                       city=values["city"].strip() or "Bắc Giang")
+                except PlanImportError as exc:
+                    errors.extend(exc.messages)
+                else:
+                    record(current_user, "plan.import", plan, year=year, tasks=len(plan.tasks),
+                           filename=upload.filename)
+                    flash(_("Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.", y=year,
+                            n=len(plan.tasks)), "success")
+                    return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
+    status = 422 if errors else 200
+    return render_template("plans/import.html", errors=errors, values=values), status
