@@ -39,11 +39,27 @@ EXPECTED = {
     "evidence.mine": ("GET", {OFFICER}),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
+    "offline.outbox": ("GET", {OFFICER}),
+    "offline.service_worker": ("GET", EVERYONE),
+    "offline.manifest": ("GET", EVERYONE),
+    "offline.api_session": ("GET", SIGNED_IN),
     "review.queue_page": ("GET", {REVIEWER, OVERSEER, ADMIN}),
     "review.gallery": ("GET", {REVIEWER, OVERSEER, ADMIN}),
     "review.bulk": ("GET", {REVIEWER}),
     "review.approve": ("POST", {REVIEWER}),
     "review.return_evidence": ("POST", {REVIEWER}),
+    "compliance.dashboard": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.cell": ("GET", SIGNED_IN),
+    "compliance.unit_page": ("GET", SIGNED_IN),
+    "compliance.rule_settings": ("GET", {REVIEWER, ADMIN}),
+    "compliance.save_task_rule": ("POST", {REVIEWER, ADMIN}),
+    "compliance.export_xlsx": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.export_csv": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.export_docx": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.export_zip": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.start_export": ("POST", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.export_job": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.export_job_file": ("GET", {REVIEWER, OVERSEER, ADMIN}),
     "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
 }
 
@@ -63,6 +79,7 @@ def url_args(app) -> dict:
             "evidence_id": evidence.id,
             "media_id": evidence.media[0].id,
             "variant": "thumb",
+            "job_id": "no-such-export-job",
         }
 
 

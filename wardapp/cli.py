@@ -1,4 +1,4 @@
-"""``flask wardapp …``: set up, seed the demo, create users, import a plan."""
+"""``flask wardapp …``: set up, seed the demo, create users, import a plan, back up."""
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -10,10 +10,15 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 
 def init_app(app):
+    from wardapp.offline.commands import import_outbox_command
+    from wardapp.ops.commands import backup_command, restore_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
     group.add_command(import_plan_command)
+    group.add_command(import_outbox_command)
+    group.add_command(backup_command)
+    group.add_command(restore_command)
     app.cli.add_command(group)
 
 

@@ -43,9 +43,21 @@ class Defaults:
     LOGIN_ADDRESS_FAILURES_BEFORE_LOCK = 50
     LOGIN_LOCK_SECONDS = 15 * 60
     PASSWORD_HASH_METHOD = "scrypt"
+    # Sign-in attempts per address, whatever the outcome: a flood guard above the per-account
+    # throttle, generous because a mobile operator's NAT puts many officers on one address.
+    LOGIN_RATE_LIMIT = "60 per minute; 600 per hour"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: trust none).
+    # With it, cookies are Secure when the proxy says the request came over HTTPS.
+    PROXY_FIX = 0
+    # How long a request waits for another writer's lock (SQLite busy timeout, PostgreSQL
+    # lock_timeout) before it gives up with 503 and the client retries.
+    LOCK_TIMEOUT_MS = 10_000
     REDIS_URL = None
+    # The outbox's sender retries after a failure 1 s later, doubling up to 5 min.
+    OUTBOX_BACKOFF_START_MS = 1000
+    OUTBOX_BACKOFF_MAX_MS = 5 * 60 * 1000
     DEMO = False
 
 
@@ -84,6 +96,11 @@ def load_config(app, test_config: dict | None = None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from wardapp.db import postgres_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgres_engine_options(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"], app.config["LOCK_TIMEOUT_MS"])
 
 
 def _instance_secret(instance: Path) -> str:

@@ -47,11 +47,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def sqlite_pragmas(dbapi_connection, _record) -> None:
+def sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int = 10_000) -> None:
     """Per connection: write-ahead log, foreign keys enforced, wait rather than fail on a lock."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def postgres_engine_options(options: dict, lock_timeout_ms: int) -> dict:
+    """Engine options for PostgreSQL: a pooled connection is checked before use, so the app
+    comes back by itself after the server restarts; a lock is waited for only so long."""
+    options = dict(options)
+    options.setdefault("pool_pre_ping", True)
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args["options"] = " ".join(filter(None, [
+        connect_args.get("options", ""), f"-c lock_timeout={int(lock_timeout_ms)}"]))
+    options["connect_args"] = connect_args
+    return options

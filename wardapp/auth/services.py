@@ -80,4 +80,6 @@ def reset_password(actor, user: User, password: str) -> None:
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip())
+    """NFC, on one line, without control characters (PostgreSQL refuses NUL outright)."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cc" or c.isspace())
+    return " ".join(unicodedata.normalize("NFC", text).split())

@@ -23,8 +23,10 @@ def _keys(username: str, address: str) -> list[tuple[str, str]]:
     An address gets more room than an account: many officers reach the server from behind
     one mobile operator's NAT.
     """
-    return [(f"login-fail:user:{username.casefold()}", "LOGIN_"),
-            (f"login-fail:addr:{address}", "LOGIN_ADDRESS_")]
+    # Prefixed like Flask-Limiter's own keys, so installations sharing a Redis stay apart.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    return [(f"{prefix}login-fail:user:{username.casefold()}", "LOGIN_"),
+            (f"{prefix}login-fail:addr:{address}", "LOGIN_ADDRESS_")]
 
 
 def check(username: str, address: str) -> Verdict:

@@ -1,7 +1,7 @@
 """Sign-in and sign-out."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,7 +10,7 @@ from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
-from wardapp.extensions import db, login_manager
+from wardapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
 
@@ -36,6 +36,7 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))

@@ -2,7 +2,7 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from wardapp.core import i18n
@@ -37,6 +37,8 @@ def init_app(app):
     app.after_request(security_headers)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(DataError, database_refused_value)
+    app.register_error_handler(OverflowError, database_refused_value)  # SQLite's driver
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
     app.context_processor(template_context)
@@ -87,6 +89,14 @@ def database_unavailable(exc: OperationalError):
     response = error_response(503, _(ERROR_MESSAGES[503]))
     response[0].headers["Retry-After"] = "5"
     return response
+
+
+def database_refused_value(exc: DataError | OverflowError):
+    """A value the database cannot hold (PostgreSQL refuses a NUL character in any text): the
+    sender's data is at fault, so they are told, and nothing of the request is kept."""
+    current_app.logger.warning("database refused a value on %s %s: %s", request.method,
+                               request.path, getattr(exc, "orig", exc))
+    return error_response(422, _("Dữ liệu gửi lên có ký tự hoặc giá trị không hợp lệ."))
 
 
 def unexpected_error(exc: Exception):

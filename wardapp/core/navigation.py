@@ -11,8 +11,11 @@ from wardapp.core.labels import ROLE_LABELS
 MENU = [
     ("core.home", _l("Trang chính"), ("officer", "reviewer", "overseer", "admin")),
     ("evidence.mine", _l("Đã gửi"), ("officer",)),
+    ("offline.outbox", _l("Hộp thư đi"), ("officer",)),
     ("review.queue_page", _l("Duyệt"), ("reviewer", "overseer")),
     ("review.gallery", _l("Lưới ảnh"), ("reviewer", "overseer")),
+    ("compliance.dashboard", _l("Tổng hợp"), ("reviewer", "overseer", "admin")),
+    ("compliance.unit_page", _l("Tiến độ"), ("officer",)),
     ("plans.plan_list", _l("Kế hoạch"), ("reviewer", "overseer", "admin")),
     ("auth.users", _l("Tài khoản"), ("admin",)),
 ]

@@ -5,6 +5,7 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 from sqlalchemy import text
 
+from wardapp.compliance.progress import due_now
 from wardapp.core.blueprint import bp
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
 from wardapp.core.i18n import city_tz
@@ -27,6 +28,7 @@ def home():
                "rule_labels": RULE_LABELS}
     if current_user.role == "officer" and plan:
         context["assignments"] = lookup.assignments_for_unit(plan, current_user.unit_id)
+        context["due"] = due_now(plan, current_user.unit_id, today_local())
     page = {"officer": "core/home_officer.html", "admin": "core/home_admin.html"}.get(
         current_user.role, "core/home_staff.html")
     return render_template(page, **context)

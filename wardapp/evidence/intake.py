@@ -5,6 +5,7 @@ stores nothing. If storing succeeds but the database write then fails, the files
 newly wrote are removed again; a crash in between leaves files that ``flask wardapp fsck``
 finds (nothing points at them) and removes.
 """
+import errno
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,6 +90,13 @@ def store_files(raw: RawSubmission, *, max_files: int) -> StoredFiles:
                 media.set_phash(photo.phash)
                 _set_time_and_place(media, photo.taken_at, photo.gps, meta)
             stored.media.append(media)
+    except OSError as exc:
+        stored.discard_new_files()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            current_app.logger.error("media disk full, submission refused: %s", exc)
+            raise SubmissionError(507, _("Máy chủ tạm thời hết chỗ lưu tệp nên chưa lưu được "
+                                         "minh chứng này. Vui lòng gửi lại sau.")) from None
+        raise
     except BaseException:
         stored.discard_new_files()
         raise

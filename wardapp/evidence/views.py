@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -121,6 +121,9 @@ def media_file(media_id: int, variant: str):
     try:
         handle = storage().open(key)
     except FileNotFoundError:
+        abort(404)
+    except ValueError:  # a key not of the shape storage makes: never near the file system
+        current_app.logger.error("media %s has an invalid %s key %r", media.id, variant, key)
         abort(404)
     response = send_file(handle, mimetype=content_type, as_attachment=not inline,
                          download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",

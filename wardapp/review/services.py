@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from wardapp.audit.services import record
 from wardapp.db import now_utc
 from wardapp.evidence.models import Evidence
+from wardapp.evidence.schema import clean_text
 from wardapp.extensions import db
 
 QUICK_REASONS = ("Ảnh không rõ", "Sai địa điểm", "Trùng ảnh đã nộp", "Không đúng nhiệm vụ",
@@ -36,7 +37,7 @@ def decide(reviewer, evidence: Evidence, decision: str, *, seen_version: int | N
     """Approve or return ``evidence``; ``seen_version`` is the version the reviewer looked at."""
     if decision not in ("approved", "returned"):
         raise ValueError(decision)
-    reason = " ".join(reason.split())[:500]
+    reason = " ".join(clean_text(reason).split())[:500]
     if decision == "returned" and not reason:
         raise DecisionError(422, _("Hãy nêu lý do trả lại."), evidence)
     if evidence.status == "withdrawn":

@@ -1,0 +1,51 @@
+"""The evidence as CSV: UTF-8 with a byte-order mark, so Excel opens Vietnamese correctly.
+
+Written as a stream of chunks, never whole in memory. Text a person typed is kept from being
+read as a formula by a spreadsheet (a leading ``=``, ``+``, ``-`` or ``@`` gets a quote).
+"""
+import csv
+import io
+from collections.abc import Iterator
+from datetime import tzinfo
+
+from sqlalchemy.orm import Session
+
+from wardapp.compliance.export_rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.services import Picture
+
+CHUNK = 64 * 1024
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def stamp(moment) -> str:
+    """dd/mm/yyyy hh:mm (formatted by hand: strftime is the slowest part of a row)."""
+    if moment is None:
+        return ""
+    return (f"{moment.day:02d}/{moment.month:02d}/{moment.year} "
+            f"{moment.hour:02d}:{moment.minute:02d}")
+
+
+def csv_values(row: EvidenceRow) -> list:
+    return [row.id, row.task_number, row.task_title, row.unit_name, row.role, row.kind,
+            stamp(row.occurred_at), row.week, spreadsheet_safe(row.summary),
+            spreadsheet_safe(row.note), stamp(row.reviewed_at), row.link, len(row.photos),
+            "\n".join(row.photos)]
+
+
+def csv_chunks(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
+               session: Session) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(labels.headers)
+    for row in accepted_rows(picture, tz, links, labels, session):
+        writer.writerow(csv_values(row))
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

@@ -1,0 +1,223 @@
+"""The quarterly report as a Word document laid out by Decree 30/2020/NĐ-CP (Appendix I).
+
+A4 portrait, margins 20 mm top and bottom, 30 mm left, 15 mm right, Times New Roman; the
+header in a borderless two-column table (superior and issuing body, number; national title,
+motto, place and date), "BÁO CÁO" and its subject, numbered sections, a table of units and
+verdicts, then "Nơi nhận" (ending "- Lưu: VT.") beside the signature block. It is a draft to
+edit and sign: the number, the signer's name, difficulties and proposals are left to fill.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import BinaryIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from flask import current_app
+from flask_babel import gettext as _
+
+from wardapp.compliance.services import Picture
+
+FONT = "Times New Roman"
+DEFAULTS = {
+    "REPORT_OFFICE": "Phòng Văn hóa và Thông tin",
+    "REPORT_SYMBOL": "BC-VHTT",
+    "REPORT_SIGNER_TITLE": "TRƯỞNG PHÒNG",
+    "REPORT_SIGNER_NAME": "",
+    "REPORT_RECIPIENTS": ["UBND thành phố (b/c)", "Phòng Nội vụ thành phố",
+                          "UBND các phường, xã; các cơ quan, đơn vị thành phố"],
+}
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange")
+CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def setting(name: str):
+    return current_app.config.get(name, DEFAULTS[name])
+
+
+def date_line(place: str, day: date | None) -> str:
+    """"Bắc Giang, ngày 05 tháng 4 năm 2024": days below 10 and months 1, 2 take a 0."""
+    if day is None:
+        return _("%(place)s, ngày …… tháng …… năm ……", place=place)
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s", place=place, d=f"{day.day:02d}",
+             m=month, y=day.year)
+
+
+def subject_line(picture: Picture) -> str:
+    title = picture.plan.title.removesuffix(f" năm {picture.plan.year}")
+    return _("Kết quả thực hiện %(title)s %(period)s", title=title, period=picture.period.phrase)
+
+
+def _run(paragraph, text: str, size: float | None = None, bold=False, italic=False):
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold or None, italic or None
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _para(container, text: str = "", size: float | None = None, *, bold=False, italic=False,
+          align=None, before: float = 0, after: float = 0, indent_first: float | None = None):
+    paragraph = container.add_paragraph()
+    if text:
+        _run(paragraph, text, size, bold, italic)
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if align is not None:
+        paragraph.alignment = align
+    if indent_first is not None:
+        fmt.first_line_indent = Mm(indent_first)
+    return paragraph
+
+
+def _rule(container, width_mm: float, cell_mm: float):
+    """A short centred line under a heading, as a bottom border of an empty paragraph."""
+    paragraph = _para(container, size=2, align=CENTER)
+    side = max((cell_mm - width_mm) / 2, 0)
+    paragraph.paragraph_format.left_indent = Mm(side)
+    paragraph.paragraph_format.right_indent = Mm(side)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *AFTER_PBDR)
+    return paragraph
+
+
+def _page(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    normal.paragraph_format.space_after = Pt(0)
+
+
+def _two_columns(document, left_mm: float, right_mm: float):
+    table = document.add_table(rows=1, cols=2)  # no style: no borders
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left.width, right.width = Mm(left_mm), Mm(right_mm)
+    for cell in (left, right):
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    return left, right
+
+
+def _header(document, picture: Picture, issued_on: date | None) -> None:
+    plan = picture.plan
+    left, right = _two_columns(document, 62, 103)
+    superior = (plan.issuer or f"UBND {plan.city}").upper()
+    _para(left, superior, 13, align=CENTER)
+    _para(left, setting("REPORT_OFFICE").upper(), 13, bold=True, align=CENTER)
+    _rule(left, 20, 62)
+    _para(left, _("Số:      /%(s)s", s=setting("REPORT_SYMBOL")), 13, align=CENTER, before=6)
+    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=CENTER)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True, align=CENTER)
+    _rule(right, 58, 103)
+    _para(right, date_line(plan.city, issued_on), 14, italic=True, align=CENTER, before=6)
+
+
+def _units_table(document, picture: Picture) -> None:
+    heads = (_("TT"), _("Đơn vị"), _("Đạt"), _("Chưa đạt"), _("Chờ duyệt"),
+             _("Nhiệm vụ chưa đạt"))
+    table = document.add_table(rows=1, cols=len(heads))
+    table.style = document.styles["Table Grid"]
+    for cell, head, width in zip(table.rows[0].cells, heads, (10, 45, 18, 20, 20, 52)):
+        cell.width = Mm(width)
+        _run(cell.paragraphs[0], head, 12, bold=True)
+        cell.paragraphs[0].alignment = CENTER
+    numbers = {t.id: t.number for t in picture.tasks}
+    for i, (unit, cells) in enumerate(picture.rows(), start=1):
+        behind = ", ".join(str(numbers[c.task_id]) for c in cells if c and c.verdict == "unmet")
+        values = (str(i), unit.short_name, *(str(picture.count(v, unit.id))
+                                              for v in ("met", "unmet", "pending")), behind)
+        for cell, value in zip(table.add_row().cells, values):
+            _run(cell.paragraphs[0], value, 12)
+
+
+def _task_results(document, picture: Picture) -> None:
+    names = {u.id: u.short_name for u in picture.units}
+    for i, task in enumerate(picture.tasks, start=1):
+        cells = [picture.cell(task.id, u.id) for u in picture.units]
+        cells = [c for c in cells if c is not None]
+        accepted = sum(c.accepted for c in cells)
+        _para(document, _("2.%(i)s. Nhiệm vụ %(n)s: %(t)s", i=i, n=task.number, t=task.short_title),
+              bold=True, italic=True, align=JUSTIFY, before=6, indent_first=10)
+        scored = [c for c in cells if c.verdict != "unscored"]
+        if not scored:
+            text = _("Yêu cầu: %(w)s. Nhiệm vụ chỉ ghi nhận, không chấm điểm trong kỳ; đã duyệt "
+                     "%(a)s minh chứng.", w=task.when_text, a=accepted)
+        else:
+            groups = {v: ", ".join(names[c.unit_id] for c in scored if c.verdict == v) or "—"
+                      for v in ("met", "unmet", "pending")}
+            text = _("Yêu cầu: %(w)s. Đã duyệt %(a)s minh chứng. Đạt (%(nm)s đơn vị): %(m)s. "
+                     "Chưa đạt (%(nu)s đơn vị): %(u)s. Chờ duyệt: %(p)s.", w=task.when_text,
+                     a=accepted, nm=sum(c.verdict == "met" for c in scored), m=groups["met"],
+                     nu=sum(c.verdict == "unmet" for c in scored), u=groups["unmet"],
+                     p=groups["pending"])
+        _para(document, text, align=JUSTIFY, indent_first=10)
+
+
+def _closing(document) -> None:
+    left, right = _two_columns(document, 80, 85)
+    _para(left, _("Nơi nhận:"), 12, bold=True, italic=True)
+    for name in setting("REPORT_RECIPIENTS"):
+        _para(left, f"- {name};", 11)
+    _para(left, "- Lưu: VT.", 11)
+    _para(right, setting("REPORT_SIGNER_TITLE"), 14, bold=True, align=CENTER)
+    for _blank in range(4):
+        _para(right, "", 14)
+    _para(right, setting("REPORT_SIGNER_NAME"), 14, bold=True, align=CENTER)
+
+
+def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
+               accepted_total: int) -> None:
+    plan, phrase = picture.plan, picture.period.phrase
+    document = Document()
+    _page(document)
+    _header(document, picture, issued_on)
+    _para(document, "BÁO CÁO", 14, bold=True, align=CENTER, before=18)
+    _para(document, subject_line(picture), 14, bold=True, align=CENTER)
+    _rule(document, 40, 165)
+    office = setting("REPORT_OFFICE")
+    _para(document, _("Thực hiện %(title)s của %(issuer)s%(number)s, %(office)s báo cáo kết "
+                      "quả thực hiện %(phrase)s như sau:", title=plan.title,
+                      issuer=plan.issuer or plan.city, office=office, phrase=phrase,
+                      number=f" (số {plan.number})" if plan.number else ""),
+          align=JUSTIFY, before=12, after=6, indent_first=10)
+    _para(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True, before=6, indent_first=10)
+    _para(document, _("1. Kết quả chung"), bold=True, indent_first=10)
+    as_of = picture.counted_to.strftime("%d/%m/%Y")
+    _para(document, _("Trong %(phrase)s, %(u)s đơn vị có nhiệm vụ trong kế hoạch; %(n)s minh "
+                      "chứng đã được duyệt. Tính đến ngày %(d)s: %(m)s lượt đơn vị - nhiệm vụ đạt, "
+                      "%(x)s chưa đạt, %(p)s chờ duyệt.", phrase=phrase, n=accepted_total,
+                      u=len(picture.units), d=as_of,
+                      m=picture.count("met"), x=picture.count("unmet"),
+                      p=picture.count("pending")), align=JUSTIFY, indent_first=10)
+    _para(document, _("2. Kết quả theo nhiệm vụ"), bold=True, before=6, indent_first=10)
+    _task_results(document, picture)
+    _para(document, _("II. KẾT QUẢ THEO ĐƠN VỊ"), bold=True, before=12, after=6, indent_first=10)
+    _units_table(document, picture)
+    for heading in (_("III. KHÓ KHĂN, VƯỚNG MẮC"), _("IV. ĐỀ XUẤT, KIẾN NGHỊ")):
+        _para(document, heading, bold=True, before=12, indent_first=10)
+        _para(document, "…", indent_first=10)
+    _para(document, _("Trên đây là báo cáo kết quả thực hiện %(title)s %(phrase)s của "
+                      "%(office)s./.", title=plan.title.removesuffix(f" năm {plan.year}"),
+                      phrase=phrase, office=office), align=JUSTIFY, before=12, after=12,
+          indent_first=10)
+    _closing(document)
+    document.save(target)

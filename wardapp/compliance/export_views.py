@@ -1,0 +1,136 @@
+"""The exports: ``/compliance/export.<xlsx|csv|docx|zip>?plan=<id>&quarter=<1-4>``.
+
+CSV and ZIP stream from the first row; the workbook is written row by row to an anonymous
+temporary file (write-only openpyxl) and then sent from it (the dashboard builds it in the
+background instead, see ``job_views``); the report is small. Each export covers the units the
+user may see and is recorded in the audit log.
+"""
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import Response, current_app, send_file
+from flask_babel import force_locale, gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from wardapp.audit.services import record
+from wardapp.compliance.blueprint import bp
+from wardapp.compliance.choice import choice_from_request
+from wardapp.compliance.export_csv import csv_chunks
+from wardapp.compliance.export_docx import write_docx
+from wardapp.compliance.export_rows import Labels, Links
+from wardapp.compliance.export_xlsx import write_xlsx
+from wardapp.compliance.export_zip import zip_chunks
+from wardapp.compliance.periods import Period
+from wardapp.compliance.services import Picture, compliance_for, visible_unit_ids
+from wardapp.core import views as core_views
+from wardapp.core.access import allow
+from wardapp.core.i18n import city_tz
+from wardapp.evidence.intake import storage
+from wardapp.extensions import db
+from wardapp.plans.models import Plan
+
+READERS = ("reviewer", "overseer", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What an export was asked for, as plain values: a streamed body runs after the request
+    has committed and closed its session, when the request's objects can no longer load."""
+
+    plan_id: int
+    period: Period
+    as_of: date
+    unit_ids: list[int] | None
+
+
+def _asked(fmt: str) -> Asked:
+    choice = choice_from_request(core_views.today_local())
+    unit_ids = visible_unit_ids(current_user)
+    record(current_user, "compliance.export", choice.plan, format=fmt, period=choice.period.slug,
+           units="all" if unit_ids is None else len(unit_ids))
+    return Asked(choice.plan.id, choice.period, choice.today, unit_ids)
+
+
+def _picture(asked: Asked, session=None, tz=None) -> Picture:
+    session = session or db.session
+    return compliance_for(session.get(Plan, asked.plan_id), asked.period, as_of=asked.as_of,
+                          unit_ids=asked.unit_ids, tz=tz, session=session)
+
+
+def _name(period: Period, ext: str) -> str:
+    return f"cchc-{period.slug}.{ext}"
+
+
+def _streamed(asked: Asked, write, mimetype: str, ext: str) -> Response:
+    """A body made after the request is over, holding no Flask context (a response left
+    half-read must not leave one pushed): its own database session, and everything that
+    needs the request (the engine, the zone, link templates, translations) taken now."""
+    engine, tz = db.engine, city_tz()
+    prepared = write(tz)
+
+    def chunks():
+        with Session(engine) as session:
+            yield from prepared(_picture(asked, session, tz), session)
+
+    response = Response(chunks(), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_name(asked.period, ext)}"'
+    response.headers["X-Accel-Buffering"] = "no"  # let a front proxy pass chunks on at once
+    return response
+
+
+@bp.get("/compliance/export.csv")
+@allow(*READERS)
+def export_csv():
+    def write(tz):
+        links, labels = Links(), Labels.resolve()
+        return lambda picture, session: csv_chunks(picture, tz, links, labels, session)
+    return _streamed(_asked("csv"), write, "text/csv", "csv")
+
+
+@bp.get("/compliance/export.zip")
+@allow(*READERS)
+def export_zip():
+    def write(tz):
+        store, logger = storage(), current_app.logger
+        note = (_("anh-bi-thieu.txt"), _("Các ảnh sau không còn trong kho lưu trữ:"))
+        return lambda picture, session: zip_chunks(picture, tz, store, session,
+                                                   missing_note=note, logger=logger)
+    return _streamed(_asked("zip"), write, "application/zip", "zip")
+
+
+@bp.get("/compliance/export.xlsx")
+@allow(*READERS)
+def export_xlsx():
+    picture = _picture(_asked("xlsx"))
+    workbook = tempfile.TemporaryFile(suffix=".xlsx")  # gone from disk when closed
+    try:
+        generated = datetime.now(city_tz()).strftime("%d/%m/%Y %H:%M")
+        write_xlsx(picture, city_tz(), workbook, generated=generated)
+        workbook.seek(0)
+    except BaseException:
+        workbook.close()
+        raise
+    return send_file(workbook, mimetype=XLSX, as_attachment=True,
+                     download_name=_name(picture.period, "xlsx"))
+
+
+@bp.get("/compliance/export.docx")
+@allow(*READERS)
+def export_docx():
+    picture = _picture(_asked("docx"))
+    today = core_views.today_local()
+    period = picture.period
+    # Dated today while the report is current; a draft for a long-past period is left blank.
+    issued_on = today if period.start <= today <= period.end + timedelta(days=92) else None
+    document = io.BytesIO()
+    with force_locale("vi"):  # an administrative document is in Vietnamese, whatever the UI
+        write_docx(picture, document, issued_on=issued_on,
+                   accepted_total=sum(c.accepted for c in picture.cells.values()))
+    document.seek(0)
+    return send_file(document, mimetype=DOCX, as_attachment=True,
+                     download_name=_name(picture.period, "docx"))

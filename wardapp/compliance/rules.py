@@ -1,0 +1,199 @@
+"""How the plan's "when" column is judged: pure functions over dates and counts, no database.
+
+- ``weekly`` (Mỗi tuần 1 lần): one accepted item in every ISO week of the period; a week
+  belongs to the period holding its Thursday (see ``periods``).
+- ``deadline`` (Quý I/2024): one accepted item that happened on or before the deadline, a
+  local date, inclusive. Judged in the period (and the year) that holds the deadline; other
+  periods show it as not counted, so a unit is not marked down twice for one task.
+- ``per_period`` (Thường xuyên): the reviewer-set minimum in every month or quarter of the
+  period; without a minimum the task is reported, not scored.
+- ``on_change`` (khi có thay đổi): reported, not scored.
+
+Only approved evidence counts toward "đạt"; evidence waiting for review can only make a
+cell "chờ duyệt" (it would be met if the waiting items were approved). Evidence counts by
+when the work happened, never by when it was sent or reviewed.
+
+With ``as_of`` (today), a stretch that has not started is not expected yet, and one still
+running is expected only once it is met (or would be, if what waits were approved): the
+score never marks down what a unit can still do in time. The stretch still open is
+reported as ``open_slot``, which is the officer's "due this week".
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from wardapp.compliance.periods import Period, Week
+
+VERDICTS = ("met", "unmet", "pending", "unscored")
+VERDICT_LABELS = {
+    "met": _l("Đạt"),
+    "unmet": _l("Chưa đạt"),
+    "pending": _l("Chờ duyệt"),
+    "unscored": _l("Không tính"),
+}
+COUNTED_STATUSES = ("approved", "submitted", "returned")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A stretch in which a rule asks for ``required`` accepted items."""
+
+    kind: str  # week | month | quarter | deadline
+    start: date
+    end: date
+    required: int
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            return Week(self.start).label
+        if self.kind == "deadline":
+            return _("Hạn %(d)s", d=self.end.strftime("%d/%m/%Y"))
+        return Period(self.kind, self.start.year,
+                      self.start.month if self.kind == "month" else (self.start.month + 2) // 3).label
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a task's rule asks of one responsible unit in a period, and which days count."""
+
+    slots: tuple[Slot, ...]
+    window: tuple[date, date]
+    reason: object = None  # why nothing is scored (a lazy string), when nothing is
+
+
+def expectation_for(task, period: Period) -> Expectation:
+    """The slots a task's rule sets in the period; ``task`` needs rule, deadline, min_count
+    and period (a ``Task`` or anything shaped like one)."""
+    whole = (period.start, period.end)
+    if task.rule == "weekly":
+        weeks = period.weeks()
+        if not weeks:
+            return Expectation((), whole, _l("Kỳ này không chứa trọn tuần nào."))
+        return Expectation(tuple(Slot("week", w.monday, w.sunday, 1) for w in weeks),
+                           (weeks[0].monday, weeks[-1].sunday))
+    if task.rule == "deadline":
+        if task.deadline is None:
+            return Expectation((), whole, _l("Chưa đặt hạn hoàn thành."))
+        if not period.contains(task.deadline):
+            return Expectation((), whole, _l("Hạn %(d)s nằm ngoài kỳ này.",
+                                             d=task.deadline.strftime("%d/%m/%Y")))
+        start = min(date(period.year, 1, 1), task.deadline)
+        return Expectation((Slot("deadline", start, task.deadline, 1),), (start, task.deadline))
+    if task.rule == "per_period":
+        if not task.min_count:
+            return Expectation((), whole,
+                               _l("Chưa đặt mức tối thiểu: chỉ ghi nhận, không chấm."))
+        parts = period.months() if task.period == "month" else period.quarters()
+        if not parts:
+            return Expectation((), whole,
+                               _l("Mức tối thiểu tính theo quý: xem theo quý hoặc năm."))
+        return Expectation(tuple(Slot(p.kind, p.start, p.end, task.min_count) for p in parts),
+                           whole)
+    return Expectation((), whole, _l("Thực hiện khi có thay đổi: chỉ ghi nhận, không chấm."))
+
+
+class Tally:
+    """Counted evidence of one task and unit: (first local day of a stretch, status) → count.
+
+    The stretches come from the aggregate query and never straddle a slot's or a window's
+    edge, so a stretch lies in a slot exactly when its first day does. A test may use days.
+    Sums over a range of days are answered from running totals, so judging a year of weekly
+    slots stays cheap.
+    """
+
+    def __init__(self, counts: dict[tuple[date, str], int] | None = None):
+        self.counts: dict[tuple[date, str], int] = dict(counts or {})
+        self._sums: dict[str, tuple[list[date], list[int]]] | None = None
+
+    def add(self, day: date, status: str, n: int = 1) -> None:
+        self.counts[(day, status)] = self.counts.get((day, status), 0) + n
+        self._sums = None
+
+    def _running(self, status: str) -> tuple[list[date], list[int]]:
+        if self._sums is None:
+            self._sums = {}
+            for s in {s for _, s in self.counts}:
+                days = sorted(d for d, s2 in self.counts if s2 == s)
+                totals, running = [0], 0
+                for d in days:
+                    running += self.counts[(d, s)]
+                    totals.append(running)
+                self._sums[s] = (days, totals)
+        return self._sums.get(status, ([], [0]))
+
+    def between(self, start: date, end: date, status: str) -> int:
+        days, totals = self._running(status)
+        return totals[bisect_right(days, end)] - totals[bisect_left(days, start)]
+
+
+@dataclass
+class Cell:
+    """One task × one responsible unit in a period: what was asked, done, and the verdict."""
+
+    task_id: int
+    unit_id: int
+    role: str
+    scored: bool
+    expected: int = 0
+    done: int = 0
+    accepted: int = 0
+    pending: int = 0
+    returned: int = 0
+    verdict: str = "unscored"
+    reason: object = None  # a lazy string: judged outside a request too
+    missing: list[Slot] = field(default_factory=list)  # due, and nothing that could meet it
+    awaiting: list[Slot] = field(default_factory=list)  # would be met if what waits were approved
+    open_slot: Slot | None = None
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_LABELS[self.verdict])
+
+    @property
+    def ratio(self) -> str:
+        """"done/expected" as the matrix and the files show it; a dash when not scored."""
+        return f"{self.done}/{self.expected}" if self.verdict != "unscored" else "–"
+
+
+def judge(cell: Cell, expectation: Expectation, tally: Tally, as_of: date | None = None) -> Cell:
+    """Fill in the cell's counts and verdict from what the rule expects and what was counted."""
+    lo, hi = expectation.window
+    cell.accepted = tally.between(lo, hi, "approved")
+    cell.pending = tally.between(lo, hi, "submitted")
+    cell.returned = tally.between(lo, hi, "returned")
+    if not cell.scored:
+        cell.reason = _l("Đơn vị phối hợp: không chấm điểm.") if cell.role != "lead" else \
+            _l("Đơn vị không được chấm điểm ở nhiệm vụ này.")
+        return cell
+    if not expectation.slots:
+        cell.reason = expectation.reason
+        return cell
+    short = []  # slots due but not met: would approving what waits meet them?
+    for slot in expectation.slots:
+        if as_of is not None and slot.start > as_of:
+            continue
+        approved = tally.between(slot.start, slot.end, "approved")
+        waiting = tally.between(slot.start, slot.end, "submitted")
+        met, could = approved >= slot.required, approved + waiting >= slot.required
+        running = as_of is not None and slot.end >= as_of
+        if running and not could:
+            cell.open_slot = slot
+            continue
+        cell.expected += slot.required
+        cell.done += min(approved, slot.required)
+        if not met:
+            short.append(could)
+            (cell.awaiting if could else cell.missing).append(slot)
+    if cell.expected == 0:
+        cell.reason = _l("Chưa đến hạn.")
+        cell.verdict = "unscored"
+    elif cell.done >= cell.expected:
+        cell.verdict = "met"
+    else:
+        cell.verdict = "pending" if all(short) else "unmet"
+    return cell

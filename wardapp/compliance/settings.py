@@ -1,0 +1,42 @@
+"""Changing how a task is scored, with the before and after in the audit record.
+
+The plan says what each task is and how often; the parameters a reviewer sets turn that into
+something countable: the minimum per month or quarter for "Thường xuyên", the deadline, and
+which responsible units are scored (leads by default, coordinating units not).
+"""
+from wardapp.audit.services import record
+from wardapp.extensions import db
+from wardapp.plans.models import Task
+
+
+def rule_settings(task: Task) -> dict:
+    """The task's scoring parameters, as the audit record keeps them."""
+    return {
+        "rule": task.rule,
+        "min_count": task.min_count,
+        "period": task.period,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "scored": sorted(a.unit.code for a in task.assignments if a.scored),
+    }
+
+
+def update_task_rule(actor, task: Task, *, min_count=None, period=None, deadline=None,
+                     scored_unit_ids=()) -> bool:
+    """Apply what applies to the task's rule; True and audited if anything changed."""
+    before = rule_settings(task)
+    if task.rule == "per_period":
+        task.min_count = min_count or None
+        task.period = period if period in ("month", "quarter") else task.period
+    if task.rule == "deadline":
+        task.deadline = deadline
+    if task.rule != "on_change":
+        wanted = set(scored_unit_ids)
+        for assignment in task.assignments:
+            assignment.scored = assignment.unit_id in wanted
+    after = rule_settings(task)
+    if after == before:
+        return False
+    record(actor, "task.rule_settings", task, plan_id=task.plan_id, number=task.number,
+           before=before, after=after)
+    db.session.flush()
+    return True

@@ -1,0 +1,56 @@
+"""The plan settings page: each task's scoring parameters, for a reviewer or an admin."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wardapp.compliance.blueprint import bp
+from wardapp.compliance.forms import TaskRuleForm
+from wardapp.compliance.settings import update_task_rule
+from wardapp.core.access import allow
+from wardapp.core.labels import RULE_LABELS
+from wardapp.extensions import db
+from wardapp.plans import lookup
+from wardapp.plans.models import Plan, Task
+
+EDITORS = ("reviewer", "admin")
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    if current_user.role == "reviewer" and current_user.scoped_units:
+        abort(403)  # a reviewer of some units does not change how the whole plan is scored
+    return plan
+
+
+def _page(plan: Plan, submitted: TaskRuleForm | None = None, status: int = 200):
+    forms = [submitted if submitted and submitted.task.id == t.id else TaskRuleForm(t, fresh=True)
+             for t in lookup.tasks_of_plan(plan)]
+    return render_template("compliance/settings.html", plan=plan, forms=forms,
+                           rule_labels=RULE_LABELS), status
+
+
+@bp.get("/compliance/plans/<int:plan_id>/rules")
+@allow(*EDITORS)
+def rule_settings(plan_id: int):
+    return _page(_plan(plan_id))
+
+
+@bp.post("/compliance/plans/<int:plan_id>/tasks/<int:task_id>/rules")
+@allow(*EDITORS)
+def save_task_rule(plan_id: int, task_id: int):
+    plan = _plan(plan_id)
+    task = db.session.get(Task, task_id)
+    if task is None or task.plan_id != plan.id:
+        abort(404)
+    form = TaskRuleForm(task)
+    if not form.validate_on_submit():
+        return _page(plan, form, 422)
+    changed = update_task_rule(current_user, task, min_count=form.min_count.data,
+                               period=form.period.data, deadline=form.deadline.data,
+                               scored_unit_ids=form.scored.data)
+    flash(_("Đã lưu cách chấm nhiệm vụ %(n)s.", n=task.number) if changed
+          else _("Nhiệm vụ %(n)s không có gì thay đổi.", n=task.number), "success")
+    return redirect(url_for("compliance.rule_settings", plan_id=plan.id,
+                            _anchor=f"task-{task.number}"), code=303)

@@ -1,0 +1,1 @@
+"""Operating the installation: backups of the database and the media, and restoring them."""

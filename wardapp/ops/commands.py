@@ -1,0 +1,61 @@
+"""``flask wardapp backup DEST`` and ``flask wardapp restore SRC``."""
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(dest: Path):
+    """Copy the database and its files to DEST (a new folder, or a file ending in .tar.gz).
+
+    Safe while the app is serving: the copy is one consistent moment of the database and
+    exactly the files it names.
+    """
+    from wardapp.ops.backup import BackupError, take_backup
+
+    steps = {"database": "database copied", "media": "files copied", "archive": "archive written"}
+    try:
+        manifest = take_backup(dest, progress=lambda step: click.echo(steps[step]))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = ", ".join(f"{n} {table}" for table, n in manifest.rows.items())
+    click.echo(f"Backup written to {dest}: {manifest.database}, {rows}; "
+               f"{manifest.files} files, {manifest.bytes / 1_048_576:.1f} MB.")
+    for key in manifest.missing:
+        click.echo(f"warning: a row names a file that was already missing: {key}")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Overwrite a SQLite database that already has tables.")
+@with_appcontext
+def restore_command(src: Path, force: bool):
+    """Rebuild the database and the media folder from a backup made by ``backup``.
+
+    Point the app at a new, empty database and media folder first (WARDAPP_DATABASE_URL,
+    WARDAPP_MEDIA_DIR). Files are checked against their names as they are put back, and the
+    result is checked as ``flask wardapp fsck`` would.
+    """
+    from wardapp.ops.backup import BackupError
+    from wardapp.ops.restore import restore_backup
+
+    try:
+        result = restore_backup(src, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = ", ".join(f"{n} {table}" for table, n in result.manifest.rows.items())
+    click.echo(f"Restored from {src} (taken {result.manifest.created_at}): {rows}; "
+               f"{result.files} files.")
+    for key in result.damaged:
+        click.echo(f"damaged file in the backup, not restored: {key}")
+    report = result.fsck
+    for media_id, variant, key in report.missing:
+        click.echo(f"media {media_id}: {variant} file missing: {key}")
+    if result.damaged or not report.clean:
+        click.echo("Run `flask wardapp fsck --repair` to remake lost copies.")
+        raise SystemExit(1)
+    click.echo("Files and rows agree.")
