@@ -12,7 +12,7 @@ MENU = [
     ("core.home", _l("Trang chính"), ("officer", "reviewer", "overseer", "admin")),
     ("evidence.mine", _l("Đã gửi"), ("officer",)),
     ("offline.outbox", _l("Hộp thư đi"), ("officer",)),
-    ("review.queue_page", _l("Duyệt"), ("reviewer", "overseer")),
+    ("review.queue_page", _l("Duyệt minh chứng"), ("reviewer", "overseer")),
     ("review.gallery", _l("Lưới ảnh"), ("reviewer", "overseer")),
     ("compliance.dashboard", _l("Tổng hợp"), ("reviewer", "overseer", "admin")),
     ("compliance.unit_page", _l("Tiến độ"), ("officer",)),
