@@ -15,7 +15,8 @@ from wardapp.extensions import db
 from wardapp.plans.models import Unit
 
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
-SHEET = b"%PDF-1.4\n% Danh sach ky ten " + MARK.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SHEET = (b"%PDF-1.4\n% Danh sach ky ten " + MARK.encode()
+         + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 OWNER, OTHER_UNIT, SCOPED = "tho-xuong", "song-mai", "duyet-song-mai"
 INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "noivu"}
 OUTSIDERS = {"another unit's officer": OTHER_UNIT, "a reviewer scoped elsewhere": SCOPED}
@@ -27,7 +28,7 @@ def meeting(app, officer: Officer, seed: int) -> dict:
         "kind": "meeting", "occurred_at": "2024-03-21T14:00", "meeting_type": "Lớp tập huấn",
         "place": f"Hội trường {MARK}", "organiser": f"Ban {MARK}", "attendees": "42",
         "note": f"Danh sách {MARK}"},
-        photos=[photo(seed)], attachments=[(f"ky-ten-{MARK}.pdf", SHEET)])
+        photos=[photo(seed, size=(320, 240))], attachments=[(f"ky-ten-{MARK}.pdf", SHEET)])
     assert response.status_code == 201, response.json
     return response.json
 

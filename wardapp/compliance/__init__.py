@@ -1,6 +1,8 @@
 """Compliance: which unit is behind on which task, on screen and in the files the city sends up.
 
-``rules`` judges (pure functions), ``tally`` counts evidence with a few aggregate queries,
-``services`` puts the two together as ``compliance_for(plan, period)``; the exports read the
-same picture, so a number in a file is the number on the dashboard.
+``periods`` and ``rules`` judge (pure functions: dates and counts in, verdicts out), ``tally``
+counts evidence with one aggregate query, ``services.compliance_for(plan, period)`` puts the
+two together. The dashboard, a unit's page, the officer's home and every export (``export_*``)
+read that one picture, so a number in a file is the number on the screen. ``settings`` holds
+the reviewer-set rule parameters (audited).
 """

@@ -1,7 +1,8 @@
 """The accepted evidence behind a picture, one row per item, streamed from the database.
 
-Rows are read task by task in batches (``yield_per``: a server-side cursor on PostgreSQL),
-each with the item's photos joined in, so memory stays flat however many items there are.
+Rows are read task by task and unit by unit, each an indexed range read in order, in batches
+(``yield_per``: a server-side cursor on PostgreSQL), each item with its photos joined in, so
+memory stays flat and the database never sorts, however many items there are.
 The window per task is the one its cells used, so an export counts what the dashboard shows.
 """
 from __future__ import annotations
@@ -95,41 +96,45 @@ def accepted_rows(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
     """Every accepted item the picture counted, task by task, unit by unit, oldest first.
 
     Needs no request: ``links`` and ``labels`` are made in one beforehand, and ``session``
-    may be the stream's own."""
+    may be the stream's own. One query per task and unit: each is a range of the
+    (task, unit, occurred_at) index, read in order, so the database never sorts."""
     session = session or db.session
-    kinds, roles = labels.kinds, labels.roles
-    rank = {u.id: i for i, u in enumerate(picture.units)}
-    names = {u.id: u.short_name for u in picture.units}
     for task in picture.tasks:
-        role_of = {a.unit_id: roles.get(a.role, a.role) for a in task.assignments}
-        units = [u for u in rank if u in role_of]
-        if not units:
-            continue
+        roles = {a.unit_id: labels.roles.get(a.role, a.role) for a in task.assignments}
         start, end = picture.expectations[task.id].window
-        query = counted(
-            select(Evidence.id, Evidence.unit_id, Evidence.kind, Evidence.occurred_at,
-                   Evidence.reviewed_at, Evidence.fields, Evidence.note, Media.id)
-            .outerjoin(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-            .where(Evidence.task_id == task.id, Evidence.unit_id.in_(units),
-                   between_days(start, end, tz)), ("approved",))
-        # Unit by unit in the order units were made: the index gives that order without a sort.
-        query = query.order_by(Evidence.unit_id, Evidence.occurred_at, Evidence.id,
-                               Media.position).execution_options(yield_per=BATCH)
-        row = None
-        for e_id, unit_id, kind, occurred, reviewed, fields, note, media_id in session.execute(query):
-            if row is None or row.id != e_id:
-                if row is not None:
-                    yield row
-                row = EvidenceRow(
-                    id=e_id, task_number=task.number, task_title=task.short_title,
-                    unit_name=names[unit_id], role=role_of[unit_id], kind=kinds.get(kind, kind),
-                    occurred_at=occurred.astimezone(tz),
-                    reviewed_at=reviewed.astimezone(tz) if reviewed else None,
-                    summary="; ".join(f"{label}: {fields[name]}" for name, label in labels.fields.get(kind, ())
-                                      if fields and fields.get(name) not in (None, "")),
-                    note=note or "", link=links.evidence(e_id))
-            if media_id is not None:
-                row.photos.append(links.media(media_id))
-                row.photo_ids.append(media_id)
-        if row is not None:
-            yield row
+        for unit in picture.units:
+            if unit.id not in roles:
+                continue
+            query = counted(
+                select(Evidence.id, Evidence.kind, Evidence.occurred_at, Evidence.reviewed_at,
+                       Evidence.fields, Evidence.note, Media.id)
+                .outerjoin(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
+                .where(Evidence.task_id == task.id, Evidence.unit_id == unit.id,
+                       between_days(start, end, tz)), ("approved",))
+            query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
+            row = None
+            for e_id, kind, occurred, reviewed, fields, note, media_id in \
+                    session.execute(query.execution_options(yield_per=BATCH)):
+                if row is None or row.id != e_id:
+                    if row is not None:
+                        yield row
+                    row = EvidenceRow(
+                        id=e_id, task_number=task.number, task_title=task.short_title,
+                        unit_name=unit.short_name, role=roles[unit.id],
+                        kind=labels.kinds.get(kind, kind), occurred_at=occurred.astimezone(tz),
+                        reviewed_at=reviewed.astimezone(tz) if reviewed else None,
+                        summary=summary(fields, labels.fields.get(kind, ())),
+                        note=note or "", link=links.evidence(e_id))
+                if media_id is not None:
+                    row.photos.append(links.media(media_id))
+                    row.photo_ids.append(media_id)
+            if row is not None:
+                yield row
+
+
+def summary(fields: dict | None, labelled: list[tuple[str, str]]) -> str:
+    """"Địa điểm: …; Số lượng: 2": the kind's fields in the order the form asks them."""
+    if not fields:
+        return ""
+    return "; ".join(f"{label}: {fields[name]}" for name, label in labelled
+                     if fields.get(name) not in (None, ""))

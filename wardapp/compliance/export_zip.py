@@ -52,38 +52,37 @@ def folder_name(text: str, limit: int = 60) -> str:
 
 
 def accepted_photos(picture: Picture, tz: tzinfo, session: Session):
-    """(task, unit, evidence id, occurred_at, media id, key, position) of every accepted photo."""
-    rank = {u.id: i for i, u in enumerate(picture.units)}
+    """(task, unit, evidence id, occurred_at, media id, key, position) of every accepted photo,
+    one indexed range per task and unit (as ``export_rows`` reads them)."""
     for task in picture.tasks:
-        units = [a.unit_id for a in task.assignments if a.unit_id in rank]
-        if not units:
-            continue
+        responsible = {a.unit_id for a in task.assignments}
         start, end = picture.expectations[task.id].window
-        query = counted(
-            select(Evidence.unit_id, Evidence.id, Evidence.occurred_at, Media.id,
-                   Media.original_key, Media.position)
-            .join(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-            .where(Evidence.task_id == task.id, Evidence.unit_id.in_(units),
-                   between_days(start, end, tz)), ("approved",))
-        query = query.order_by(Evidence.unit_id, Evidence.occurred_at, Evidence.id,
-                               Media.position).execution_options(yield_per=500)
-        for row in session.execute(query):
-            yield (task, *row)
+        for unit in picture.units:
+            if unit.id not in responsible:
+                continue
+            query = counted(
+                select(Evidence.id, Evidence.occurred_at, Media.id, Media.original_key,
+                       Media.position)
+                .join(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
+                .where(Evidence.task_id == task.id, Evidence.unit_id == unit.id,
+                       between_days(start, end, tz)), ("approved",))
+            query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
+            for row in session.execute(query.execution_options(yield_per=500)):
+                yield (task, unit, *row)
 
 
 def zip_chunks(picture: Picture, tz: tzinfo, store: Storage, session: Session, *,
                missing_note: tuple[str, str], logger) -> Iterator[bytes]:
     """``missing_note``: the note's file name and first line, translated in the request."""
     sink, missing = Sink(), []
-    units = {u.id: u for u in picture.units}
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for task, unit_id, evidence_id, occurred, media_id, key, position in \
+        for task, unit, evidence_id, occurred, media_id, key, position in \
                 accepted_photos(picture, tz, session):
             local = occurred.astimezone(tz)
             suffix = "." + key.rsplit(".", 1)[-1] if "." in key.rsplit("/", 1)[-1] else ""
             name = "/".join((
                 folder_name(f"NV{task.number:02d} {task.short_title}"),
-                folder_name(units[unit_id].short_name),
+                folder_name(unit.short_name),
                 f"{local:%Y-%m-%d_%H%M}_{evidence_id}_{position + 1}{suffix}"))
             try:
                 source = store.open(key)

@@ -74,7 +74,8 @@ class SplicedRows:
             elif kind is Formula:
                 cells.append(f'<c r="{column}{row}"><f>{_escape(value)}</f></c>')
             elif kind is datetime:
-                cells.append(f'<c r="{column}{row}" s="{self.date_style}"><v>{excel_serial(value)}</v></c>')
+                cells.append(f'<c r="{column}{row}" s="{self.date_style}">'
+                             f'<v>{excel_serial(value)}</v></c>')
             else:
                 raise TypeError(f"no cell for {kind.__name__}")
         cells.append("</row>")

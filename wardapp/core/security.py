@@ -50,7 +50,9 @@ def mark_cookies_secure(response) -> None:
     response.headers.remove("Set-Cookie")
     for cookie in cookies:
         attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-        response.headers.add("Set-Cookie", cookie if "secure" in attributes else cookie + "; Secure")
+        if "secure" not in attributes:
+            cookie += "; Secure"
+        response.headers.add("Set-Cookie", cookie)
 
 
 def init_app(app) -> None:

@@ -160,14 +160,11 @@ def _snapshot_postgres(work: Path) -> tuple[Manifest, set[str]]:
               f"--file={work / PG_FILE}", f"--dbname={url}"], env)
         rows = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
                 for t in COUNTED_TABLES}
-        revision = conn.execute(text(
-            "SELECT version_num FROM alembic_version")).scalar() if _has_table(conn, "alembic_version") else None
+        revision = None
+        if conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar_one():
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         keys = _keys(conn.execute(text(KEYS_SQL)))
     return _new_manifest("postgresql", schema, revision, rows), keys
-
-
-def _has_table(conn, name: str) -> bool:
-    return conn.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}).scalar_one()
 
 
 def libpq(url: URL) -> tuple[str, dict[str, str]]:
