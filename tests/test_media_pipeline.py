@@ -5,12 +5,9 @@ red-top-left / blue-top-right scene that tells an upright copy from a turned one
 """
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import subprocess
 import sys
-import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,19 +16,13 @@ import pytest
 from PIL import Image, ImageFile
 
 import imagefactory as make
+from mediakit import MAX_PIXELS, refusal
 from wardapp.media import (
-    LocalStorage,
-    MediaError,
-    check_attachment,
-    clean_filename,
-    inspect_upload,
     phash_distance,
     process_photo,
     sniff,
 )
 
-MAX_PIXELS = 50_000_000
-MAX_BYTES = 25 * 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -210,16 +201,6 @@ def test_phash_distance_refuses_what_is_not_a_hash():
 
 # --- Photos: refusals -----------------------------------------------------------------------
 
-def refusal(data: bytes, filename: str = "ảnh.jpg", role: str = "photo", **limits) -> MediaError:
-    with pytest.raises(MediaError) as caught:
-        inspect_upload(data, filename, role, max_bytes=limits.get("max_bytes", MAX_BYTES),
-                       max_pixels=limits.get("max_pixels", MAX_PIXELS))
-    error = caught.value
-    assert error.field == role
-    assert unicodedata.is_normalized("NFC", error.message)
-    return error
-
-
 @pytest.mark.parametrize("data", [
     make.truncated(make.jpeg(640, 400)),
     make.truncated(make.jpeg(640, 400), keep=0.97),
@@ -282,177 +263,6 @@ def test_file_over_the_byte_limit_is_refused_with_413():
 
     assert error.status == 413
     assert "quá lớn" in error.message
-
-
-# --- File names -----------------------------------------------------------------------------
-
-def test_vietnamese_name_in_nfd_comes_out_nfc():
-    name = unicodedata.normalize("NFD", "Ảnh hội nghị.jpg")
-    assert name != "Ảnh hội nghị.jpg"
-
-    assert clean_filename(name) == "Ảnh hội nghị.jpg"
-
-
-@pytest.mark.parametrize("raw,clean", [
-    ("C:\\fakepath\\biên bản.pdf", "biên bản.pdf"),
-    ("../../etc/passwd", "passwd"),
-    ("bá\x00o\tcáo\n.docx", "báo cáo .docx"),
-    ("hóa đơn\u202egpj.exe", "hóa đơngpj.exe"),
-    ('a<b>:"c"?.xlsx', "a_b___c__.xlsx"),
-    ("", "tệp"),
-    ("...", "tệp"),
-])
-def test_file_name_loses_folders_and_invisible_characters(raw, clean):
-    assert clean_filename(raw) == clean
-
-
-def test_long_file_name_is_cut_but_keeps_its_extension():
-    cleaned = clean_filename("Báo cáo " * 40 + ".docx")
-
-    assert len(cleaned) <= 120
-    assert cleaned.endswith(".docx") and cleaned.startswith("Báo cáo")
-
-
-# --- Attachments ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("data,content_type", [
-    (make.pdf(), "application/pdf"),
-    (make.docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    (make.xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    (make.wav(), "audio/wav"),
-    (make.mp3(), "audio/mpeg"),
-    (make.mp3(id3=False), "audio/mpeg"),
-    (make.m4a(), "audio/mp4"),
-    (make.m4a(brand=b"mp42"), "audio/mp4"),
-], ids=["pdf", "docx", "xlsx", "wav", "mp3", "mp3-without-tag", "m4a", "m4a-mp42"])
-def test_good_attachments_are_accepted_with_their_type(data, content_type):
-    upload = inspect_upload(data, "tệp đính kèm", "attachment", max_bytes=MAX_BYTES,
-                            max_pixels=MAX_PIXELS)
-
-    assert check_attachment(data, "x") == content_type
-    assert upload.content_type == content_type
-    assert upload.sha256 == hashlib.sha256(data).hexdigest() and upload.size == len(data)
-    assert upload.photo is None
-
-
-@pytest.mark.parametrize("data", [make.plain_zip(), make.odt(), make.docx(macro_enabled=True)],
-                         ids=["plain-zip", "odt", "macro-enabled-docm"])
-def test_zip_that_is_not_a_word_document_is_refused_as_docx(data):
-    error = refusal(data, "biên bản.docx", "attachment")
-
-    assert error.status == 415
-    assert error.message.startswith('Tệp "biên bản.docx" không phải PDF')
-
-
-def test_office_file_with_corrupt_compressed_data_is_refused_not_crashed():
-    data = bytearray(make.docx())
-    start = 30 + len("[Content_Types].xml")  # the first member's data, after its local header
-    data[start:start + 8] = b"\xff" * 8
-
-    assert refusal(bytes(data), "biên bản.docx", "attachment").status == 415
-
-
-@pytest.mark.parametrize("data", [make.m4a(brand=b"mp42", video=True), make.html(),
-                                  make.mp3(frames=1, id3=False)],
-                         ids=["mp4-video", "html", "lone-mp3-like-bytes"])
-def test_other_files_are_not_attachments(data):
-    assert refusal(data, "tệp.m4a", "attachment").status == 415
-
-
-def test_photo_sent_as_an_attachment_is_pointed_to_the_photo_field():
-    error = refusal(make.jpeg(64, 48), "ảnh.jpg", "attachment")
-
-    assert error.status == 415 and "mục ảnh" in error.message
-
-
-def test_accepted_photo_upload_has_clean_name_hash_and_copies():
-    data = make.jpeg(640, 400)
-
-    upload = inspect_upload(data, unicodedata.normalize("NFD", "thư mục/Ảnh 1.JPG"), "photo",
-                            max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
-
-    assert upload.filename == "Ảnh 1.JPG"
-    assert upload.content_type == "image/jpeg" and upload.suffix == ".jpg"
-    assert upload.sha256 == hashlib.sha256(data).hexdigest()
-    assert upload.photo is not None and upload.photo.display
-
-
-# --- Storage --------------------------------------------------------------------------------
-
-def test_put_is_content_addressed_and_idempotent(tmp_path):
-    storage = LocalStorage(tmp_path)
-    data = make.pdf()
-    digest = hashlib.sha256(data).hexdigest()
-
-    key = storage.put(data, ".pdf")
-    first_write = (tmp_path / key).stat().st_mtime_ns
-    again = storage.put(data, "pdf")
-
-    assert key == again == f"{digest[:2]}/{digest[2:4]}/{digest}.pdf"
-    assert (tmp_path / key).stat().st_mtime_ns == first_write
-    with storage.open(key) as stored:
-        assert stored.read() == data
-    assert storage.exists(key) and storage.size(key) == len(data)
-    assert storage.path(key) == tmp_path / key
-
-
-def test_put_leaves_no_temporary_files_even_when_the_rename_fails(tmp_path, monkeypatch):
-    storage = LocalStorage(tmp_path)
-    kept = storage.put(b"first", ".txt")
-
-    def failing_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError):
-        storage.put(b"second", ".txt")
-
-    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert files == [kept]
-
-
-def test_iter_keys_lists_stored_files_and_nothing_else(tmp_path):
-    storage = LocalStorage(tmp_path)
-    keys = sorted([storage.put(b"one", ".jpg"), storage.put(b"two", ".pdf")])
-    folder = (tmp_path / keys[0]).parent
-    (folder / ".tmp-abandoned").write_bytes(b"half")
-    (folder / "notes.txt").write_bytes(b"stray")
-
-    assert list(storage.iter_keys()) == keys
-
-
-def test_delete_removes_the_file_and_tolerates_a_missing_one(tmp_path):
-    storage = LocalStorage(tmp_path)
-    key = storage.put(b"gone soon", ".txt")
-
-    storage.delete(key)
-    storage.delete(key)
-
-    assert not storage.exists(key)
-    with pytest.raises(FileNotFoundError):
-        storage.open(key)
-
-
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd",
-    "/etc/passwd",
-    "ab/cd/../../../etc/passwd",
-    "ab/cd/" + "ab" * 32 + "/../x",
-    "ab/cd/" + "ff" * 32 + ".jpg",  # the folders do not match the hash
-    "AB/CD/" + "ab" * 32,
-    "",
-])
-@pytest.mark.parametrize("method", ["open", "exists", "delete", "size", "path"])
-def test_key_that_could_escape_the_root_is_refused(tmp_path, key, method):
-    storage = LocalStorage(tmp_path / "media")
-
-    with pytest.raises(ValueError):
-        getattr(storage, method)(key)
-
-
-def test_unsafe_suffix_is_refused(tmp_path):
-    with pytest.raises(ValueError):
-        LocalStorage(tmp_path).put(b"x", "/../../evil")
 
 
 # --- Import cost ------------------------------------------------------------------------------
