@@ -17,9 +17,7 @@ import io
 import logging
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -27,36 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 import imagefactory  # noqa: E402
-from browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LiveServer, Recorder,  # noqa: E402
+from browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LiveServer, serving,  # noqa: E402
                               context_options)
 from browser.outboxkit import (officer_ready_offline, record_offline, sign_in,  # noqa: E402
                                wait_until, wait_until_sent)
-from conftest import database_settings, make_app  # noqa: E402
-from wardapp import demo  # noqa: E402
-from wardapp.extensions import db  # noqa: E402
-
-
-@contextmanager
-def live_server(tmp: Path):
-    tmp.mkdir(parents=True, exist_ok=True)
-    with database_settings("sqlite", tmp) as settings:
-        app = make_app(settings, tmp, OUTBOX_BACKOFF_START_MS=50, OUTBOX_BACKOFF_MAX_MS=800)
-        with app.app_context():
-            db.create_all()
-            demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
-            db.session.commit()
-        server = LiveServer(app)
-        app.wsgi_app = Recorder(app.wsgi_app, server)
-        httpd = make_server("127.0.0.1", 0, app, threaded=True)
-        server.url = f"http://127.0.0.1:{httpd.server_port}"
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        try:
-            yield server
-        finally:
-            httpd.shutdown()
 
 
 def phone_photo(path: Path) -> Path:
@@ -81,7 +55,7 @@ def since(server: LiveServer, mark: int) -> tuple[int, int]:
 
 
 def bytes_for_one_photo(browser, tmp: Path, photo: Path) -> None:
-    with live_server(tmp / "photo") as server:
+    with serving(tmp / "photo") as server:
         context = browser.new_context(**context_options(server))
         page = context.new_page()
         capture = officer_ready_offline(page, server)
@@ -101,7 +75,7 @@ def bytes_for_one_photo(browser, tmp: Path, photo: Path) -> None:
 
 
 def capture_page_transfer(browser, tmp: Path) -> None:
-    with live_server(tmp / "page") as server:
+    with serving(tmp / "page") as server:
         capture = server.capture_path()
         signing = browser.new_context(**context_options(server, service_workers="block"))
         sign_in(signing.new_page())
@@ -140,7 +114,7 @@ def capture_page_transfer(browser, tmp: Path) -> None:
 
 
 def drain_time(browser, tmp: Path, photo: Path, items: int) -> None:
-    with live_server(tmp / "drain") as server:
+    with serving(tmp / "drain") as server:
         context = browser.new_context(**context_options(server))
         page = context.new_page()
         capture = officer_ready_offline(page, server)

@@ -5,6 +5,7 @@ app with its own SQLite database per test. If Chromium is missing the tests fail
 the only proof that the outbox works, so they are never skipped.
 """
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -93,10 +94,12 @@ class Recorder:
                 body.close()
 
 
-@pytest.fixture
-def live_server(tmp_path):
+@contextmanager
+def serving(tmp_path):
+    """The app with the demo accounts on a fresh SQLite database, served on a loopback port."""
     from wardapp import demo
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     with database_settings("sqlite", tmp_path) as settings:
         # Retries start at 50 ms here (1 s in production) so the suite needs no sleeps.
         app = make_app(settings, tmp_path, OUTBOX_BACKOFF_START_MS=50,
@@ -111,12 +114,20 @@ def live_server(tmp_path):
         server.url = f"http://127.0.0.1:{httpd.server_port}"
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
+        try:
+            yield server
+        finally:
+            httpd.shutdown()
+            thread.join(5)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    with serving(tmp_path) as server:
         yield server
-        httpd.shutdown()
-        thread.join(5)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
