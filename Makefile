@@ -35,6 +35,7 @@ test: setup chromium
 
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_media.py
+	$(BIN)/python tests/benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) instance
