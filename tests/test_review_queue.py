@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from reviewkit import Reviewer, make_evidence, status
 from wardapp.extensions import db
@@ -86,6 +86,32 @@ def test_pages_follow_on_without_gaps_or_repeats(seeded):
     assert "<html" not in rest.get_data(as_text=True)
 
 
+def test_a_date_range_orders_by_when_things_happened_and_pages_follow_on(seeded):
+    """Sent in one order, happened in the reverse: with a date range the list follows the
+    happening, says so, and its pages neither skip nor repeat a row."""
+    sent = datetime(2024, 6, 1, tzinfo=timezone.utc)
+    happened = datetime(2024, 5, 1, 3, tzinfo=timezone.utc)
+    made = [make_evidence(seeded, created_at=sent + timedelta(minutes=i),
+                          occurred_at=happened + timedelta(hours=30 - i)) for i in range(30)]
+    reviewer = Reviewer(seeded)
+    first = reviewer.queue("from=2024-05-01&to=2024-05-31")
+    body = first.get_data(as_text=True)
+    assert "Xếp theo thời gian thực hiện, cũ nhất trước." in body
+    assert ids_on(first) == made[::-1][:25]
+    more = re.search(r'hx-get="(/review\?[^"]*after=[^"]+)"', body).group(1)
+    rest = reviewer.client.get(more.replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert ids_on(rest) == made[::-1][25:]
+    plain = reviewer.queue().get_data(as_text=True)
+    assert "Xếp theo thời gian gửi, cũ nhất trước." in plain and ids_on(reviewer.queue())[0] == made[0]
+
+
+@pytest.mark.parametrize("cursor", ["nan_1", "1e400_5", "-1e20_3", "abc", "1_2_3", "1700000000_x"])
+def test_a_mangled_page_link_gives_the_first_page(seeded, cursor):
+    made = make_evidence(seeded)
+    response = Reviewer(seeded).queue(f"after={cursor}")
+    assert response.status_code == 200 and ids_on(response) == [made]
+
+
 def test_bulk_approval_states_the_count_then_approves_and_skips_items_with_warnings(mix):
     app, rows = mix
     reviewer = Reviewer(app)
@@ -159,3 +185,14 @@ def test_counts_past_the_cap_say_so_instead_of_counting_everything(mix, monkeypa
     body = Reviewer(app).queue().get_data(as_text=True)
     counts = dict(re.findall(r'>([^<>]+) <strong>([^<]+)</strong>', body))
     assert counts["Chờ duyệt"] == "2+" and counts["Đã duyệt"] == "1" and counts["Tất cả"] == "4+"
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_postgresql_plans_each_statement_for_its_own_values(app):
+    """psycopg prepares a statement it has run five times; PostgreSQL's generic plan for it
+    would then ignore the filter's values and read the whole table for a capped count."""
+    with app.app_context():
+        for _ in range(7):  # past psycopg's prepare threshold: the setting must hold after it
+            mode = db.session.execute(text("SHOW plan_cache_mode")).scalar()
+        assert mode == "force_custom_plan"
+        assert db.session.execute(text("SHOW lock_timeout")).scalar() == "10s"

@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from wardapp.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-    from wardapp.core.i18n import select_locale, select_timezone
+    from wardapp.core.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "wardapp" / "translations"))
+    install_template_gettext(app)
     htmx.init_app(app)
     limiter.init_app(app)
 

@@ -2,13 +2,16 @@
 
 Run from the repository root:  python tests/benchmarks/bench_review.py [--rows 200000]
   [--postgres postgresql://postgres@127.0.0.1:5432/test]
-Seeds the rows with bulk inserts (one photo row each), then times whole requests through
-the app (access check, queries, template) for the first page, a filtered page and a deep
-page, and prints median and p95. Target: p95 ≤ 100 ms for each. Prints figures only.
+Seeds the rows with bulk inserts (one photo row each; kinds as each task takes them; sent up
+to two weeks after the event), then times whole requests through the app (access check,
+queries, template) for the first page, a filtered page and a deep page, and for the other
+filters a reviewer reaches for, and prints median and p95. Target: p95 ≤ 100 ms for each
+(the issue's three; the others are held to it too). Prints figures only.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import secrets
@@ -39,6 +42,7 @@ RUNS = 40
 def seed(rows: int) -> None:
     rng = random.Random(7)
     pairs = db.session.execute(select(TaskUnit.task_id, TaskUnit.unit_id)).all()
+    kinds = dict(db.session.execute(select(Task.id, Task.kinds)).all())
     officers = dict(db.session.execute(select(User.unit_id, User.id).where(User.role == "officer")).all())
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     batch_e, batch_m = [], []
@@ -51,7 +55,8 @@ def seed(rows: int) -> None:
         batch_e.append({
             "id": i, "client_uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "task_id": task_id, "unit_id": unit_id, "submitted_by_id": officers[unit_id],
-            "kind": "site_photo", "occurred_at": created - timedelta(hours=3),
+            "kind": rng.choice(kinds[task_id] or ["site_photo"]),
+            "occurred_at": created - timedelta(hours=rng.randint(1, 24 * 14)),
             "fields": {"place": "Đường Hùng Vương", "installed": "Pano", "quantity": 1},
             "note": "", "status": status, "fingerprint": "0" * 64,
             "warnings": [{"code": "no_location"}] if warned else [], "has_warnings": warned,
@@ -108,16 +113,29 @@ def run(label: str, settings: dict, rows: int, folder: str) -> None:
             .order_by(Evidence.created_at, Evidence.id).offset(int(rows * 0.09)).limit(1)).one()
     client = app.test_client()
     AuthActions(client).login("vhtt")
+    gc.collect()
+    gc.freeze()  # as wsgi.py does in each gunicorn worker once the app is loaded
     cursor = f"{deep.created_at.timestamp():.6f}_{deep.id}"
     pages = {
         "first page (new, oldest first)": "/review",
         "filtered (task + unit + warnings, all statuses)":
             f"/review?status=all&task={task6}&unit={unit}&warnings=1",
         "deep page (90% into the new items)": f"/review?after={cursor}",
+        "all statuses, no other filter": "/review?status=all",
+        "one week, all statuses": "/review?status=all&from=2024-06-03&to=2024-06-09",
+        "one kind": "/review?kind=broadcast",
+        "one kind, all statuses": "/review?status=all&kind=broadcast",
+        "a kind the task never takes (empty)":
+            f"/review?status=all&task={task6}&kind=procedure_update",
+        "all of the plan's year": "/review?status=all&from=2024-01-01&to=2024-12-31",
+        "returned, one unit": f"/review?status=returned&unit={unit}",
+        "100 rows a page": "/review?size=100",
+        "gallery of one task": f"/review/gallery?task={task6}",
     }
     for name, url in pages.items():
         median, p95 = time_requests(client, url)
         print(f"[{label}] {name}: median {median:.1f} ms, p95 {p95:.1f} ms (target p95 ≤ 100)")
+    gc.unfreeze()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -22,6 +22,15 @@ class Evidence(Base):
         Index("ix_evidence_status_warn_created", "status", "has_warnings", "created_at", "id"),
         Index("ix_evidence_unit_created", "unit_id", "created_at", "id"),
         Index("ix_evidence_task_unit_occurred", "task_id", "unit_id", "occurred_at"),
+        # The queue's other filters, each led by what it narrows, so a page and its capped
+        # counts read a range of an index instead of scanning for rows that may not exist.
+        Index("ix_evidence_created", "created_at", "id"),
+        Index("ix_evidence_task_status_created", "task_id", "status", "created_at", "id"),
+        Index("ix_evidence_unit_status_created", "unit_id", "status", "created_at", "id"),
+        Index("ix_evidence_kind_status_created", "kind", "status", "created_at", "id"),
+        # A date range orders the queue by when things happened (see review.queue).
+        Index("ix_evidence_occurred", "occurred_at", "id"),
+        Index("ix_evidence_status_occurred", "status", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
