@@ -183,6 +183,19 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
     assert any("Đạt (1 đơn vị): Thọ Xương" in t for t in texts)
 
 
+def test_the_reports_office_number_signer_and_recipients_come_from_the_settings(
+        seeded, reviewer, quarter):
+    seeded.config.update(REPORT_OFFICE="Phòng Nội vụ", REPORT_SYMBOL="BC-PNV",
+                         REPORT_SIGNER_TITLE="KT. TRƯỞNG PHÒNG", REPORT_SIGNER_NAME="Nguyễn Văn A",
+                         REPORT_RECIPIENTS=["Sở Nội vụ tỉnh"])
+    document = Document(io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data))
+    left = document.tables[0].rows[0].cells[0].text.split("\n")
+    assert left[1] == "PHÒNG NỘI VỤ" and left[-1].endswith("/BC-PNV")
+    recipients, signer = (c.text.split("\n") for c in document.tables[2].rows[0].cells)
+    assert "- Sở Nội vụ tỉnh;" in recipients and "- Phòng Nội vụ thành phố;" not in recipients
+    assert signer[0] == "KT. TRƯỞNG PHÒNG" and signer[-1] == "Nguyễn Văn A"
+
+
 def test_the_report_is_dated_today_while_the_quarter_is_current(reviewer, quarter, monkeypatch):
     monkeypatch.setattr("wardapp.core.views.today_local", lambda: datetime(2024, 4, 5).date())
     document = Document(io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data))

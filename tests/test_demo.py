@@ -33,3 +33,26 @@ def test_the_demo_fills_every_screen_and_runs_twice_without_duplicates(app):
     with app.app_context():
         assert db.session.scalar(select(func.count(Evidence.id))) == evidence
         assert db.session.scalar(select(func.count(User.id))) == 26
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_demo_matrix_scores_task_6_by_quarter_so_the_dashboard_has_verdicts(app):
+    """The plan gives task 6 no number; the demo asks one item a quarter, as Phòng VHTT may on
+    the settings page (audited), so the dashboard shows met and unmet, not only "không tính"."""
+    from conftest import AuthActions
+    from test_compliance_pages import matrix
+    from wardapp.audit.models import AuditEvent
+    from wardapp.plans.models import Plan, Task
+
+    assert app.test_cli_runner().invoke(args=["wardapp", "demo"]).exit_code == 0
+    with app.app_context():
+        task6 = db.session.scalar(select(Task).where(Task.number == 6))
+        assert (task6.min_count, task6.period) == (1, "quarter")
+        assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "task.rule_settings"))
+        plan_id = db.session.scalar(select(Plan.id))
+    client = app.test_client()
+    AuthActions(client).login("vhtt")
+    rows = matrix(client.get(f"/compliance?plan={plan_id}&quarter=1").get_data(as_text=True))
+    task6_cells = [cells[5] for cells in rows.values() if cells[5][0] != "none"]  # column 6
+    assert sum(cls == "verdict-met" for cls, _ in task6_cells) >= 16  # without it: none

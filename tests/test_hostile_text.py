@@ -11,7 +11,7 @@ from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
 from reviewkit import Reviewer
 from wardapp.evidence.models import Evidence
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import KINDS, MAX_TEXT
 from wardapp.extensions import db
 
 PAYLOADS = {
@@ -69,6 +69,8 @@ def test_each_text_field_is_stored_as_given_in_nfc_or_refused_with_its_field_nam
     for kind in KIND_CASES:
         response = submit(seeded, officer, kind, value)
         too_long = [f.name for f in text_fields(kind) if len(as_stored(value)) > f.max_length]
+        if len(as_stored(value)) > MAX_TEXT:
+            too_long.append("note")  # refused like the others, never cut short
         if too_long:
             assert response.status_code == 422, (kind, response.status_code)
             assert set(too_long) <= set(response.json["fields"]), kind
@@ -175,3 +177,17 @@ def test_a_display_name_an_admin_types_is_shown_escaped_to_everyone(seeded, auth
         from wardapp.auth.models import User
         user = db.session.scalar(select(User).where(User.username == "can-bo-moi"))
         assert unicodedata.is_normalized("NFC", user.display_name)
+
+
+def test_a_note_over_the_limit_is_refused_by_name_and_nothing_is_stored(seeded):
+    officer = Officer(seeded, "tho-xuong")
+    form = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(seeded, 6)),
+            "kind": "site_photo", "occurred_at": "2024-03-20T09:00", "place": "Hùng Vương",
+            "installed": "Pano", "quantity": "1", "note": "Ghi chú dài. " * 200}
+    response = officer.post(form, photos=[("a.jpg", photo(3, size=(64, 48)))])
+    assert response.status_code == 422
+    assert response.json["fields"]["note"] == f"Tối đa {MAX_TEXT} ký tự."
+    with seeded.app_context():
+        assert db.session.scalar(select(Evidence.id)) is None
+    form["note"] = ("Ghi chú dài. " * 200)[:MAX_TEXT]
+    assert officer.post(form, photos=[("a.jpg", photo(3, size=(64, 48)))]).status_code == 201

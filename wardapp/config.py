@@ -58,6 +58,15 @@ class Defaults:
     # The outbox's sender retries after a failure 1 s later, doubling up to 5 min.
     OUTBOX_BACKOFF_START_MS = 1000
     OUTBOX_BACKOFF_MAX_MS = 5 * 60 * 1000
+    # The quarterly DOCX report's heading and signature block (Decree 30 layout).
+    REPORT_OFFICE = "Phòng Văn hóa và Thông tin"
+    REPORT_SYMBOL = "BC-VHTT"
+    REPORT_SIGNER_TITLE = "TRƯỞNG PHÒNG"
+    REPORT_SIGNER_NAME = ""
+    REPORT_RECIPIENTS = ["UBND thành phố (b/c)", "Phòng Nội vụ thành phố",
+                         "UBND các phường, xã; các cơ quan, đơn vị thành phố"]
+    # Where background exports are built; None: an "exports" folder next to the media folder.
+    EXPORT_DIR = None
     DEMO = False
 
 
@@ -79,7 +88,7 @@ def load_config(app, test_config: dict | None = None) -> None:
         if name.startswith("WARDAPP_") and not name.startswith("WARDAPP_TEST_"):
             key = name.removeprefix("WARDAPP_")
             app.config[ENV_ALIASES.get(key, key)] = _coerce(raw) if key not in (
-                "SECRET_KEY", "DATABASE_URL", "MEDIA_DIR") else raw
+                "SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR") else raw
     if test_config:
         app.config.update(test_config)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from wardapp.auth.models import User
+from wardapp.compliance.settings import update_task_rule
 from wardapp.demo_photos import site_photo
 from wardapp.evidence import services
 from wardapp.evidence.models import Evidence
@@ -54,6 +55,10 @@ def seed_evidence(media_dir: str) -> str:
         evidence.created_at = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(timezone.utc)
         made.append(evidence)
 
+    # The plan sets task 6 no number ("thường xuyên"); the demo's Phòng VHTT asks one item a
+    # quarter of each unit leading it, as the settings page allows, so the matrix has verdicts.
+    update_task_rule(reviewer, tasks[6], min_count=1, period="quarter", scored_unit_ids=[
+        a.unit_id for a in tasks[6].assignments if a.scored])
     weekly = tasks[3]
     for assignment in _leads(weekly):
         share = BEHIND.get(assignment.unit.code, 0.95)

@@ -22,14 +22,6 @@ from flask_babel import gettext as _
 from wardapp.compliance.services import Picture
 
 FONT = "Times New Roman"
-DEFAULTS = {
-    "REPORT_OFFICE": "Phòng Văn hóa và Thông tin",
-    "REPORT_SYMBOL": "BC-VHTT",
-    "REPORT_SIGNER_TITLE": "TRƯỞNG PHÒNG",
-    "REPORT_SIGNER_NAME": "",
-    "REPORT_RECIPIENTS": ["UBND thành phố (b/c)", "Phòng Nội vụ thành phố",
-                          "UBND các phường, xã; các cơ quan, đơn vị thành phố"],
-}
 AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
@@ -40,7 +32,8 @@ CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def setting(name: str):
-    return current_app.config.get(name, DEFAULTS[name])
+    """The report's office, number symbol, signer and recipients (``wardapp.config``)."""
+    return current_app.config[name]
 
 
 def date_line(place: str, day: date | None) -> str:
