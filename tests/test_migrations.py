@@ -2,6 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+import pytest
 from sqlalchemy import inspect
 
 from wardapp.extensions import db
@@ -33,3 +34,16 @@ def test_downgrade_to_base_and_up_again(bare_app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert TABLES <= set(inspect(db.engine).get_table_names())
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
+    """A commit is on disk before the client hears 201 (synchronous FULL = 2), in WAL mode."""
+    from sqlalchemy import text
+
+    with app.app_context():
+        pragma = lambda name: db.session.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == app.config["LOCK_TIMEOUT_MS"]
