@@ -2,7 +2,9 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -79,3 +81,31 @@ def postgres_engine_options(options: dict, lock_timeout_ms: int) -> dict:
         "-c plan_cache_mode=force_custom_plan"]))
     options["connect_args"] = connect_args
     return options
+
+
+class not_an_index_key(FunctionElement):
+    """A column the planner must not lead with: ``+column`` on SQLite, the column elsewhere.
+
+    SQLite has no statistics unless ANALYZE was run, and then ranks indexes by how many of
+    their columns a query pins. For the compliance queries (task, unit, a date window, status
+    approved) that ties (status, occurred_at, id) with (task_id, unit_id, occurred_at), and
+    picking the first reads every approved row of the window once per unit: an export of
+    250,000 items took 85 s instead of 20. The unary plus is SQLite's documented way to keep
+    a term out of index choice; PostgreSQL plans from the statistics it keeps by itself.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(not_an_index_key)
+def _plain(element, compiler, **kw):
+    return compiler.process(element.clauses.clauses[0], **kw)
+
+
+@compiles(not_an_index_key, "sqlite")
+def _unary_plus(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses.clauses[0], **kw)
