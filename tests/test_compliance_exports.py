@@ -266,3 +266,32 @@ def test_a_running_job_polls_itself_and_a_page_without_script_refreshes(seeded, 
         html_text = render_template("compliance/export_job.html", job=found)
     assert 'hx-trigger="load delay:1s"' in html_text and 'http-equiv="refresh"' in html_text
     assert "5/20" in html_text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_each_units_rows_are_read_through_the_task_unit_date_index(seeded, reviewer, quarter):
+    """Every per-unit read of an export is a range of (task, unit, occurred_at), whatever
+    other index could also serve it: SQLite without statistics once chose the queue's
+    (status, occurred_at) index here and read the whole window once per unit."""
+    from sqlalchemy import event, text
+
+    with seeded.app_context():
+        engine = db.engine
+    reads = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "LEFT OUTER JOIN media" in statement and "evidence.task_id =" in statement:
+            reads.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert reviewer.get(f"/compliance/export.csv?{quarter['query']}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert reads
+    with seeded.app_context():
+        for statement, parameters in reads[:5]:
+            plan = db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).all()
+            first = plan[0][-1]
+            assert "ix_evidence_task_unit_occurred" in first, plan
