@@ -52,6 +52,9 @@ def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled
     page.goto("/outbox")
     expect(page.locator(".outbox-item")).to_have_count(1)
     expect(page.locator(".outbox-badge .outbox-count")).to_have_text("1")
+    ink, paper = page.locator(".outbox-badge").evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+    assert ink != paper, (ink, paper)  # the count can be read, not white on white
     assert [i["id"] for i in outbox_items(page)] == [key]
     assert live_server.submissions() == []  # nothing left the phone while offline
 
