@@ -34,6 +34,23 @@
       if (pick) { pick.focus(); event.preventDefault(); }
     }
   });
+  // The kind picker offers only the kinds the chosen task takes. This runs on the task
+  // picker itself, before the change bubbles to the form and htmx sends the filters, so a
+  // kind the new task never takes is cleared rather than sent for an empty list.
+  document.addEventListener("change", function (event) {
+    var task = event.target;
+    if (!task.matches || !task.matches("form.filters select[name=task]")) { return; }
+    var kind = task.form.querySelector("select[name=kind]");
+    if (!kind) { return; }
+    var chosen = task.options[task.selectedIndex];
+    var takes = chosen && chosen.value ? (chosen.getAttribute("data-kinds") || "").split(" ") : null;
+    Array.prototype.forEach.call(kind.options, function (option) {
+      var off = Boolean(option.value && takes && takes.indexOf(option.value) < 0);
+      option.hidden = off;
+      option.disabled = off;
+    });
+    if (kind.selectedOptions.length && kind.selectedOptions[0].disabled) { kind.value = ""; }
+  }, true);
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = document.getElementById(event.detail.target.id);
     if (swapped && swapped.classList.contains("review-row") && !swapped.querySelector(".flash-error")) {

@@ -1,0 +1,67 @@
+"""The reviewer's queue in a real browser: keys decide, the row changes in place and the next
+one takes the focus; the kind picker follows the chosen task."""
+from datetime import datetime, timedelta, timezone
+
+from playwright.sync_api import expect
+
+from .outboxkit import sign_in
+from reviewkit import make_evidence, status
+
+
+def focused_row(page) -> str | None:
+    return page.evaluate("() => document.activeElement && document.activeElement.id")
+
+
+def test_j_a_r_and_k_work_the_queue_without_the_mouse(page, live_server):
+    app = live_server.app
+    start = datetime(2024, 5, 6, 3, tzinfo=timezone.utc)
+    ids = [make_evidence(app, created_at=start + timedelta(minutes=i)) for i in range(3)]
+    sign_in(page, "vhtt")
+    page.goto("/review")
+    expect(page.locator(".review-row")).to_have_count(3)
+
+    page.keyboard.press("j")
+    assert focused_row(page) == f"review-{ids[0]}"
+    page.keyboard.press("a")  # approved in place, and the next item takes the focus
+    expect(page.locator(f"#review-{ids[0]} .badge")).to_have_text("Đã duyệt")
+    page.wait_for_function(f"() => document.activeElement.id === 'review-{ids[1]}'")
+    assert status(app, ids[0]) == ("approved", None)
+
+    page.keyboard.press("r")  # the reason picker of the focused item
+    reason = page.locator(f"#reason-pick-{ids[1]}")
+    expect(reason).to_be_focused()
+    reason.select_option("Ảnh không rõ")
+    page.locator(f"#review-{ids[1]} .return-form button").click()
+    expect(page.locator(f"#review-{ids[1]} .badge")).to_have_text("Trả lại")
+    expect(page.locator(f"#review-{ids[1]} .review-note")).to_contain_text("Ảnh không rõ")
+    page.wait_for_function(f"() => document.activeElement.id === 'review-{ids[2]}'")
+    assert status(app, ids[1]) == ("returned", "Ảnh không rõ")
+
+    page.keyboard.press("k")
+    assert focused_row(page) == f"review-{ids[1]}"
+    assert status(app, ids[2]) == ("submitted", None)  # nothing decided by moving
+
+
+def test_the_kind_picker_offers_only_what_the_chosen_task_takes(page, live_server):
+    app = live_server.app
+    broadcast = make_evidence(app, task=3, kind="broadcast")
+    photo = make_evidence(app, task=6, kind="site_photo")
+    sign_in(page, "vhtt")
+    page.goto("/review")
+    kind = page.locator("form.filters select[name=kind]")
+    kind.select_option("site_photo")
+    page.wait_for_url(lambda url: "kind=site_photo" in url)
+    expect(page.locator(".review-row")).to_have_count(1)
+
+    page.locator("form.filters select[name=task]").select_option(str(live_server.task_id(3)))
+    page.wait_for_url(lambda url: f"task={live_server.task_id(3)}" in url)
+    assert kind.input_value() == ""  # task 3 takes broadcasts only: the photo kind is cleared
+    offered = kind.evaluate("k => Array.from(k.options).filter(o => !o.disabled).map(o => o.value)")
+    assert offered == ["", "broadcast"]
+    expect(page.locator(f"#review-{broadcast}")).to_be_visible()
+    expect(page.locator(f"#review-{photo}")).to_have_count(0)
+    assert "kind=site_photo" not in page.url
+
+    page.reload()  # the page drawn by the server offers the same
+    offered = kind.evaluate("k => Array.from(k.options).filter(o => !o.disabled).map(o => o.value)")
+    assert offered == ["", "broadcast"]
