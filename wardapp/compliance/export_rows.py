@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from wardapp.compliance.services import Picture
@@ -22,6 +22,7 @@ from wardapp.core.labels import KIND_LABELS
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.schema import KINDS
 from wardapp.extensions import db
+from wardapp.plans.models import Task, Unit
 
 BATCH = 2000
 SENTINEL = 987654321
@@ -91,45 +92,53 @@ class Labels:
                     for code, kind in KINDS.items()})
 
 
+def unit_ranges(picture: Picture, tz: tzinfo) -> Iterator[tuple[Task, Unit, str, ColumnElement]]:
+    """Each task of the picture and each unit responsible for it, with its role and the
+    condition picking their evidence in the window the task's cells used: one range of the
+    (task, unit, occurred_at) index. The exports read one such range at a time."""
+    for task in picture.tasks:
+        roles = {a.unit_id: a.role for a in task.assignments}
+        start, end = picture.expectations[task.id].window
+        for unit in picture.units:
+            if unit.id in roles:
+                yield task, unit, roles[unit.id], and_(
+                    Evidence.task_id == task.id, Evidence.unit_id == unit.id,
+                    between_days(start, end, tz))
+
+
 def accepted_rows(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
                   session: Session | None = None) -> Iterator[EvidenceRow]:
     """Every accepted item the picture counted, task by task, unit by unit, oldest first.
 
     Needs no request: ``links`` and ``labels`` are made in one beforehand, and ``session``
-    may be the stream's own. One query per task and unit: each is a range of the
-    (task, unit, occurred_at) index, read in order, so the database never sorts."""
+    may be the stream's own. One query per task and unit (``unit_ranges``), read in order,
+    so the database never sorts."""
     session = session or db.session
-    for task in picture.tasks:
-        roles = {a.unit_id: labels.roles.get(a.role, a.role) for a in task.assignments}
-        start, end = picture.expectations[task.id].window
-        for unit in picture.units:
-            if unit.id not in roles:
-                continue
-            query = counted(
-                select(Evidence.id, Evidence.kind, Evidence.occurred_at, Evidence.reviewed_at,
-                       Evidence.fields, Evidence.note, Media.id)
-                .outerjoin(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-                .where(Evidence.task_id == task.id, Evidence.unit_id == unit.id,
-                       between_days(start, end, tz)), ("approved",))
-            query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
-            row = None
-            for e_id, kind, occurred, reviewed, fields, note, media_id in \
-                    session.execute(query.execution_options(yield_per=BATCH)):
-                if row is None or row.id != e_id:
-                    if row is not None:
-                        yield row
-                    row = EvidenceRow(
-                        id=e_id, task_number=task.number, task_title=task.short_title,
-                        unit_name=unit.short_name, role=roles[unit.id],
-                        kind=labels.kinds.get(kind, kind), occurred_at=occurred.astimezone(tz),
-                        reviewed_at=reviewed.astimezone(tz) if reviewed else None,
-                        summary=summary(fields, labels.fields.get(kind, ())),
-                        note=note or "", link=links.evidence(e_id))
-                if media_id is not None:
-                    row.photos.append(links.media(media_id))
-                    row.photo_ids.append(media_id)
-            if row is not None:
-                yield row
+    for task, unit, role, in_range in unit_ranges(picture, tz):
+        query = counted(
+            select(Evidence.id, Evidence.kind, Evidence.occurred_at, Evidence.reviewed_at,
+                   Evidence.fields, Evidence.note, Media.id)
+            .outerjoin(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
+            .where(in_range), ("approved",))
+        query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
+        row = None
+        for e_id, kind, occurred, reviewed, fields, note, media_id in \
+                session.execute(query.execution_options(yield_per=BATCH)):
+            if row is None or row.id != e_id:
+                if row is not None:
+                    yield row
+                row = EvidenceRow(
+                    id=e_id, task_number=task.number, task_title=task.short_title,
+                    unit_name=unit.short_name, role=labels.roles.get(role, role),
+                    kind=labels.kinds.get(kind, kind), occurred_at=occurred.astimezone(tz),
+                    reviewed_at=reviewed.astimezone(tz) if reviewed else None,
+                    summary=summary(fields, labels.fields.get(kind, ())),
+                    note=note or "", link=links.evidence(e_id))
+            if media_id is not None:
+                row.photos.append(links.media(media_id))
+                row.photo_ids.append(media_id)
+        if row is not None:
+            yield row
 
 
 def summary(fields: dict | None, labelled: list[tuple[str, str]]) -> str:

@@ -18,7 +18,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from wardapp.compliance.services import Picture
-from wardapp.compliance.tally import between_days, counted
+from wardapp.compliance.export_rows import unit_ranges
+from wardapp.compliance.tally import counted
 from wardapp.evidence.models import Evidence, Media
 from wardapp.media.storage import Storage
 
@@ -53,22 +54,16 @@ def folder_name(text: str, limit: int = 60) -> str:
 
 def accepted_photos(picture: Picture, tz: tzinfo, session: Session):
     """(task, unit, evidence id, occurred_at, media id, key, position) of every accepted photo,
-    one indexed range per task and unit (as ``export_rows`` reads them)."""
-    for task in picture.tasks:
-        responsible = {a.unit_id for a in task.assignments}
-        start, end = picture.expectations[task.id].window
-        for unit in picture.units:
-            if unit.id not in responsible:
-                continue
-            query = counted(
-                select(Evidence.id, Evidence.occurred_at, Media.id, Media.original_key,
-                       Media.position)
-                .join(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-                .where(Evidence.task_id == task.id, Evidence.unit_id == unit.id,
-                       between_days(start, end, tz)), ("approved",))
-            query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
-            for row in session.execute(query.execution_options(yield_per=500)):
-                yield (task, unit, *row)
+    one indexed range per task and unit (``export_rows.unit_ranges``)."""
+    for task, unit, _role, in_range in unit_ranges(picture, tz):
+        query = counted(
+            select(Evidence.id, Evidence.occurred_at, Media.id, Media.original_key,
+                   Media.position)
+            .join(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
+            .where(in_range), ("approved",))
+        query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
+        for row in session.execute(query.execution_options(yield_per=500)):
+            yield (task, unit, *row)
 
 
 def zip_chunks(picture: Picture, tz: tzinfo, store: Storage, session: Session, *,
