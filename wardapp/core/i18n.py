@@ -39,7 +39,6 @@ def fmt_datetime(value: datetime | None) -> str:
     return local(value).strftime("%d/%m/%Y %H:%M")
 
 
-
 def _catalog():
     """The request's catalog, looked up once per locale instead of once per string.
 

@@ -103,8 +103,7 @@ def page(user, filters: Filters, cursor: str | None = None, size: int = PAGE_SIZ
     next_cursor = None
     if len(rows) > size:
         last = items[-1]
-        stamp = last.occurred_at if filters.by_occurrence else last.created_at
-        next_cursor = f"{stamp.timestamp():.6f}_{last.id}"
+        next_cursor = f"{getattr(last, key[0].key).timestamp():.6f}_{last.id}"
     return Page(items, next_cursor)
 
 
