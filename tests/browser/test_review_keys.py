@@ -65,3 +65,31 @@ def test_the_kind_picker_offers_only_what_the_chosen_task_takes(page, live_serve
     page.reload()  # the page drawn by the server offers the same
     offered = kind.evaluate("k => Array.from(k.options).filter(o => !o.disabled).map(o => o.value)")
     assert offered == ["", "broadcast"]
+
+
+def test_on_a_phone_every_fact_of_an_item_is_shown_beside_its_label(browser, live_server):
+    """A long field label ("Địa điểm (tuyến đường, nơi đặt)") once took the whole width and
+    pushed its value out of the card, out of sight."""
+    from .conftest import context_options
+
+    make_evidence(live_server.app)
+    context = browser.new_context(**context_options(live_server),
+                                  viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        sign_in(page, "vhtt")
+        page.goto("/review")
+        boxes = page.locator(".review-row").first.evaluate("""row => {
+            const card = row.getBoundingClientRect();
+            return Array.from(row.querySelectorAll(".facts dd")).map(dd => {
+                const box = dd.getBoundingClientRect();
+                return {text: dd.textContent, left: box.left, right: box.right,
+                        cardLeft: card.left, cardRight: card.right};
+            });
+        }""")
+        assert boxes
+        for box in boxes:
+            assert box["right"] - box["left"] > 80, box  # room to read the value
+            assert box["cardLeft"] <= box["left"] and box["right"] <= box["cardRight"], box
+    finally:
+        context.close()
