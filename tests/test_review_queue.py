@@ -196,3 +196,15 @@ def test_postgresql_plans_each_statement_for_its_own_values(app):
             mode = db.session.execute(text("SHOW plan_cache_mode")).scalar()
         assert mode == "force_custom_plan"
         assert db.session.execute(text("SHOW lock_timeout")).scalar() == "10s"
+
+
+def test_every_decision_form_on_every_row_carries_the_token_and_the_way_back(mix):
+    """Approved and returned rows keep a form to change the decision; each needs its token
+    (a plain form post without JavaScript) and the page to come back to."""
+    app, rows = mix
+    body = Reviewer(app).queue("status=all").get_data(as_text=True)
+    forms = re.findall(r'<form method="post" action="/review/\d+/[a-z_]+".*?</form>', body, re.S)
+    assert len(forms) == 4 * 2 + 1 + 1  # four submitted rows have two, approved and returned one
+    for form in forms:
+        assert re.search(r'name="csrf_token" value="[^"]{20,}"', form), form
+        assert 'name="next" value="/review?status=all"' in form, form
