@@ -51,6 +51,19 @@
     });
     if (kind.selectedOptions.length && kind.selectedOptions[0].disabled) { kind.value = ""; }
   }, true);
+  // A filtered view is bookmarked or sent on Zalo by its address: leave out the empty
+  // filters, so it reads "/review?task=9&status=all" rather than a row of "unit=&kind=&".
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.matches || !event.detail.elt.matches("form.filters")) { return; }
+    var params = event.detail.parameters;
+    var names = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
+    names.forEach(function (name) {
+      var value = params instanceof FormData ? params.get(name) : params[name];
+      if (value === "") {
+        if (params instanceof FormData) { params.delete(name); } else { delete params[name]; }
+      }
+    });
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = document.getElementById(event.detail.target.id);
     if (swapped && swapped.classList.contains("review-row") && !swapped.querySelector(".flash-error")) {
