@@ -17,7 +17,8 @@
     keptPhotos: "Ảnh đã lưu trong hộp thư đi",
     keptFiles: "Tệp đã lưu trong hộp thư đi",
     remove: "Bỏ",
-    photo: "Ảnh {i}"
+    photo: "Ảnh {i}",
+    incomplete: "Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."
   };
   var LONG_EDGE = 2048;
   var QUALITY = 0.8;
@@ -220,10 +221,48 @@
     };
   }
 
+  // ---- what is missing, said at the roadside, not hours later from the outbox ----
+  // Each required control carries the server's own message in data-required; the server
+  // still checks everything (formats, limits), and its answer still lands in the outbox.
+  function missing(ctx) {
+    var form = ctx.form, found = [];
+    form.querySelectorAll(".field .error.client").forEach(function (p) {
+      var field = p.closest(".field");
+      p.remove();
+      field.classList.remove("has-error");
+      field.querySelectorAll("[aria-invalid]").forEach(function (c) { c.removeAttribute("aria-invalid"); });
+    });
+    form.querySelectorAll("[data-required]").forEach(function (control) {
+      var kept = ctx.fix && control.name === "photo" ? ctx.fix.photos.length : 0;
+      var empty = control.type === "file" ? control.files.length + kept === 0 : !control.value.trim();
+      if (!empty) return;
+      var field = control.closest(".field");
+      var error = field.querySelector(".error");
+      if (!error) {
+        error = document.createElement("p");
+        error.className = "error client";
+        error.id = "e-" + control.name;
+        field.appendChild(error);
+      }
+      error.textContent = control.dataset.required;
+      field.classList.add("has-error");
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", error.id);
+      found.push(control);
+    });
+    return found;
+  }
+
   async function submit(ctx, event) {
     var form = ctx.form;
     event.preventDefault();
     if (ctx.busy) return;
+    var gaps = missing(ctx);
+    if (gaps.length) {
+      say(form, TEXT.incomplete);
+      gaps[0].focus();
+      return;
+    }
     ctx.busy = true;
     var button = form.querySelector('button[type="submit"]');
     button.disabled = true;

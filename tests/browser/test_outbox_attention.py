@@ -43,32 +43,34 @@ def test_items_kept_through_an_expired_session_are_sent_after_signing_in_again(
 def test_a_refused_item_needs_attention_and_once_corrected_is_sent_with_its_photo(
         page, live_server, small_photo):
     capture = officer_ready_offline(page, live_server)
-    [key] = record_offline(page, capture, small_photo, place="")  # the place is required
+    # Zero panels: a rule only the server checks (the phone checks only what is missing).
+    [key] = record_offline(page, capture, small_photo, quantity="0")
 
     page.context.set_offline(False)
     item = page.locator(f'.outbox-item[data-id="{key}"]')
     expect(item).to_have_attribute("data-state", "attention")
     expect(item).to_contain_text("Thông tin chưa hợp lệ")
     [stored] = outbox_items(page)
-    assert stored["state"] == "attention" and "place" in stored["fieldErrors"]
+    assert stored["state"] == "attention" and "quantity" in stored["fieldErrors"]
     assert live_server.submissions() == [422]
 
     item.get_by_role("button", name="Sửa").click()
     page.wait_for_url(f"**{capture}#outbox={key}")
     page.wait_for_selector("form.capture[data-outbox]")
-    expect(page.locator("#f-place")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#e-place")).to_be_visible()
+    expect(page.locator("#f-quantity")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#e-quantity")).to_have_text("Ít nhất là 1.")
     expect(page.locator("#f-installed")).to_have_value("Pano tuyên truyền CCHC")
     expect(page.locator(".kept-photo img")).to_have_count(1)
     assert page.input_value("input[name=client_uuid]") == key
 
-    fill_site_photo(page, place="Ngã tư Hùng Vương - Nguyễn Văn Cừ")
+    fill_site_photo(page, place="Ngã tư Hùng Vương - Nguyễn Văn Cừ", quantity="3")
     submit_to_outbox(page)
     wait_until_sent(page)
     assert live_server.submissions() == [422, 201]
     [evidence] = live_server.evidence()
     assert evidence.client_uuid == key
     assert evidence.fields["place"] == "Ngã tư Hùng Vương - Nguyễn Văn Cừ"
+    assert evidence.fields["quantity"] == 3
     assert len(evidence.media) == 1 and evidence.media[0].role == "photo"
 
 
@@ -90,3 +92,29 @@ def test_discarding_an_item_asks_first_and_only_then_deletes_it(page, live_serve
     page.reload()
     expect(page.locator(".outbox-badge .outbox-count")).to_have_text("0")
     assert live_server.submissions() == []
+
+
+def test_what_is_missing_is_said_at_once_offline_and_nothing_is_kept_until_it_is_there(
+        page, live_server, small_photo):
+    """No place and no photo, with no network: the form says so beside each field, in the
+    server's words, and keeps nothing; filled in, it goes to the outbox as usual."""
+    capture = officer_ready_offline(page, live_server)
+    page.goto(capture)
+    fill_site_photo(page, place="")
+    page.click("form.capture button[type=submit]")
+    expect(page.locator("#e-place")).to_have_text(
+        "Hãy nhập Địa điểm (tuyến đường, nơi đặt).")
+    expect(page.locator("#e-photo")).to_have_text("Hãy chụp hoặc chọn ít nhất một ảnh.")
+    expect(page.locator("#f-photo")).to_be_focused()  # the first thing missing
+    expect(page.locator("#e-installed")).to_have_count(0)  # what is there is not flagged
+    expect(page.locator(".capture-status")).to_have_text(
+        "Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu.")
+    assert page.url.endswith(capture) and outbox_items(page) == []
+
+    key = fill_site_photo(page, small_photo)
+    expect(page.locator("#e-place")).to_have_count(1)  # still shown until the next try
+    submit_to_outbox(page)
+    assert [i["id"] for i in outbox_items(page)] == [key]
+    page.context.set_offline(False)
+    wait_until_sent(page)
+    assert live_server.submissions() == [201]
