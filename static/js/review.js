@@ -55,13 +55,9 @@
   // filters, so it reads "/review?task=9&status=all" rather than a row of "unit=&kind=&".
   document.addEventListener("htmx:configRequest", function (event) {
     if (!event.detail.elt.matches || !event.detail.elt.matches("form.filters")) { return; }
-    var params = event.detail.parameters;
-    var names = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
-    names.forEach(function (name) {
-      var value = params instanceof FormData ? params.get(name) : params[name];
-      if (value === "") {
-        if (params instanceof FormData) { params.delete(name); } else { delete params[name]; }
-      }
+    var data = event.detail.formData; // htmx 2: the FormData the request is built from
+    Array.from(data.keys()).forEach(function (name) {
+      if (data.get(name) === "") { data.delete(name); }
     });
   });
   document.addEventListener("htmx:afterSwap", function (event) {
