@@ -1,7 +1,8 @@
 // The capture form, when JavaScript runs: each submission is written to the outbox on the
 // phone first (fields, photos made small, the location fix), then the outbox page sends it.
 // Photos lose their EXIF when redrawn, so their time and GPS are read first and sent beside
-// them as photo_meta. Without JavaScript, or without IndexedDB, the form posts as before.
+// them as photo_meta (photos.js). Without JavaScript, or without IndexedDB, the form posts
+// as before.
 (function () {
   "use strict";
   var TEXT = {
@@ -20,9 +21,6 @@
     photo: "Ảnh {i}",
     incomplete: "Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."
   };
-  var LONG_EDGE = 2048;
-  var QUALITY = 0.8;
-  var KEEP_AS_IS_BYTES = 1500000; // a JPEG already this small and ≤ 2048 px is sent as taken
 
   var outbox = window.wardapp && window.wardapp.outbox;
 
@@ -34,64 +32,6 @@
     b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-
-  // ---- photos: EXIF first, then a smaller JPEG ----
-  function exifTime(raw, offset) {
-    var m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(String(raw || ""));
-    if (!m || m[1] === "0000") return null;
-    var text = m[1] + "-" + m[2] + "-" + m[3] + "T" + m[4] + ":" + m[5] + ":" + m[6];
-    return /^[+-]\d{2}:\d{2}$/.test(String(offset || "")) ? text + offset : text;
-  }
-
-  async function readMeta(file) {
-    var meta = {};
-    if (!window.exifr) return meta;
-    try {
-      // The whole of IFD0, Exif and GPS, as written (exifr's "pick" fails in the lite build).
-      var tags = await exifr.parse(file, {reviveValues: false, translateValues: false}) || {};
-      var taken = exifTime(tags.DateTimeOriginal || tags.CreateDate, tags.OffsetTimeOriginal || tags.OffsetTime);
-      if (taken) meta.taken_at = taken;
-      if (isFinite(tags.latitude) && isFinite(tags.longitude)) {
-        meta.lat = tags.latitude; meta.lon = tags.longitude;
-      }
-    } catch (error) { /* no EXIF, or not an image exifr reads; many Android pickers strip GPS */ }
-    return meta;
-  }
-
-  function toJpeg(canvas) {
-    if (canvas.convertToBlob) return canvas.convertToBlob({type: "image/jpeg", quality: QUALITY});
-    return new Promise(function (resolve, reject) {
-      canvas.toBlob(function (blob) { blob ? resolve(blob) : reject(new Error("toBlob")); }, "image/jpeg", QUALITY);
-    });
-  }
-
-  // Resolves to the smaller JPEG, or null when the original should go as it is.
-  async function downscale(file) {
-    var bitmap = await createImageBitmap(file, {imageOrientation: "from-image"});
-    try {
-      var scale = Math.min(1, LONG_EDGE / Math.max(bitmap.width, bitmap.height));
-      if (scale === 1 && file.type === "image/jpeg" && file.size <= KEEP_AS_IS_BYTES) return null;
-      var w = Math.max(1, Math.round(bitmap.width * scale));
-      var h = Math.max(1, Math.round(bitmap.height * scale));
-      var canvas = typeof OffscreenCanvas !== "undefined" ? new OffscreenCanvas(w, h) : document.createElement("canvas");
-      canvas.width = w; canvas.height = h;
-      var context = canvas.getContext("2d");
-      context.imageSmoothingQuality = "high";
-      context.drawImage(bitmap, 0, 0, w, h);
-      return await toJpeg(canvas);
-    } finally {
-      bitmap.close();
-    }
-  }
-
-  async function preparePhoto(file, number) {
-    var meta = await readMeta(file);
-    var small = null;
-    try { small = await downscale(file); } catch (error) { small = null; } // e.g. HEIC: the server converts it
-    var stem = (file.name || "").replace(/\.[^.]*$/, "") || "anh-" + number;
-    return {blob: small || file, name: small ? stem + ".jpg" : (file.name || stem), meta: JSON.stringify(meta),
-      originalBytes: file.size};
   }
 
   // ---- the location fix, watched from the moment the form opens ----
@@ -116,7 +56,9 @@
   }
 
   // ---- fixing an item the server sent back ----
-  function showErrors(form, errors) {
+  // Messages beside their fields (one per field, reused); ``mark`` tags the ones this page
+  // makes itself, so the next try can take them back. Returns those with no field to go to.
+  function showErrors(form, errors, mark) {
     var loose = [];
     Object.keys(errors).forEach(function (name) {
       var input = form.querySelector("#f-" + name);
@@ -125,11 +67,25 @@
       field.classList.add("has-error");
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", "e-" + name);
-      var p = document.createElement("p");
-      p.className = "error"; p.id = "e-" + name; p.textContent = errors[name];
-      field.appendChild(p);
+      var p = field.querySelector("#e-" + name);
+      if (!p) {
+        p = document.createElement("p");
+        p.id = "e-" + name;
+        field.appendChild(p);
+      }
+      p.className = mark ? "error " + mark : "error";
+      p.textContent = errors[name];
     });
     return loose;
+  }
+
+  function clearErrors(form, mark) {
+    form.querySelectorAll(".field .error." + mark).forEach(function (p) {
+      var field = p.closest(".field");
+      field.classList.remove("has-error");
+      field.querySelectorAll("[aria-invalid]").forEach(function (c) { c.removeAttribute("aria-invalid"); });
+      p.remove();
+    });
   }
 
   function showKept(ctx, list, role, anchor, title) {
@@ -204,7 +160,7 @@
     var chosen = form.querySelector("#f-photo") ? Array.from(form.querySelector("#f-photo").files) : [];
     for (var i = 0; i < chosen.length; i++) {
       say(form, fill(TEXT.preparing, {i: i + 1, n: chosen.length}));
-      photos.push(await preparePhoto(chosen[i], photos.length + 1));
+      photos.push(await window.wardapp.photos.prepare(chosen[i], photos.length + 1));
     }
     var attachments = ctx.fix ? ctx.fix.attachments.slice() : [];
     var attachInput = form.querySelector("#f-attachment");
@@ -225,32 +181,13 @@
   // Each required control carries the server's own message in data-required; the server
   // still checks everything (formats, limits), and its answer still lands in the outbox.
   function missing(ctx) {
-    var form = ctx.form, found = [];
-    form.querySelectorAll(".field .error.client").forEach(function (p) {
-      var field = p.closest(".field");
-      p.remove();
-      field.classList.remove("has-error");
-      field.querySelectorAll("[aria-invalid]").forEach(function (c) { c.removeAttribute("aria-invalid"); });
-    });
-    form.querySelectorAll("[data-required]").forEach(function (control) {
+    var errors = {};
+    ctx.form.querySelectorAll("[data-required]").forEach(function (control) {
       var kept = ctx.fix && control.name === "photo" ? ctx.fix.photos.length : 0;
       var empty = control.type === "file" ? control.files.length + kept === 0 : !control.value.trim();
-      if (!empty) return;
-      var field = control.closest(".field");
-      var error = field.querySelector(".error");
-      if (!error) {
-        error = document.createElement("p");
-        error.className = "error client";
-        error.id = "e-" + control.name;
-        field.appendChild(error);
-      }
-      error.textContent = control.dataset.required;
-      field.classList.add("has-error");
-      control.setAttribute("aria-invalid", "true");
-      control.setAttribute("aria-describedby", error.id);
-      found.push(control);
+      if (empty) errors[control.name] = control.dataset.required;
     });
-    return found;
+    return errors;
   }
 
   async function submit(ctx, event) {
@@ -258,9 +195,11 @@
     event.preventDefault();
     if (ctx.busy) return;
     var gaps = missing(ctx);
-    if (gaps.length) {
+    clearErrors(form, "missing");
+    if (Object.keys(gaps).length) {
+      showErrors(form, gaps, "missing");
       say(form, TEXT.incomplete);
-      gaps[0].focus();
+      form.querySelector("#f-" + Object.keys(gaps)[0]).focus();
       return;
     }
     ctx.busy = true;
