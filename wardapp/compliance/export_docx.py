@@ -31,11 +31,6 @@ AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWr
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def setting(name: str):
-    """The report's office, number symbol, signer and recipients (``wardapp.config``)."""
-    return current_app.config[name]
-
-
 def date_line(place: str, day: date | None) -> str:
     """"Bắc Giang, ngày 05 tháng 4 năm 2024": days below 10 and months 1, 2 take a 0."""
     if day is None:
@@ -115,9 +110,10 @@ def _header(document, picture: Picture, issued_on: date | None) -> None:
     left, right = _two_columns(document, 62, 103)
     superior = (plan.issuer or f"UBND {plan.city}").upper()
     _para(left, superior, 13, align=CENTER)
-    _para(left, setting("REPORT_OFFICE").upper(), 13, bold=True, align=CENTER)
+    config = current_app.config
+    _para(left, config["REPORT_OFFICE"].upper(), 13, bold=True, align=CENTER)
     _rule(left, 20, 62)
-    _para(left, _("Số:      /%(s)s", s=setting("REPORT_SYMBOL")), 13, align=CENTER, before=6)
+    _para(left, _("Số:      /%(s)s", s=config["REPORT_SYMBOL"]), 13, align=CENTER, before=6)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=CENTER)
     _para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True, align=CENTER)
     _rule(right, 58, 103)
@@ -168,13 +164,13 @@ def _task_results(document, picture: Picture) -> None:
 def _closing(document) -> None:
     left, right = _two_columns(document, 80, 85)
     _para(left, _("Nơi nhận:"), 12, bold=True, italic=True)
-    for name in setting("REPORT_RECIPIENTS"):
+    for name in current_app.config["REPORT_RECIPIENTS"]:
         _para(left, f"- {name};", 11)
     _para(left, "- Lưu: VT.", 11)
-    _para(right, setting("REPORT_SIGNER_TITLE"), 14, bold=True, align=CENTER)
+    _para(right, current_app.config["REPORT_SIGNER_TITLE"], 14, bold=True, align=CENTER)
     for _blank in range(4):
         _para(right, "", 14)
-    _para(right, setting("REPORT_SIGNER_NAME"), 14, bold=True, align=CENTER)
+    _para(right, current_app.config["REPORT_SIGNER_NAME"], 14, bold=True, align=CENTER)
 
 
 def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
@@ -186,7 +182,7 @@ def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
     _para(document, "BÁO CÁO", 14, bold=True, align=CENTER, before=18)
     _para(document, subject_line(picture), 14, bold=True, align=CENTER)
     _rule(document, 40, 165)
-    office = setting("REPORT_OFFICE")
+    office = current_app.config["REPORT_OFFICE"]
     _para(document, _("Thực hiện %(title)s của %(issuer)s%(number)s, %(office)s báo cáo kết "
                       "quả thực hiện %(phrase)s như sau:", title=plan.title,
                       issuer=plan.issuer or plan.city, office=office, phrase=phrase,
