@@ -6,6 +6,7 @@ server, on PostgreSQL too (each test in a schema of its own, dropped afterwards)
 import os
 import re
 import secrets
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -118,6 +119,30 @@ def runner(app):
 
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def at_once(*calls, timeout: float = 30) -> list:
+    """Run each call in its own thread, all started together; their results, in order.
+
+    For races (two replays of one submission, two reviewers on one item). A call that
+    raised raises here, instead of leaving a None for the assertion to trip over."""
+    results, errors = [None] * len(calls), []
+
+    def run(i):
+        try:
+            results[i] = calls[i]()
+        except BaseException as exc:  # noqa: BLE001  (handed to the test below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "a racing call did not finish"
+    if errors:
+        raise errors[0]
+    return results
 
 
 def csrf_token(client, path: str = "/login") -> str:

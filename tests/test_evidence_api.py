@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 import imagefactory
+from conftest import at_once
 from evidencekit import CITY, Officer, photo, task_id
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
@@ -92,16 +93,8 @@ def test_two_identical_requests_racing_create_one_row(seeded, monkeypatch):
     monkeypatch.setattr(services, "store_files", store_then_wait)
     officers = [Officer(seeded, "tho-xuong"), Officer(seeded, "tho-xuong")]
     key, image = str(uuid.uuid4()), photo(seed=7)
-    results = [None, None]
-
-    def send(i):
-        results[i] = officers[i].site_photo(client_uuid=key, photos=[image])
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = at_once(*[lambda o=o: o.site_photo(client_uuid=key, photos=[image])
+                        for o in officers])
     assert sorted(r.status_code for r in results) == [200, 201]
     assert results[0].json["id"] == results[1].json["id"]
     assert count(seeded) == 1 and count(seeded, Media) == 1

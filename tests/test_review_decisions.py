@@ -1,8 +1,7 @@
 """Approving and returning: reasons required, one decision wins, everything audited."""
-import threading
-
 from sqlalchemy import select
 
+from conftest import at_once
 from evidencekit import Officer, photo
 from reviewkit import Reviewer, status
 from wardapp.audit.models import AuditEvent
@@ -68,20 +67,9 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(seeded):
 def test_racing_decisions_leave_exactly_one_winner(seeded):
     evidence_id = submitted(seeded)
     add_second_reviewer(seeded)
-    reviewers = [Reviewer(seeded), Reviewer(seeded, "vhtt2")]
-    results = [None, None]
-
-    def decide(i):
-        if i == 0:
-            results[i] = reviewers[i].approve(evidence_id, version=1)
-        else:
-            results[i] = reviewers[i].return_(evidence_id, pick="Sai thời gian", version=1)
-
-    threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    first, second = Reviewer(seeded), Reviewer(seeded, "vhtt2")
+    results = at_once(lambda: first.approve(evidence_id, version=1),
+                      lambda: second.return_(evidence_id, pick="Sai thời gian", version=1))
     assert sorted(r.status_code for r in results) == [200, 409]
     with seeded.app_context():
         decisions = db.session.scalars(select(AuditEvent).where(
