@@ -10,6 +10,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import text
+
+from wardapp.extensions import db
+
 
 def wait_for(condition, what: str, patience: float = 60.0) -> None:
     """Until ``condition()`` holds; a fault test waits for a state, never for a time."""
@@ -142,3 +146,24 @@ class _FillingFile:
 
     def __exit__(self, *exc):
         self.real.close()
+
+
+@contextmanager
+def write_lock(app, backend):
+    """Another connection holding the evidence table for writing, as a long job would."""
+    if backend == "sqlite":
+        with sqlite_write_lock(sqlite_path(app)):
+            yield
+        return
+    with app.app_context():
+        with db.engine.connect() as conn:
+            conn.execute(text("LOCK TABLE evidence IN EXCLUSIVE MODE"))
+            try:
+                yield
+            finally:
+                conn.rollback()
+
+
+def sqlite_path(app) -> str:
+    with app.app_context():
+        return db.engine.url.database

@@ -10,15 +10,14 @@ import sqlite3
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 import wardapp.media.storage
 from conftest import database_settings, make_app
 from evidencekit import Officer, photo, task_id
-from faultkit import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for
+from faultkit import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for, write_lock
 from serverkit import HttpUser, Instance, Server, site_photo_submission, submit
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
@@ -115,27 +114,6 @@ def test_a_server_killed_while_the_photo_is_still_arriving_stores_nothing(instan
         server.kill()
 
 
-@contextmanager
-def write_lock(app, backend):
-    """Another connection holding the evidence table for writing, as a long job would."""
-    if backend == "sqlite":
-        with sqlite_write_lock(_sqlite_path(app)):
-            yield
-        return
-    with app.app_context():
-        with db.engine.connect() as conn:
-            conn.execute(text("LOCK TABLE evidence IN EXCLUSIVE MODE"))
-            try:
-                yield
-            finally:
-                conn.rollback()
-
-
-def _sqlite_path(app) -> str:
-    with app.app_context():
-        return db.engine.url.database
-
-
 def evidence_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(Evidence.id)))
@@ -154,10 +132,13 @@ def test_while_another_writer_holds_the_database_the_api_answers_503_then_recove
         refused = officer.site_photo(client_uuid=UUID, photos=[photo(73)])
     assert refused.status_code == 503 and refused.is_json
     assert "thử lại" in refused.json["error"] and refused.headers["Retry-After"]
-    assert evidence_count(seeded) == 0 and media_files(seeded) == []
+    assert evidence_count(seeded) == 0
+    left = media_files(seeded)  # whole files, kept for fsck: another request may share them
+    assert len(left) == 3 and not [f for f in left if "/.tmp-" in f]
     assert officer.site_photo(client_uuid=UUID, photos=[photo(73)]).status_code == 201
     assert officer.site_photo(client_uuid=UUID, photos=[photo(73)]).status_code == 200
     assert evidence_count(seeded) == 1
+    assert media_files(seeded) == left  # the retry's row names the very same files
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
@@ -204,7 +185,8 @@ def test_a_full_media_disk_stores_nothing_answers_507_and_the_retry_succeeds(
     assert refused.status_code == 507 and refused.is_json
     assert "hết chỗ lưu tệp" in refused.json["error"]
     assert evidence_count(seeded) == 0
-    assert media_files(seeded) == []  # neither the stored original nor the half-written copy
+    kept = media_files(seeded)  # the first original, whole, left for fsck; no half file
+    assert len(kept) == 1 and "/.tmp-" not in kept[0]
     monkeypatch.undo()  # space freed
     created = officer.site_photo(client_uuid=UUID, photos=photos)
     assert created.status_code == 201 and len(created.json["media"]) == 2

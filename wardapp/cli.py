@@ -87,7 +87,9 @@ def fsck_command(repair):
     report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
     db.session.commit()
     for key in report.orphans:
-        click.echo(f"orphan file (no row points at it){' — removed' if repair else ''}: {key}")
+        outcome = "" if not repair else " — removed" if key in report.removed else \
+            " — named again meanwhile, kept"
+        click.echo(f"orphan file (no row points at it){outcome}: {key}")
     for media_id, variant, key in report.missing:
         click.echo(f"media {media_id}: {variant} file missing: {key}")
     for media_id in report.regenerated:

@@ -1,23 +1,29 @@
 """Checking that the database and the file store agree, and mending what can be mended.
 
-A request that dies between storing files and committing its rows (a killed worker, a full
-disk) can leave files nothing points at; a lost disk can leave rows pointing at nothing.
+A request that fails between storing files and committing its rows (a lock timeout, a full
+disk, a lost race, a killed worker) leaves files nothing points at: it never deletes them
+itself, because its files are named by their bytes and another request with the same bytes
+may be about to commit a row naming them. Removing them is left to this check, which takes
+each old orphan out of reach and looks again before deleting it (see
+``Storage.remove_orphans``). A lost disk can leave rows pointing at nothing.
 """
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
 from wardapp.media import Storage, process_photo
 
 GRACE_SECONDS = 3600  # files younger than this may belong to an upload still in flight
+BATCH = 500  # orphans checked again per query
 
 
 @dataclass
 class Report:
     orphans: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # orphans still unused when removed
     missing: list[tuple[int, str, str]] = field(default_factory=list)  # media id, variant, key
     regenerated: list[int] = field(default_factory=list)
     unrecoverable: list[int] = field(default_factory=list)
@@ -43,11 +49,22 @@ def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = 
     for key in store.iter_keys():
         if key not in referenced and store.modified_at(key) < now - GRACE_SECONDS:
             report.orphans.append(key)
-            if repair:
-                store.delete(key)
     if repair:
+        for start in range(0, len(report.orphans), BATCH):
+            report.removed += store.remove_orphans(
+                report.orphans[start:start + BATCH], older_than=now - GRACE_SECONDS,
+                still_named=named_by_rows)
         report.temporaries_removed = store.remove_stale_temporaries(now - GRACE_SECONDS)
     return report
+
+
+def named_by_rows(keys: list[str]) -> set[str]:
+    """Those of ``keys`` that some Media row names now (read afresh, not from the scan)."""
+    query = select(Media.original_key, Media.display_key, Media.thumb_key).where(or_(
+        Media.original_key.in_(keys), Media.display_key.in_(keys), Media.thumb_key.in_(keys)))
+    with db.engine.connect() as fresh:  # its own snapshot: rows committed since the scan count
+        rows = fresh.execute(query).all()
+    return {key for row in rows for key in row if key in keys}
 
 
 def _mend(store: Storage, media: Media, lost: dict[str, str], report: Report,

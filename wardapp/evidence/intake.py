@@ -1,13 +1,13 @@
 """From uploaded files to stored bytes and Media rows, all or nothing.
 
 Every file is checked and processed before the first byte is stored, so a refused request
-stores nothing. If storing succeeds but the database write then fails, the files this request
-newly wrote are removed again; a crash in between leaves files that ``flask wardapp fsck``
-finds (nothing points at them) and removes.
+stores nothing. If storing succeeds but the database write then fails (a lock timeout, a full
+disk, a lost race), the files stay: they are named by their bytes, and a request carrying the
+same bytes may already have found them there and be committing a row that names them.
+``flask wardapp fsck --repair`` removes the ones no row names once they are an hour old.
 """
 import errno
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -19,7 +19,6 @@ from wardapp.evidence.models import Media
 from wardapp.evidence.submission import RawSubmission
 from wardapp.evidence.schema import parse_float, parse_occurred_at
 from wardapp.media import LocalStorage, MediaError, Storage, Upload, inspect_upload
-from wardapp.media.storage import key_for
 
 
 def storage() -> Storage:
@@ -28,18 +27,6 @@ def storage() -> Storage:
     if store is None:
         store = current_app.extensions["wardapp.storage"] = LocalStorage(current_app.config["MEDIA_DIR"])
     return store
-
-
-@dataclass
-class StoredFiles:
-    media: list[Media]
-    new_keys: list[str] = field(default_factory=list)
-
-    def discard_new_files(self) -> None:
-        store = storage()
-        for key in self.new_keys:
-            store.delete(key)
-        self.new_keys.clear()
 
 
 def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
@@ -60,18 +47,11 @@ def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
     return uploads
 
 
-def store_files(raw: RawSubmission, *, max_files: int) -> StoredFiles:
+def store_files(raw: RawSubmission, *, max_files: int) -> list[Media]:
     uploads = check_files(raw, max_files=max_files)
     phone_meta = _photo_meta(raw.form.get("photo_meta"))
-    stored = StoredFiles(media=[])
-    store = storage()
-
-    def put(data: bytes, suffix: str, durable: bool = True) -> str:
-        key = key_for(data, suffix)
-        if not store.exists(key):
-            stored.new_keys.append(key)
-        return store.put(data, suffix, durable=durable)
-
+    stored: list[Media] = []
+    put = storage().put
     try:
         photo_index = 0
         for position, upload in enumerate(uploads):
@@ -89,16 +69,12 @@ def store_files(raw: RawSubmission, *, max_files: int) -> StoredFiles:
                 media.thumb_key = put(photo.thumb, ".jpg", durable=False)
                 media.set_phash(photo.phash)
                 _set_time_and_place(media, photo.taken_at, photo.gps, meta)
-            stored.media.append(media)
+            stored.append(media)
     except OSError as exc:
-        stored.discard_new_files()
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             current_app.logger.error("media disk full, submission refused: %s", exc)
             raise SubmissionError(507, _("Máy chủ tạm thời hết chỗ lưu tệp nên chưa lưu được "
                                          "minh chứng này. Vui lòng gửi lại sau.")) from None
-        raise
-    except BaseException:
-        stored.discard_new_files()
         raise
     return stored
 

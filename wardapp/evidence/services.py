@@ -48,7 +48,7 @@ def submit(user, raw: RawSubmission) -> Outcome:
         return Outcome(_replay(user, existing, fingerprint), created=False)
 
     task, checked, occurred_at = _check(user, raw)
-    stored = store_files(raw, max_files=current_app.config["MAX_FILES"])
+    media = store_files(raw, max_files=current_app.config["MAX_FILES"])
     try:
         evidence = Evidence(
             client_uuid=key, task=task, unit_id=user.unit_id, submitted_by_id=user.id,
@@ -57,7 +57,7 @@ def submit(user, raw: RawSubmission) -> Outcome:
             accuracy=checked.values["accuracy"], located_at=checked.values["located_at"],
             note=checked.values["note"], status="submitted",
             supersedes_id=checked.values["supersedes_id"], fingerprint=fingerprint,
-            media=stored.media)
+            media=media)
         # Worked out before the first INSERT: on SQLite the write lock is held from there
         # to the commit, and every other writer waits that long.
         with db.session.no_autoflush:
@@ -68,19 +68,14 @@ def submit(user, raw: RawSubmission) -> Outcome:
     except IntegrityError:
         # Another request with the same key got there first. The submission is this
         # request's only write, so the whole transaction goes; the winner's row decides.
+        # The files stay (see intake): the winner's row may name the very same ones.
         db.session.rollback()
         existing = db.session.scalar(select(Evidence).where(Evidence.client_uuid == key))
         if existing is None:
-            stored.discard_new_files()
             raise
-        if existing.fingerprint != fingerprint:
-            stored.discard_new_files()  # the same bytes would be the winner's too
         return Outcome(_replay(user, existing, fingerprint), created=False)
-    except BaseException:
-        stored.discard_new_files()
-        raise
     record(user, "evidence.submit", evidence, task_id=task.id, kind=evidence.kind,
-           files=len(stored.media))
+           files=len(media))
     return Outcome(evidence, created=True)
 
 

@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -70,7 +70,21 @@ class Storage(ABC):
     @abstractmethod
     def delete(self, key: str) -> None:
         """Remove the bytes; a missing key is fine. Keys are shared by identical content,
-        so the caller must know no other record still refers to it."""
+        so the caller must know no other record still refers to it: a request never deletes
+        on its way out (see ``remove_orphans``)."""
+
+    @abstractmethod
+    def remove_orphans(self, keys: list[str], *, older_than: float,
+                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+        """Remove those of ``keys`` that are still unused at the moment of removal; the ones
+        removed.
+
+        A key found unused a moment ago may be named again since: a submission carrying the
+        same bytes stores them (``put`` refreshes the time of bytes already there) and then
+        commits a row naming the key. So each key is taken out of reach first, and only
+        then checked again: touched since ``older_than``, or named by a row
+        (``still_named`` returns the keys some row names), it is put back.
+        """
 
     @abstractmethod
     def size(self, key: str) -> int: ...
@@ -101,7 +115,14 @@ class LocalStorage(Storage):
         key = key_for(data, suffix)
         target = self._file(key)
         if target.is_file() and target.stat().st_size == len(data):
-            return key
+            try:
+                # Bytes already there are reused, and their time refreshed: fsck spares a
+                # file touched within its grace period, so it cannot take this one away
+                # between now and the commit of the row that names it.
+                os.utime(target)
+                return key
+            except FileNotFoundError:  # removed as an orphan a moment ago: written again
+                pass
         new_dirs = not target.parent.is_dir()
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written beside the target and renamed over it: readers see no file or the whole one.
@@ -140,6 +161,30 @@ class LocalStorage(Storage):
 
     def modified_at(self, key: str) -> float:
         return self._file(key).stat().st_mtime
+
+    def remove_orphans(self, keys: list[str], *, older_than: float,
+                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+        """Each file is renamed aside (atomic: a ``put`` from then on writes it anew), then
+        checked again and either deleted or renamed back (its bytes are its name, so putting
+        back over a copy just written changes nothing)."""
+        aside: dict[str, Path] = {}
+        for key in keys:
+            target = self._file(key)
+            hidden = target.with_name(f"{_TEMP_PREFIX}orphan-{target.name}")
+            try:
+                os.rename(target, hidden)
+            except FileNotFoundError:
+                continue
+            aside[key] = hidden
+        named = still_named(list(aside)) if aside else set()
+        removed = []
+        for key, hidden in aside.items():
+            if key in named or hidden.stat().st_mtime >= older_than:
+                os.replace(hidden, self._file(key))
+            else:
+                hidden.unlink()
+                removed.append(key)
+        return removed
 
     def remove_stale_temporaries(self, older_than: float) -> int:
         removed = 0
