@@ -47,3 +47,30 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
         assert pragma("synchronous") == 2
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == app.config["LOCK_TIMEOUT_MS"]
+
+
+def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
+    """Rows from before one correction per item was enforced: the upgrade keeps the first
+    correction, withdraws the later one (nothing deleted) and says so in the audit record."""
+    from sqlalchemy import select
+
+    from compliancekit import local, make_evidence, make_plan, make_task, make_unit
+    from wardapp.audit.models import AuditEvent
+    from wardapp.evidence.models import Evidence
+
+    with bare_app.app_context():
+        upgrade(revision="0004")
+        unit = make_unit()
+        task = make_task(make_plan(), 1, "weekly", leads=[unit])
+        returned = make_evidence(task, unit, local(2024, 3, 4), "returned")
+        first = make_evidence(task, unit, local(2024, 3, 5), "approved", supersedes=returned)
+        second = make_evidence(task, unit, local(2024, 3, 5), "submitted", supersedes=returned)
+        ids = returned.id, first.id, second.id
+        db.session.commit()
+        upgrade()
+        db.session.expire_all()
+        statuses = [db.session.get(Evidence, i).status for i in ids]
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "evidence.withdraw")).all()
+    assert statuses == ["returned", "approved", "withdrawn"]
+    assert [(e.object_id, e.details["supersedes_id"]) for e in events] == [(ids[2], ids[0])]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, JSON, String, Text, false
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, JSON, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
@@ -31,6 +31,10 @@ class Evidence(Base):
         # A date range orders the queue by when things happened (see review.queue).
         Index("ix_evidence_occurred", "occurred_at", "id"),
         Index("ix_evidence_status_occurred", "status", "occurred_at", "id"),
+        # At most one live correction of a returned item (see evidence.chains).
+        Index("uq_evidence_live_correction", "supersedes_id", unique=True,
+              sqlite_where=text("status != 'withdrawn'"),
+              postgresql_where=text("status != 'withdrawn'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +60,8 @@ class Evidence(Base):
     # Kept beside ``warnings`` so the queue can filter on it with an index on any database.
     has_warnings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    # Bumped on every decision, so two reviewers deciding at once cannot both win.
+    # Bumped on every decision and when a correction claims the item, so two reviewers
+    # deciding at once, or a decision and a correction, cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     task: Mapped[Task] = relationship()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wardapp.audit.services import record
 from wardapp.core.i18n import city_tz
-from wardapp.evidence import schema
+from wardapp.evidence import chains, schema
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.intake import store_files
 from wardapp.evidence.models import Evidence
@@ -66,14 +66,25 @@ def submit(user, raw: RawSubmission) -> Outcome:
         db.session.add(evidence)
         db.session.flush()
     except IntegrityError:
-        # Another request with the same key got there first. The submission is this
-        # request's only write, so the whole transaction goes; the winner's row decides.
-        # The files stay (see intake): the winner's row may name the very same ones.
+        # Another request got there first: with the same key (the winner's row decides), or
+        # with another correction of the same returned item (one live correction at most).
+        # The submission is this request's only write, so the whole transaction goes; its
+        # files stay (see intake): the winner's row may name the very same ones.
         db.session.rollback()
         existing = db.session.scalar(select(Evidence).where(Evidence.client_uuid == key))
-        if existing is None:
-            raise
-        return Outcome(_replay(user, existing, fingerprint), created=False)
+        if existing is not None:
+            return Outcome(_replay(user, existing, fingerprint), created=False)
+        old_id = checked.values["supersedes_id"]
+        if old_id and chains.has_live_correction(old_id):
+            raise SubmissionError(409, _("Minh chứng này vừa được gửi lại từ máy khác."),
+                                  {"supersedes": _("Minh chứng này đã được gửi lại rồi.")}) from None
+        raise
+    if checked.values["supersedes_id"] and not chains.claim_for_correction(
+            checked.values["supersedes_id"], checked.values["supersedes_version"]):
+        db.session.rollback()
+        raise SubmissionError(409, _("Phòng VHTT vừa thay đổi quyết định về minh chứng cần "
+                                     "sửa; hãy tải lại trang Đã gửi."),
+                              {"supersedes": _("Minh chứng này không còn ở trạng thái trả lại.")})
     record(user, "evidence.submit", evidence, task_id=task.id, kind=evidence.kind,
            files=len(media))
     return Outcome(evidence, created=True)
@@ -118,7 +129,7 @@ def _check(user, raw: RawSubmission) -> tuple[Task, schema.Checked, datetime]:
         errors["attachment"] = _("Loại minh chứng này không nhận tệp đính kèm.")
     if kind.files_required and not (raw.photos or raw.attachments):
         errors["photo"] = _("Hãy gửi ảnh hoặc danh sách ký tên.")
-    supersedes_id = _supersedes(user, task, form.get("supersedes"), errors)
+    supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
     note = schema.clean_text(form.get("note"))
     if len(note) > schema.MAX_TEXT:  # refused, never cut: the officer's words are theirs
         errors["note"] = _("Tối đa %(n)s ký tự.", n=schema.MAX_TEXT)
@@ -126,7 +137,7 @@ def _check(user, raw: RawSubmission) -> tuple[Task, schema.Checked, datetime]:
         raise SubmissionError(422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors)
     checked.values = {
         "fields": checked.values, "note": note,
-        "supersedes_id": supersedes_id, **location}
+        "supersedes_id": supersedes_id, "supersedes_version": supersedes_version, **location}
     return task, checked, occurred_at
 
 
@@ -145,20 +156,21 @@ def _location(form, errors: dict) -> dict:
     return values
 
 
-def _supersedes(user, task: Task, raw: str | None, errors: dict) -> int | None:
-    """The returned evidence this one corrects: the same unit's, the same task's, not yet redone."""
+def _supersedes(user, task: Task, raw: str | None, errors: dict) -> tuple[int | None, int | None]:
+    """The returned evidence this one corrects (the same unit's, the same task's, not yet
+    redone) and the version it was checked at; (None, None) when there is none."""
     if not raw:
-        return None
+        return None, None
     old = db.session.get(Evidence, _int(raw) or 0)
     if old is None or old.unit_id != user.unit_id or old.task_id != task.id:
         errors["supersedes"] = _("Không tìm thấy minh chứng cần gửi lại.")
     elif old.status != "returned":
         errors["supersedes"] = _("Chỉ gửi lại được minh chứng đã bị trả lại.")
-    elif db.session.scalar(select(Evidence.id).where(Evidence.supersedes_id == old.id)):
+    elif chains.has_live_correction(old.id):
         errors["supersedes"] = _("Minh chứng này đã được gửi lại rồi.")
     else:
-        return old.id
-    return None
+        return old.id, old.version
+    return None, None
 
 
 def _int(value) -> int | None:

@@ -87,7 +87,8 @@ def mine():
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query).all()
     redone = set(db.session.scalars(select(Evidence.supersedes_id).where(
-        Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]))))
+        Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]),
+        Evidence.status != "withdrawn")))
     return render_template("evidence/mine.html", items=rows[:PAGE], redone=redone,
                            next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
                            kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)

@@ -4,15 +4,17 @@ Every decision, and every change of one, is an AuditEvent with the state it repl
 """
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import update
 
 from wardapp.audit.services import record
 from wardapp.db import now_utc
+from wardapp.evidence.chains import has_live_correction, superseded
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import clean_text
 from wardapp.extensions import db
 
+CORRECTED = _l("Đơn vị đã gửi lại bản sửa; hãy duyệt bản mới.")
 QUICK_REASONS = ("Ảnh không rõ", "Sai địa điểm", "Trùng ảnh đã nộp", "Không đúng nhiệm vụ",
                  "Thiếu thông tin", "Sai thời gian")
 
@@ -21,7 +23,7 @@ class DecisionError(Exception):
     def __init__(self, status: int, message: str, evidence: Evidence | None = None):
         super().__init__(message)
         self.status = status
-        self.message = message
+        self.message = str(message)
         self.evidence = evidence
 
 
@@ -44,19 +46,23 @@ def decide(reviewer, evidence: Evidence, decision: str, *, seen_version: int | N
         raise DecisionError(409, _("Minh chứng này đã được rút."), evidence)
     if evidence.status == decision:
         raise DecisionError(409, _("Minh chứng này đã ở trạng thái đó."), evidence)
-    if evidence.status == "returned" and _superseded(evidence):
-        raise DecisionError(409, _("Đơn vị đã gửi lại bản sửa; hãy duyệt bản mới."), evidence)
+    if has_live_correction(evidence.id):
+        raise DecisionError(409, CORRECTED, evidence)
     version = evidence.version if seen_version is None else seen_version
     previous = {"status": evidence.status, "review_note": evidence.review_note,
                 "reviewer_id": evidence.reviewer_id, "version": version}
+    # Conditional on the version seen and on no live correction: a correction claims the
+    # item by bumping its version (evidence.chains), so the two cannot both win.
     result = db.session.execute(
         update(Evidence)
-        .where(Evidence.id == evidence.id, Evidence.version == version)
+        .where(Evidence.id == evidence.id, Evidence.version == version, ~superseded())
         .values(status=decision, review_note=reason if decision == "returned" else None,
                 reviewer_id=reviewer.id, reviewed_at=now_utc(), version=version + 1)
         .execution_options(synchronize_session=False))
     db.session.expire(evidence)
     if result.rowcount != 1:
+        if has_live_correction(evidence.id):
+            raise DecisionError(409, CORRECTED, evidence)
         raise DecisionError(409, _("Minh chứng này vừa được người khác quyết định. "
                                    "Trang đã cập nhật trạng thái mới nhất."), evidence)
     record(reviewer, "evidence.approve" if decision == "approved" else "evidence.return",
@@ -85,6 +91,3 @@ def bulk_approve(reviewer, candidates: list[Evidence]) -> BulkResult:
                skipped_with_warnings=result.skipped_with_warnings)
     return result
 
-
-def _superseded(evidence: Evidence) -> bool:
-    return db.session.scalar(select(Evidence.id).where(Evidence.supersedes_id == evidence.id)) is not None
