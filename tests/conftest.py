@@ -72,6 +72,9 @@ def make_app(settings: dict, tmp_path, **config):
         "MEDIA_DIR": str(tmp_path / "media"),
         # A fast hash: the suite signs in hundreds of times; production keeps scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The suite's reports happened in the shipped plan's 2024 and are sent today: every
+        # one would be "sent late". That warning has tests of its own, which set this back.
+        "LATE_AFTER_DAYS": 100_000,
         **settings,
         **config,
     })

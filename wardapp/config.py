@@ -36,6 +36,10 @@ class Defaults:
     CITY_RADIUS_KM = 25.0
     # How far an EXIF time may lie from the reported time before a warning, in hours.
     EXIF_TIME_TOLERANCE_HOURS = 72
+    # A report sent this many days after the work happened is marked "sent late".
+    LATE_AFTER_DAYS = 14
+    # How far in the future a reported time may lie (a phone's clock a little ahead), minutes.
+    FUTURE_TOLERANCE_MINUTES = 15
     # Sign-in throttling: failures allowed per account / per address, and for how long.
     LOGIN_FAILURES_BEFORE_DELAY = 3
     LOGIN_FAILURES_BEFORE_LOCK = 8

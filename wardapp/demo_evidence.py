@@ -51,9 +51,8 @@ def seed_evidence(media_dir: str) -> str:
                 **{k: str(v) for k, v in fields.items()}}
         raw = RawSubmission(form=form, photos=[RawFile(f"IMG_{rng.randrange(10**4):04d}.jpg", p)
                                                for p in photos])
-        evidence = services.submit(officer, raw).evidence
-        evidence.created_at = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(timezone.utc)
-        made.append(evidence)
+        received = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(timezone.utc)
+        made.append(services.submit(officer, raw, now=received).evidence)
 
     # The plan sets task 6 no number ("thường xuyên"); the demo's Phòng VHTT asks one item a
     # quarter of each unit leading it, as the settings page allows, so the matrix has verdicts.

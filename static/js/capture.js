@@ -242,8 +242,36 @@
     });
   }
 
+  // ---- a date outside the plan's year, or long past, said before anything is kept ----
+  // Both are only warnings (the server warns the reviewer too); the words are the server's.
+  function dateNotice(input) {
+    var notice = input.closest(".field").querySelector(".date-notice");
+    var day = input.value.slice(0, 10);
+    var text = "";
+    if (day && (day < input.dataset.planStart || day > input.dataset.planEnd)) {
+      text = input.dataset.outside;
+    } else if (day && Date.now() - new Date(input.value).getTime() >
+               Number(input.dataset.lateDays) * 86400000) {
+      text = input.dataset.late;
+    }
+    notice.textContent = text;
+    notice.hidden = !text;
+  }
+
+  function watchDate() {
+    var input = document.querySelector("#f-occurred_at[data-plan-start]");
+    if (!input || input.dataset.watched) return;
+    input.dataset.watched = "yes";
+    ["input", "change"].forEach(function (name) {
+      input.addEventListener(name, function () { dateNotice(input); });
+    });
+    dateNotice(input);
+  }
+
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:load", init);
+  document.addEventListener("DOMContentLoaded", watchDate);
+  document.addEventListener("htmx:load", watchDate);
   // Back from the outbox, the browser may show this very page again from memory, key and
   // all: a fresh copy gets a fresh key, so the next submission is not taken for the last.
   window.addEventListener("pageshow", function (event) {

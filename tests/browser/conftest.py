@@ -95,15 +95,15 @@ class Recorder:
 
 
 @contextmanager
-def serving(tmp_path):
+def serving(tmp_path, **config):
     """The app with the demo accounts on a fresh SQLite database, served on a loopback port."""
     from wardapp import demo
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     with database_settings("sqlite", tmp_path) as settings:
         # Retries start at 50 ms here (1 s in production) so the suite needs no sleeps.
-        app = make_app(settings, tmp_path, OUTBOX_BACKOFF_START_MS=50,
-                       OUTBOX_BACKOFF_MAX_MS=800)
+        app = make_app(settings, tmp_path, **{"OUTBOX_BACKOFF_START_MS": 50,
+                                              "OUTBOX_BACKOFF_MAX_MS": 800, **config})
         with app.app_context():
             db.create_all()
             demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])

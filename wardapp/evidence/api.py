@@ -40,7 +40,7 @@ def api_tasks():
 @allow("officer")
 def api_submit():
     outcome = services.submit(current_user, from_request(request))
-    body = evidence_json(outcome.evidence)
+    body = evidence_json(outcome.evidence, current_user)
     status = 201 if outcome.created else 200
     response = jsonify(body)
     response.status_code = status
@@ -55,7 +55,7 @@ def api_evidence(evidence_id: int):
                                  .options(selectinload(Evidence.media)))
     if evidence is None:
         abort(404)
-    return jsonify(evidence_json(evidence))
+    return jsonify(evidence_json(evidence, current_user))
 
 
 @bp.get("/api/v1/evidence")
@@ -77,7 +77,7 @@ def api_evidence_list():
     if before:
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query.order_by(Evidence.id.desc()).limit(limit + 1)).all()
-    items = [evidence_json(e) for e in rows[:limit]]
+    items = [evidence_json(e, current_user) for e in rows[:limit]]
     more = len(rows) > limit
     args = {k: v for k, v in request.args.items() if k != "before"}
     return jsonify(items=items, next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id,

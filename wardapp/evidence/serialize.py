@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from flask import url_for
 
 from wardapp.evidence.models import Evidence, Media
-from wardapp.evidence.warnings import describe
+from wardapp.evidence.warnings import describe, shown_to
 
 
 def iso(value: datetime | None) -> str | None:
@@ -28,7 +28,8 @@ def media_json(media: Media) -> dict:
     }
 
 
-def evidence_json(evidence: Evidence) -> dict:
+def evidence_json(evidence: Evidence, viewer) -> dict:
+    """As ``viewer`` may read it (see ``warnings.shown_to``)."""
     return {
         "id": evidence.id,
         "client_uuid": evidence.client_uuid,
@@ -47,6 +48,7 @@ def evidence_json(evidence: Evidence) -> dict:
         "reviewed_at": iso(evidence.reviewed_at),
         "supersedes_id": evidence.supersedes_id,
         "created_at": iso(evidence.created_at),
-        "warnings": [dict(w, message=describe(w)) for w in evidence.warnings or []],
+        "warnings": [dict(w, message=describe(w))
+                     for w in shown_to(viewer, evidence.warnings or [])],
         "media": [media_json(m) for m in evidence.media],
     }

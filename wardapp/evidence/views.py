@@ -19,7 +19,7 @@ from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
 from wardapp.evidence.schema import KINDS
 from wardapp.evidence.submission import from_request
-from wardapp.evidence.warnings import describe
+from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 
@@ -102,7 +102,7 @@ def detail(evidence_id: int):
         abort(404)
     return render_template("evidence/detail.html", evidence=evidence, kind=KINDS[evidence.kind],
                            kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
-                           warnings=[describe(w) for w in evidence.warnings or []])
+                           warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])])
 
 
 @bp.get("/media/<int:media_id>/<any(original, display, thumb):variant>")

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from wardapp.core.i18n import fmt_datetime
+from wardapp.core.i18n import city_tz, fmt_date, fmt_datetime
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media import phash_distance
@@ -20,17 +20,41 @@ SIMILAR_BITS = 6
 MESSAGES = {
     "duplicate_photo": _l("Ảnh trùng với ảnh đã nộp ở minh chứng #%(evidence_id)s."),
     "similar_photo": _l("Ảnh gần giống ảnh đã nộp ở minh chứng #%(evidence_id)s."),
+    # The same, to a viewer who may not see the earlier evidence (another unit's).
+    "duplicate_photo_elsewhere": _l("Ảnh trùng với một ảnh đã được nộp trước đó."),
+    "similar_photo_elsewhere": _l("Ảnh gần giống một ảnh đã được nộp trước đó."),
     "exif_time_far": _l("Ảnh chụp lúc %(taken)s, cách thời điểm báo cáo %(days)s ngày."),
     "outside_city": _l("Vị trí cách trung tâm thành phố %(km)s km, ngoài địa bàn."),
     "no_location": _l("Không có vị trí: ảnh không có GPS và điện thoại không gửi vị trí."),
+    "outside_plan": _l("Ngày thực hiện %(date)s ngoài kỳ kế hoạch năm %(year)s: minh chứng "
+                       "này không được tính."),
+    "sent_late": _l("Gửi muộn: %(days)s ngày sau ngày thực hiện."),
 }
 
 
 def describe(warning: dict) -> str:
-    template = MESSAGES.get(warning.get("code"))
+    code = warning.get("code")
+    if code in PHOTO_MATCHES and "evidence_id" not in warning:
+        code = f"{code}_elsewhere"
+    template = MESSAGES.get(code)
     if template is None:
         return str(warning.get("code"))
     return str(template) % {k: v for k, v in warning.items() if k != "code"}
+
+
+PHOTO_MATCHES = ("duplicate_photo", "similar_photo")
+
+
+def shown_to(user, warnings: list[dict]) -> list[dict]:
+    """The warnings as ``user`` may read them: an officer learns that a photo was seen
+    before, not which other unit's evidence holds it."""
+    if user.role != "officer":
+        return list(warnings)
+    others = {w["evidence_id"] for w in warnings if w.get("code") in PHOTO_MATCHES}
+    own = set(db.session.scalars(select(Evidence.id).where(
+        Evidence.id.in_(others), Evidence.unit_id == user.unit_id))) if others else set()
+    return [w if w.get("code") not in PHOTO_MATCHES or w.get("evidence_id") in own
+            else {k: v for k, v in w.items() if k != "evidence_id"} for w in warnings]
 
 
 def warnings_for(evidence: Evidence) -> list[dict]:
@@ -41,7 +65,22 @@ def warnings_for(evidence: Evidence) -> list[dict]:
     for number, media in enumerate(photos, start=1):
         found.extend(dict(w, photo=number) for w in _duplicates(media, exclude=earlier))
     found.extend(_time_far(evidence, photos))
+    found.extend(_dates(evidence))
     found.extend(_places(evidence, photos))
+    return found
+
+
+def _dates(evidence: Evidence) -> list[dict]:
+    """Dated outside the plan's year (it can never count), or sent long after the work."""
+    found = []
+    day = evidence.occurred_at.astimezone(city_tz()).date()
+    if day.year != evidence.task.plan.year:
+        found.append({"code": "outside_plan", "date": fmt_date(day),
+                      "year": evidence.task.plan.year})
+    late = (evidence.created_at - evidence.occurred_at) / timedelta(days=1) \
+        if evidence.created_at else 0
+    if late > current_app.config["LATE_AFTER_DAYS"]:
+        found.append({"code": "sent_late", "days": int(late)})
     return found
 
 
