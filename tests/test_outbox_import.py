@@ -41,10 +41,10 @@ def test_an_outbox_file_is_loaded_as_its_officer_and_loading_it_again_adds_nothi
     items = [outbox_item(seeded), outbox_item(seeded)]
     path = save(tmp_path, items)
     runner = seeded.test_cli_runner()
-    first = runner.invoke(args=["wardapp", "import-outbox", path])
+    first = runner.invoke(args=["wardapp", "import-outbox", path, "--user", "tho-xuong"])
     assert first.exit_code == 0, first.output
     assert "2 item(s): 2 created, 0 already there, 0 refused." in first.output
-    again = runner.invoke(args=["wardapp", "import-outbox", path])
+    again = runner.invoke(args=["wardapp", "import-outbox", path, "--user", "tho-xuong"])
     assert "2 item(s): 0 created, 2 already there, 0 refused." in again.output
     stored = rows(seeded)
     assert sorted(e.client_uuid for e in stored) == sorted(i["id"] for i in items)
@@ -58,17 +58,30 @@ def test_an_outbox_file_is_loaded_as_its_officer_and_loading_it_again_adds_nothi
 def test_a_refused_item_is_reported_with_the_servers_message_and_the_rest_still_load(
         seeded, tmp_path):
     good, bad, stranger = (outbox_item(seeded), outbox_item(seeded, place=""),
-                           outbox_item(seeded, user="nobody"))
+                           outbox_item(seeded, user="song-mai"))
     result = seeded.test_cli_runner().invoke(
-        args=["wardapp", "import-outbox", save(tmp_path, [good, bad, stranger])])
+        args=["wardapp", "import-outbox", save(tmp_path, [good, bad, stranger]),
+              "--user", "tho-xuong"])
     assert result.exit_code == 1
     assert f"{good['id']}: created as evidence #" in result.output
     assert f"{bad['id']}: refused: Thông tin chưa hợp lệ" in result.output and "place:" in result.output
-    assert f"{stranger['id']}: refused: Không tìm thấy tài khoản" in result.output
+    assert f"{stranger['id']}: refused: Mục này do tài khoản song-mai ghi" in result.output
     assert [e.client_uuid for e in rows(seeded)] == [good["id"]]
 
 
-def test_user_option_submits_items_as_another_officer_of_the_unit(seeded, tmp_path):
+def test_the_file_cannot_choose_who_the_items_are_submitted_as(seeded, tmp_path):
+    """A file naming another officer is not that officer's word: the import needs --user."""
+    item = outbox_item(seeded, user="song-mai")
+    runner = seeded.test_cli_runner()
+    unnamed = runner.invoke(args=["wardapp", "import-outbox", save(tmp_path, [item])])
+    assert unnamed.exit_code != 0 and "--user" in unnamed.output
+    named = runner.invoke(args=["wardapp", "import-outbox", save(tmp_path, [item]),
+                                "--user", "tho-xuong"])
+    assert named.exit_code == 1 and "refused" in named.output
+    assert rows(seeded) == []
+
+
+def test_an_item_saved_without_its_officer_is_submitted_as_the_user_named(seeded, tmp_path):
     item = outbox_item(seeded, user="")
     result = seeded.test_cli_runner().invoke(
         args=["wardapp", "import-outbox", save(tmp_path, [item]), "--user", "tho-xuong"])
@@ -79,6 +92,7 @@ def test_user_option_submits_items_as_another_officer_of_the_unit(seeded, tmp_pa
 def test_a_file_that_is_not_an_outbox_is_refused_whole(seeded, tmp_path):
     path = tmp_path / "other.json"
     path.write_text('{"items": []}')
-    result = seeded.test_cli_runner().invoke(args=["wardapp", "import-outbox", str(path)])
+    result = seeded.test_cli_runner().invoke(args=["wardapp", "import-outbox", str(path),
+                                                   "--user", "tho-xuong"])
     assert result.exit_code != 0 and "not a wardapp-outbox file" in result.output
     assert rows(seeded) == []

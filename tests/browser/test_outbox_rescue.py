@@ -27,10 +27,10 @@ def test_an_outbox_saved_as_a_file_loads_on_the_server_once_and_the_phone_then_a
     assert sorted(i["id"] for i in document["items"]) == sorted(keys)
 
     runner = live_server.app.test_cli_runner()
-    first = runner.invoke(args=["wardapp", "import-outbox", str(saved)])
+    first = runner.invoke(args=["wardapp", "import-outbox", str(saved), "--user", "tho-xuong"])
     assert first.exit_code == 0, first.output
     assert first.output.count(": created as evidence") == 2
-    again = runner.invoke(args=["wardapp", "import-outbox", str(saved)])
+    again = runner.invoke(args=["wardapp", "import-outbox", str(saved), "--user", "tho-xuong"])
     assert again.exit_code == 0, again.output
     assert again.output.count(": already there as evidence") == 2
     assert live_server.evidence_count() == 2

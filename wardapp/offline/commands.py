@@ -11,10 +11,11 @@ from wardapp.extensions import db
 
 @click.command("import-outbox")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "username", help="Submit every item as this officer "
-              "(default: the account that recorded each item).")
+@click.option("--user", "username", required=True,
+              help="The officer whose phone saved the file; items it says another account "
+                   "recorded are refused.")
 @with_appcontext
-def import_outbox_command(path: Path, username: str | None):
+def import_outbox_command(path: Path, username: str):
     """Load an outbox file saved from the outbox page. Safe to run again: items already on
     the server are reported and not stored twice."""
     from wardapp.offline.services import OutboxFileError, import_item, read_outbox_file

@@ -1,7 +1,7 @@
 """The rescue path: an outbox the officer's browser saved as a file, loaded on the server.
 
-Each item goes through the same ``services.submit`` as the API, as the officer who recorded
-it, with the same ``client_uuid`` and the very fields and bytes the browser would have sent,
+Each item goes through the same ``services.submit`` as the API, as the officer the person
+running the import names (an item the file says another account recorded is refused), with the same ``client_uuid`` and the very fields and bytes the browser would have sent,
 so an item that did reach the server is recognised ("already there") and nothing is doubled;
 loading the same file twice changes nothing.
 """
@@ -72,12 +72,17 @@ def submission_from_item(item: dict) -> RawSubmission:
                          attachments=_files(item.get("attachments")), idempotency_key=key or None)
 
 
-def import_item(item: dict, username: str | None = None) -> ImportResult:
-    """One item, as its officer (or ``username``); flushes, the caller commits or rolls back."""
+def import_item(item: dict, username: str) -> ImportResult:
+    """One item, as the officer ``username`` named by whoever runs the import (the file's own
+    word about who recorded it is not proof); flushes, the caller commits or rolls back."""
     key = str(item.get("id") or "")
-    user = accounts.find_user(username or str(item.get("user") or ""))
+    user = accounts.find_user(username)
     if user is None or not user.active:
         return ImportResult(key, "refused", _("Không tìm thấy tài khoản đã ghi mục này."))
+    recorded = str(item.get("user") or "").strip()
+    if recorded and accounts.find_user(recorded) is not user:
+        return ImportResult(key, "refused", _("Mục này do tài khoản %(r)s ghi, không phải %(u)s.",
+                                              r=recorded[:64], u=user.username))
     try:
         outcome = evidence.submit(user, submission_from_item(item))
     except SubmissionError as exc:

@@ -95,7 +95,9 @@ def return_evidence(evidence_id: int):
 def bulk():
     """Approve the selected items, or everything the filter shows that has no warning.
 
-    The first step only counts and asks; the second approves what still qualifies.
+    The first step counts and asks, listing what it counted (``shown``); the second approves
+    only those, and only if they still qualify: an item that arrived or changed between the
+    two steps is never approved on a confirmation that did not show it.
     """
     filters = queue.Filters.from_args(request.values)
     ids = request.form.getlist("ids", type=int)
@@ -103,16 +105,21 @@ def bulk():
     if ids:
         query = query.where(Evidence.id.in_(ids))
     candidates = db.session.scalars(query.order_by(Evidence.created_at, Evidence.id)).all()
-    clean = [e for e in candidates if not e.has_warnings]
-    if request.method == "GET" or request.form.get("confirm") != "yes":
+    shown = set(request.form.getlist("shown", type=int))
+    if request.method == "GET" or request.form.get("confirm") != "yes" or not shown:
+        clean = [e.id for e in candidates if not e.has_warnings]
         return render_template("review/bulk_confirm.html", filters=filters, ids=ids,
-                               clean=len(clean), flagged=len(candidates) - len(clean),
-                               **_context())
-    result = bulk_approve(current_user, candidates)
-    flash(ngettext("Đã duyệt %(num)s minh chứng.", "Đã duyệt %(num)s minh chứng.",
-                   len(result.approved)) + (" " + _("Bỏ qua %(n)s mục có cảnh báo, cần xem từng mục.",
-                                                   n=len(result.skipped_with_warnings))
-                                            if result.skipped_with_warnings else ""), "success")
+                               shown=clean, clean=len(clean),
+                               flagged=len(candidates) - len(clean), **_context())
+    result = bulk_approve(current_user, [e for e in candidates if e.id in shown])
+    changed = len(shown) - len(result.approved) - len(result.skipped_with_warnings)
+    flash(" ".join(filter(None, (
+        ngettext("Đã duyệt %(num)s minh chứng.", "Đã duyệt %(num)s minh chứng.",
+                 len(result.approved)),
+        _("Bỏ qua %(n)s mục có cảnh báo, cần xem từng mục.", n=len(result.skipped_with_warnings))
+        if result.skipped_with_warnings else "",
+        _("%(n)s mục đã thay đổi từ lúc xác nhận nên không được duyệt.", n=changed)
+        if changed else ""))), "success")
     return redirect(url_for("review.queue_page", **filters.as_args()), code=303)
 
 
