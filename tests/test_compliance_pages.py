@@ -150,7 +150,7 @@ def test_a_reviewer_sets_a_tasks_minimum_and_the_change_is_audited(q1, seeded, a
     token = re.search(r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task6,
                       page.get_data(as_text=True)).group(1)
     response = client.post(url, data={f"t{task6}-csrf_token": token, f"t{task6}-min_count": "2",
-                                      f"t{task6}-period": "quarter",
+                                      f"t{task6}-period": "quarter", f"t{task6}-scored_sent": "1",
                                       f"t{task6}-scored": [str(q1["units"]["tho-xuong"])]})
     assert response.status_code == 303
     with seeded.app_context():
@@ -187,11 +187,35 @@ def test_saving_a_weekly_task_changes_only_who_is_scored(q1, seeded, auth, clien
         leads_but_tan_tien = [str(a.unit_id) for a in db.session.get(Task, task3).assignments
                               if a.role == "lead" and a.unit.code != "tan-tien"]
     response = client.post(f"/compliance/plans/{q1['plan']}/tasks/{task3}/rules",
-                           data={f"t{task3}-csrf_token": token, f"t{task3}-scored": leads_but_tan_tien})
+                           data={f"t{task3}-csrf_token": token, f"t{task3}-scored_sent": "1",
+                                 f"t{task3}-scored": leads_but_tan_tien})
     assert response.status_code == 303
     body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
     assert matrix(body)["Tân Tiến"][2] == ("verdict-unscored", "–")
     assert matrix(body)["Thọ Xương"][2] == ("verdict-met", "13/13")
+
+
+def test_a_post_that_leaves_settings_out_keeps_them_as_they_were(q1, seeded, auth, client):
+    auth.login("vhtt")
+    task6 = q1["tasks"][6]
+    url = f"/compliance/plans/{q1['plan']}/tasks/{task6}/rules"
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
+    token = re.search(r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task6, page).group(1)
+    assert f'name="t{task6}-scored_sent" value="1"' in page  # what the browser's form sends
+    with seeded.app_context():
+        task = db.session.get(Task, task6)
+        task.min_count, task.period = 3, "quarter"
+        before = sorted(a.unit_id for a in task.assignments if a.scored)
+        db.session.commit()
+    assert before  # leads are scored
+    partial = client.post(url, data={f"t{task6}-csrf_token": token})
+    assert partial.status_code == 303
+    only_minimum = client.post(url, data={f"t{task6}-csrf_token": token, f"t{task6}-min_count": "4"})
+    assert only_minimum.status_code == 303
+    with seeded.app_context():
+        task = db.session.get(Task, task6)
+        assert (task.min_count, task.period) == (4, "quarter")
+        assert sorted(a.unit_id for a in task.assignments if a.scored) == before
 
 
 def test_a_reviewer_of_some_units_cannot_change_how_the_plan_is_scored(q1, seeded, auth, client):

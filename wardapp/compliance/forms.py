@@ -1,7 +1,8 @@
 """The form that sets how one task is scored: its minimum, its deadline, who is scored."""
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -19,6 +20,9 @@ class TaskRuleForm(FlaskForm):
     scored = SelectMultipleField(_l("Đơn vị được chấm điểm"), coerce=int, choices=[],
                                  widget=ListWidget(prefix_label=False),
                                  option_widget=CheckboxInput())
+    # Unticked boxes send nothing, so the form says it sent the list: without this marker
+    # an empty list is a request that said nothing about the units, not one unticking all.
+    scored_sent = HiddenField()
 
     def __init__(self, task, *, fresh: bool = False, **kwargs):
         """``fresh``: show the task's saved values, not what this request posted (the other
@@ -37,6 +41,16 @@ class TaskRuleForm(FlaskForm):
             self.period.data = task.period or "month"
             self.deadline.data = task.deadline
             self.scored.data = [a.unit_id for a in task.assignments if a.scored]
+
+    def sent(self) -> dict:
+        """The settings this request carried, by ``update_task_rule``'s names: a field the
+        request left out keeps its saved value, so a partial post never wipes a rule."""
+        posted = self.meta.wrap_formdata(self, request.form) or {}
+        values = {name: getattr(self, name).data for name in ("min_count", "period", "deadline")
+                  if getattr(self, name).name in posted}
+        if self.scored_sent.name in posted:
+            values["scored_unit_ids"] = self.scored.data
+        return values
 
     def validate_deadline(self, field):
         year = self.task.plan.year

@@ -20,16 +20,22 @@ def rule_settings(task: Task) -> dict:
     }
 
 
-def update_task_rule(actor, task: Task, *, min_count=None, period=None, deadline=None,
-                     scored_unit_ids=()) -> bool:
-    """Apply what applies to the task's rule; True and audited if anything changed."""
+KEEP = object()  # a parameter not given keeps its value
+
+
+def update_task_rule(actor, task: Task, *, min_count=KEEP, period=KEEP, deadline=KEEP,
+                     scored_unit_ids=KEEP) -> bool:
+    """Apply what applies to the task's rule; True and audited if anything changed. A
+    parameter left out keeps its value (``None`` clears a minimum or a deadline)."""
     before = rule_settings(task)
     if task.rule == "per_period":
-        task.min_count = min_count or None
-        task.period = period if period in ("month", "quarter") else task.period
-    if task.rule == "deadline":
+        if min_count is not KEEP:
+            task.min_count = min_count or None
+        if period in ("month", "quarter"):
+            task.period = period
+    if task.rule == "deadline" and deadline is not KEEP:
         task.deadline = deadline
-    if task.rule != "on_change":
+    if task.rule != "on_change" and scored_unit_ids is not KEEP:
         wanted = set(scored_unit_ids)
         for assignment in task.assignments:
             assignment.scored = assignment.unit_id in wanted

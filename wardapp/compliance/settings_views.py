@@ -47,9 +47,7 @@ def save_task_rule(plan_id: int, task_id: int):
     form = TaskRuleForm(task)
     if not form.validate_on_submit():
         return _page(plan, form, 422)
-    changed = update_task_rule(current_user, task, min_count=form.min_count.data,
-                               period=form.period.data, deadline=form.deadline.data,
-                               scored_unit_ids=form.scored.data)
+    changed = update_task_rule(current_user, task, **form.sent())
     flash(_("Đã lưu cách chấm nhiệm vụ %(n)s.", n=task.number) if changed
           else _("Nhiệm vụ %(n)s không có gì thay đổi.", n=task.number), "success")
     return redirect(url_for("compliance.rule_settings", plan_id=plan.id,
