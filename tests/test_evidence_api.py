@@ -248,3 +248,19 @@ def test_the_list_filters_by_client_uuid_and_pages_newest_first(seeded):
     key = page["items"][0]["client_uuid"]
     found = officer.client.get(f"/api/v1/evidence?client_uuid={key}").json["items"]
     assert [e["id"] for e in found] == [ids[-1]]
+
+
+def test_a_photo_sent_without_a_file_name_is_kept_not_dropped(seeded):
+    """Some clients send a file part with an empty name; its bytes are still the photo."""
+    officer = Officer(seeded, "tho-xuong")
+    response = officer.site_photo(photos=[("", photo(seed=77))])
+    assert response.status_code == 201, response.json
+    assert len(response.json["media"]) == 1
+
+
+def test_an_empty_file_input_is_no_file_at_all(seeded):
+    """A browser posts an unused file input as an empty part with no name: not a photo."""
+    officer = Officer(seeded, "tho-xuong")
+    response = officer.site_photo(photos=[("", b""), photo(seed=78)])
+    assert response.status_code == 201, response.json
+    assert len(response.json["media"]) == 1

@@ -43,8 +43,10 @@ def from_request(request) -> RawSubmission:
         form["photo_meta"] = json.dumps(request.form.getlist("photo_meta"), ensure_ascii=False)
 
     def files(name: str) -> list[RawFile]:
-        return [RawFile(f.filename or "", f.read()) for f in request.files.getlist(name)
-                if f.filename or f.content_length]
+        """Every part that carries bytes, named or not: an empty part with no name is a file
+        input left empty (browsers send one), but bytes without a name are still a file."""
+        read = [RawFile(f.filename or "", f.read()) for f in request.files.getlist(name)]
+        return [f for f in read if f.data or f.filename]
 
     header = request.headers.get("Idempotency-Key", "").strip().strip('"')
     return RawSubmission(form=form, photos=files("photo"), attachments=files("attachment"),
