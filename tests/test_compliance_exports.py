@@ -69,7 +69,7 @@ def dashboard(client, query) -> dict:
 
 def local_path(url: str) -> str:
     parts = urlsplit(url)
-    assert parts.scheme == "http" and parts.netloc == "localhost", url  # absolute, _external
+    assert parts.scheme == "http" and parts.netloc == "127.0.0.1:8000", url  # BASE_URL
     return parts.path
 
 
@@ -295,3 +295,22 @@ def test_each_units_rows_are_read_through_the_task_unit_date_index(seeded, revie
                 "EXPLAIN QUERY PLAN " + statement, parameters).all()
             first = plan[0][-1]
             assert "ix_evidence_task_unit_occurred" in first, plan
+
+
+@pytest.mark.app_config(BASE_URL="https://minhchung.example.gov.vn")
+def test_links_in_the_files_come_from_the_configured_address_not_the_requests_host(
+        reviewer, quarter):
+    forged = {"Host": "evil.example"}
+    session = reviewer.get_cookie("session")
+    reviewer.set_cookie("session", session.value, domain="evil.example")  # sent to that host
+    csv_text = reviewer.get(f"/compliance/export.csv?{quarter['query']}",
+                            headers=forged).get_data(as_text=True)
+    workbook = reviewer.get(f"/compliance/export.xlsx?{quarter['query']}", headers=forged)
+    assert workbook.status_code == 200, workbook.status_code
+    book = load_workbook(io.BytesIO(workbook.data))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value] + [c.hyperlink.target for ws in book.worksheets for row in ws.iter_rows()
+                            for c in row if c.hyperlink]
+    links = [t for t in cells + csv_text.split(",") if "://" in t and "HYPERLINK" not in t]
+    assert links and all("https://minhchung.example.gov.vn/" in t for t in links)
+    assert "evil.example" not in csv_text.replace('"http://evil.example"', "")

@@ -69,6 +69,9 @@ class Defaults:
     REPORT_SIGNER_NAME = ""
     REPORT_RECIPIENTS = ["UBND thành phố (b/c)", "Phòng Nội vụ thành phố",
                          "UBND các phường, xã; các cơ quan, đơn vị thành phố"]
+    # Where the app is reached (scheme, host and port), for links in exported files, e-mail
+    # and push messages; never taken from a request's Host header.
+    BASE_URL = "http://127.0.0.1:8000"
     # Where background exports are built; None: an "exports" folder next to the media folder.
     EXPORT_DIR = None
     DEMO = False

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app
 
 from wardapp.compliance.export_xlsx import write_xlsx
 from wardapp.compliance.periods import Period
@@ -98,7 +98,7 @@ def start(owner_id: int, plan_id: int, period: Period, as_of: date,
     folder.mkdir(parents=True)
     _save(folder, job)
     app = current_app._get_current_object()
-    base_url = request.host_url  # links in the file point where the user reached the app
+    base_url = app.config["BASE_URL"]  # never the request's Host (see core.urls)
     thread = threading.Thread(target=_build, name=f"export-{job.id}", daemon=True,
                               args=(app, base_url, job, plan_id, period, as_of, unit_ids))
     thread.start()

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from wardapp.compliance.services import Picture
 from wardapp.compliance.tally import between_days, counted
 from wardapp.core.labels import KIND_LABELS
+from wardapp.core.urls import external_url
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.schema import KINDS
 from wardapp.extensions import db
@@ -38,7 +38,7 @@ class Links:
 
     @staticmethod
     def _template(endpoint: str, **values) -> str:
-        return url_for(endpoint, _external=True, **values).replace(str(SENTINEL), "{}")
+        return external_url(endpoint, **values).replace(str(SENTINEL), "{}")
 
     def evidence(self, evidence_id: int) -> str:
         return self.detail.format(evidence_id)
