@@ -109,6 +109,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["MEDIA_DIR"] = str(instance / "media")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    if isinstance(app.config["REMEMBER_COOKIE_DURATION"], int | float):  # seconds, from the env
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
+            seconds=app.config["REMEMBER_COOKIE_DURATION"])
     # A remember-me cookie outlives the session: it never travels where the session cookie
     # may not (it can be made Secure alone, never less secure than the session).
     app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("REMEMBER_COOKIE_SECURE")
