@@ -51,8 +51,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 def strict_transport_security(app) -> str | None:
     """The ``Strict-Transport-Security`` header this answer carries, if any: when the request
     came over HTTPS, or the installation says it is served over HTTPS (``SESSION_COOKIE_SECURE``,
-    as behind a proxy that ends TLS without ``PROXY_FIX``). Never over plain HTTP otherwise:
-    it would lock a site without TLS out of every browser that saw it."""
+    as behind a proxy that ends TLS without ``PROXY_FIX``). Not otherwise: an installation
+    served over plain HTTP alone must not promise browsers HTTPS for a year."""
     if _over_https() or app.config["SESSION_COOKIE_SECURE"]:
         return HSTS
     return None
