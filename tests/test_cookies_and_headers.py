@@ -69,6 +69,35 @@ def test_without_a_trusted_proxy_a_forged_forwarded_proto_is_ignored(seeded):
         assert event.address == "127.0.0.1"
 
 
+@pytest.mark.app_config(SESSION_COOKIE_SECURE=True)
+def test_behind_https_the_remember_me_cookie_is_as_secure_as_the_session_cookie(seeded):
+    # The proxy ends TLS and PROXY_FIX is not set: the app sees plain HTTP, the setting knows.
+    set_cookies = cookies(sign_in(seeded.test_client()))
+    assert "secure" in set_cookies["session"]
+    assert "secure" in set_cookies["remember_token"]
+
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def test_over_https_every_answer_tells_the_browser_to_keep_to_https(seeded):
+    client = seeded.test_client()
+    for path in ("/login", "/static/css/app.css", "/no/such/page"):
+        response = client.get(path, base_url="https://wardapp.test")
+        assert response.headers.get("Strict-Transport-Security") == HSTS, path
+
+
+@pytest.mark.app_config(SESSION_COOKIE_SECURE=True)
+def test_an_installation_served_over_https_sends_hsts_even_through_a_plain_proxy_hop(seeded):
+    response = seeded.test_client().get("/login")
+    assert response.headers.get("Strict-Transport-Security") == HSTS
+
+
+def test_over_plain_http_no_hsts_is_sent(seeded):
+    for path in ("/login", "/static/css/app.css"):
+        assert "Strict-Transport-Security" not in seeded.test_client().get(path).headers
+
+
 def boom():
     raise RuntimeError("a bug")
 

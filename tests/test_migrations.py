@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from wardapp.extensions import db
 
 TABLES = {"unit", "user", "reviewer_unit", "plan", "task", "task_unit", "evidence", "media",
-          "audit_event"}
+          "audit_event", "login_counter"}
 
 
 def test_upgrade_on_an_empty_database_creates_every_table(bare_app):

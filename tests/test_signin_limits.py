@@ -82,6 +82,23 @@ def test_failures_counted_in_redis_hold_the_account_in_every_app_process(tmp_pat
     assert "Vui lòng thử lại sau" in refused.get_data(as_text=True)
 
 
+def test_in_redis_a_name_typed_another_way_counts_against_the_same_account(tmp_path,
+                                                                             redis_prefix):
+    from wardapp.auth.models import LoginCounter
+
+    app = process(tmp_path, redis_prefix)
+    with app.app_context():
+        db.create_all()
+        demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+        db.session.commit()
+    client = app.test_client()
+    for typed in ("vhtt", " VHTT ", "Vhtt\t"):
+        assert post_login(client, "doan-mat-khau", username=typed).status_code == 401
+    assert post_login(client, username=" vhtt").status_code == 429
+    with app.app_context():  # counted in Redis, not in the database
+        assert db.session.scalars(select(LoginCounter)).all() == []
+
+
 def test_the_per_address_cap_is_shared_through_redis_too(tmp_path, redis_prefix):
     first = process(tmp_path, redis_prefix, LOGIN_RATE_LIMIT="2 per minute")
     with first.app_context():

@@ -43,10 +43,12 @@ def init_command():
 @click.password_option()
 @with_appcontext
 def create_user_command(username, role, display_name, unit_code, password):
-    """Create an account."""
+    """Create an account; the password must pass the same policy as on the admin's page."""
+    from flask_babel import force_locale
     from sqlalchemy import select
 
     from wardapp.auth import services
+    from wardapp.auth.passwords import WeakPassword
     from wardapp.plans.models import Unit
 
     unit = None
@@ -58,8 +60,12 @@ def create_user_command(username, role, display_name, unit_code, password):
         raise click.ClickException("An officer needs --unit.")
     if services.find_user(username):
         raise click.ClickException(f"User {username!r} already exists.")
-    services.create_user(None, username=username, password=password,
-                         display_name=display_name or username, role=role, unit=unit)
+    try:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # no request to ask
+            services.create_user(None, username=username, password=password,
+                                 display_name=display_name or username, role=role, unit=unit)
+    except WeakPassword as refused:
+        raise click.ClickException(str(refused)) from None
     db.session.commit()
     click.echo(f"Created {role} {username}.")
 

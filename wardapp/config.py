@@ -25,6 +25,13 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Remember me" is ticked by choice, and lasts 14 days from sign-in, not renewed by use.
+    # Fourteen days carry an officer who reports weekly across a missed week (leave, a
+    # holiday) without signing in again, while a phone that is lost, sold or passed to a
+    # colleague stays signed in for two weeks at most, not a year. Nothing recorded in the
+    # meantime is lost: the outbox keeps it until the officer signs in again.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # REMEMBER_COOKIE_SECURE follows SESSION_COOKIE_SECURE (load_config).
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     # Uploads: per request, per file, per image.
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
@@ -40,11 +47,13 @@ class Defaults:
     LATE_AFTER_DAYS = 14
     # How far in the future a reported time may lie (a phone's clock a little ahead), minutes.
     FUTURE_TOLERANCE_MINUTES = 15
-    # Sign-in throttling: failures allowed per account / per address, and for how long.
+    # Sign-in throttling (auth/throttle.py): an account waits after 3 failures and is locked
+    # after 8, for 15 minutes; an address waits after 10, never longer than 30 seconds, and
+    # is never locked. Failures count within 15 minutes of the first.
     LOGIN_FAILURES_BEFORE_DELAY = 3
     LOGIN_FAILURES_BEFORE_LOCK = 8
     LOGIN_ADDRESS_FAILURES_BEFORE_DELAY = 10
-    LOGIN_ADDRESS_FAILURES_BEFORE_LOCK = 50
+    LOGIN_ADDRESS_MAX_WAIT_SECONDS = 30
     LOGIN_LOCK_SECONDS = 15 * 60
     PASSWORD_HASH_METHOD = "scrypt"
     # Sign-in attempts per address, whatever the outcome: a flood guard above the per-account
@@ -107,6 +116,13 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["MEDIA_DIR"] = str(instance / "media")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    if isinstance(app.config["REMEMBER_COOKIE_DURATION"], int | float):  # seconds, from the env
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
+            seconds=app.config["REMEMBER_COOKIE_DURATION"])
+    # A remember-me cookie outlives the session: it never travels where the session cookie
+    # may not (it can be made Secure alone, never less secure than the session).
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("REMEMBER_COOKIE_SECURE")
+                                                or app.config["SESSION_COOKIE_SECURE"])
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):

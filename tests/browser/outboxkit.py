@@ -25,10 +25,14 @@ def wait_until(page: Page, expression: str, arg=None, *, timeout: float = 15_000
 
 
 def sign_in(page: Page, username: str = "tho-xuong", password: str = "wardapp-demo",
-            path: str = "/login") -> None:
+            path: str = "/login", *, remember: bool = False) -> None:
+    """Through the login page; ``remember`` ticks "remember me", which alone keeps the officer
+    signed in when the browser is closed and opened again."""
     page.goto(path)
     page.fill("#username", username)
     page.fill("#password", password)
+    if remember:
+        page.check("#remember")
     page.click("form button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
 

@@ -28,7 +28,7 @@ def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled
     context = playwright_driver.chromium.launch_persistent_context(profile, **launch)
     context.set_default_timeout(20_000)
     page = context.pages[0] if context.pages else context.new_page()
-    sign_in(page)
+    sign_in(page, remember=True)  # so the session outlives the browser's restart below
     capture = live_server.capture_path()
     page.goto(capture)
     wait_for_offline_shell(page, capture)

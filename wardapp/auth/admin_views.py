@@ -8,6 +8,7 @@ from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import PasswordResetForm, UserForm
 from wardapp.auth.models import ROLES, User
+from wardapp.auth.views import keep_this_session
 from wardapp.core.access import allow
 from wardapp.core.labels import ROLE_LABELS
 from wardapp.extensions import db
@@ -88,16 +89,19 @@ def user_edit(user_id: int):
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
     return render_template("auth/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm()), status
+                           reset_form=PasswordResetForm(account_username=user.username)), status
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
 @allow("admin")
 def user_password(user_id: int):
     user = _get_user(user_id)
-    form = PasswordResetForm()
+    form = PasswordResetForm(account_username=user.username)
     if form.validate_on_submit():
+        own = user.id == current_user.id
         services.reset_password(current_user, user, form.password.data)
+        if own:  # every other session of this admin ends; this one goes on
+            keep_this_session(user)
         flash(_("Đã đặt lại mật khẩu cho %(u)s.", u=user.username), "success")
         return redirect(url_for("auth.users"))
     units = _units()

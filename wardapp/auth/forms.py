@@ -4,24 +4,26 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-MIN_PASSWORD = 10
+from wardapp.auth.passwords import password_problem
 
 
 def password_rules(form, field):
-    """At least ten characters, not all of one kind: long beats clever for a phone keyboard."""
-    value = field.data or ""
-    if not value:
+    """The password policy (auth/passwords.py), for the account the form is about: the name
+    typed on a new account's form, or the one the form was made for."""
+    if not field.data:
         return
-    if len(value) < MIN_PASSWORD:
-        raise ValidationError(_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD))
-    if value.isdigit() or value.isalpha():
-        raise ValidationError(_l("Mật khẩu cần có cả chữ và số hoặc ký tự khác."))
+    username = getattr(form, "account_username", None) or getattr(
+        getattr(form, "username", None), "data", None)
+    problem = password_problem(field.data, username)
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Hãy nhập tên đăng nhập."))])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])
-    remember = BooleanField(_l("Ghi nhớ trên thiết bị này"), default=True)
+    # Off unless ticked: on a shared or borrowed phone nobody stays signed in by accident.
+    remember = BooleanField(_l("Ghi nhớ trên thiết bị này"), default=False)
 
 
 class UserForm(FlaskForm):
@@ -46,3 +48,7 @@ class UserForm(FlaskForm):
 class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu mới"), validators=[
         DataRequired(_l("Hãy nhập mật khẩu mới.")), password_rules])
+
+    def __init__(self, *args, account_username: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username

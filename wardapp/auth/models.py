@@ -1,6 +1,7 @@
 """People who sign in, their role and the unit they belong to."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from flask import current_app
@@ -13,6 +14,12 @@ from wardapp.db import Base, UTCDateTime, now_utc
 from wardapp.plans.models import Unit
 
 ROLES = ("officer", "reviewer", "overseer", "admin")
+
+
+def canonical_username(name: str) -> str:
+    """The one form of a typed account name that sign-in, throttling and new accounts share:
+    NFC, no surrounding whitespace, case folded, so " Tan-Tien " is the account tan-tien."""
+    return unicodedata.normalize("NFC", name.strip()).casefold()
 
 reviewer_unit = Table(
     "reviewer_unit",
@@ -32,8 +39,8 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped when the password changes or the account is deactivated: it is part of the
-    # session's identity, so old sessions stop working at once.
+    # The session generation: part of every session's and remember-me cookie's identity, so
+    # bumping it (sign-out, a password change, a lock: services.end_sessions) ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -49,11 +56,18 @@ class User(UserMixin, Base):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
+        """Hashed in NFC: a Vietnamese password typed on a keyboard that sends decomposed
+        accents is the same password as one typed precomposed."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(unicodedata.normalize("NFC", password),
+                                                    method=method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        nfc = unicodedata.normalize("NFC", password)
+        if check_password_hash(self.password_hash, nfc):
+            return True
+        # A hash made before passwords were normalised, of a password typed decomposed.
+        return nfc != password and check_password_hash(self.password_hash, password)
 
     def sees_unit(self, unit_id: int) -> bool:
         if self.role == "officer":
@@ -61,3 +75,20 @@ class User(UserMixin, Base):
         if self.role == "reviewer" and self.scoped_units:
             return any(u.id == unit_id for u in self.scoped_units)
         return self.role in ("reviewer", "overseer", "admin")
+
+
+class LoginCounter(Base):
+    """Failed sign-ins against one account name or from one address, when no Redis holds them.
+
+    In the database every app process sees the same counts, and a restart forgets none; one row
+    per key, written in a transaction of its own (auth/counters.py).
+    """
+
+    __tablename__ = "login_counter"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    # The failures count within a fixed window from the first; after it they start again.
+    window_ends: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Until then a sign-in against this key is refused without looking at the password.
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,13 +1,18 @@
-"""Signing in and managing accounts; every change to an account is audited."""
+"""Signing in and out and managing accounts; every change to an account is audited."""
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from wardapp.audit.services import record
 from wardapp.auth import throttle
-from wardapp.auth.models import ROLES, User
+from wardapp.auth.models import ROLES, User, canonical_username
+from wardapp.auth.passwords import require_acceptable
+from wardapp.auth.security_events import record_security_event
 from wardapp.extensions import db
 from wardapp.plans.models import Unit
 
@@ -20,20 +25,28 @@ class SignIn:
 
 
 def find_user(username: str) -> User | None:
-    name = unicodedata.normalize("NFC", username.strip()).casefold()
+    name = canonical_username(username)
     return db.session.scalar(select(User).where(func.lower(User.username) == name))
 
 
 def authenticate(username: str, password: str, address: str) -> SignIn:
+    """Check a sign-in. A failure and a lock are recorded in transactions of their own, so the
+    401 or 429 that follows, which rolls the request back, keeps them."""
     verdict = throttle.check(username, address)
     if not verdict.allowed:
         return SignIn(None, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.",
                               s=verdict.wait_seconds), verdict.wait_seconds)
     user = find_user(username)
+    if user is None:
+        _spend_a_password_check(password)
     if user is None or not user.check_password(password):
-        throttle.record_failure(username, address)
-        record(user, "login.failed", object_type="user", object_id=user.id if user else None,
-               username=username[:64])
+        locked = throttle.record_failure(username, address)
+        about = {"object_type": "user", "object_id": user.id if user else None,
+                 "username": username[:64]}
+        record_security_event(user, "login.failed", **about)
+        if locked:
+            record_security_event(user, "login.locked", **about,
+                                  seconds=current_app.config["LOGIN_LOCK_SECONDS"])
         return SignIn(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not user.active:
         return SignIn(None, _("Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên."))
@@ -42,11 +55,47 @@ def authenticate(username: str, password: str, address: str) -> SignIn:
     return SignIn(user)
 
 
+def _spend_a_password_check(password: str) -> None:
+    """As long as checking a real account's password: an unknown name answers no faster than
+    a known one, so timing tells a guesser nothing about which names exist."""
+    check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")),
+                        password)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("no account has this password", method=method)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this user, on every device and every app process, at its next
+    request: each session and remember-me cookie names the user's session generation, and
+    this moves it on. Sign-out, a password change and a lock call it.
+
+    To keep the caller's own session (after changing one's own password, or for "sign out my
+    other sessions"), sign the user in again after this with ``flask_login.login_user``: the
+    new cookie carries the new generation.
+    """
+    # Counted in SQL, so two requests ending sessions at once cannot both write one value.
+    user.session_version = User.session_version + 1
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends the user's sessions everywhere: a copied session or remember-me cookie
+    must not outlive the sign-out that the officer trusted to end it."""
+    end_sessions(user)
+    record(user, "logout", user)
+
+
 def create_user(actor, *, username: str, password: str, display_name: str, role: str,
                 unit: Unit | None = None, scoped_units: list[Unit] | None = None) -> User:
+    """Raises ``WeakPassword`` for a password the policy refuses."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    user = User(username=username.strip().lower(), display_name=_nfc(display_name), role=role,
+    username = canonical_username(username)
+    require_acceptable(password, username)
+    user = User(username=username, display_name=_nfc(display_name), role=role,
                 unit=unit, scoped_units=scoped_units or [], active=True)
     user.set_password(password)
     db.session.add(user)
@@ -64,9 +113,10 @@ def update_user(actor, user: User, *, display_name: str, role: str, unit: Unit |
     user.role = role
     user.unit = unit
     user.scoped_units = scoped_units if role == "reviewer" else []
-    if user.active and not active:
-        user.session_version += 1
+    locking = user.active and not active
     user.active = active
+    if locking:
+        end_sessions(user)
     after = {"display_name": user.display_name, "role": role, "unit_id": unit.id if unit else None,
              "active": active, "scoped": [u.id for u in user.scoped_units]}
     record(actor, "user.update", user, before=before, after=after)
@@ -74,8 +124,11 @@ def update_user(actor, user: User, *, display_name: str, role: str, unit: Unit |
 
 
 def reset_password(actor, user: User, password: str) -> None:
+    """Sets a new password and ends every session the old one opened. Raises
+    ``WeakPassword`` for a password the policy refuses."""
+    require_acceptable(password, user.username)
     user.set_password(password)
-    user.session_version += 1
+    end_sessions(user)
     record(actor, "user.password_reset", user)
 
 

@@ -52,12 +52,21 @@ def login():
         status = 429 if result.wait_seconds else 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    remember_days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    return render_template("auth/login.html", form=form, remember_days=remember_days), status
+
+
+def keep_this_session(user: User) -> None:
+    """After ``services.end_sessions`` for the signed-in user: this browser stays signed in,
+    under the new generation, remembered if it was."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=cookie in request.cookies)
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(*ALL_SIGNED_IN)
 def logout():
+    services.sign_out(current_user._get_current_object())
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

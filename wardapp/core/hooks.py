@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from wardapp.core import i18n
 from wardapp.core.access import check_access, is_api_request
 from wardapp.core.navigation import template_context
+from wardapp.core.security import strict_transport_security
 from wardapp.extensions import db
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -61,6 +62,9 @@ def security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    hsts = strict_transport_security(current_app)
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
     if request.headers.get("HX-Request") or response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response

@@ -43,6 +43,21 @@ def _over_https() -> bool:
     return has_request_context() and request.is_secure
 
 
+# A year, subdomains too: the browser never again tries plain HTTP for this site, so nobody
+# on the ward's Wi-Fi can strip the TLS off the next visit and read the session cookie.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def strict_transport_security(app) -> str | None:
+    """The ``Strict-Transport-Security`` header this answer carries, if any: when the request
+    came over HTTPS, or the installation says it is served over HTTPS (``SESSION_COOKIE_SECURE``,
+    as behind a proxy that ends TLS without ``PROXY_FIX``). Not otherwise: an installation
+    served over plain HTTP alone must not promise browsers HTTPS for a year."""
+    if _over_https() or app.config["SESSION_COOKIE_SECURE"]:
+        return HSTS
+    return None
+
+
 def mark_cookies_secure(response) -> None:
     cookies = response.headers.getlist("Set-Cookie")
     if not cookies:

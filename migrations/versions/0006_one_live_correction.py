@@ -1,7 +1,7 @@
 """One live correction per returned item, enforced by the database
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005_login_counters
 Create Date: 2026-12-01 09:00:00
 
 Before this, two phones correcting the same returned item at once could both land. Where
@@ -16,8 +16,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005_login_counters'
 branch_labels = None
 depends_on = None
 
