@@ -1,11 +1,12 @@
 """Photo and file intake: type from bytes, size and pixel limits, display copies, storage.
 
-Pure Python on Pillow: no Flask, no database. A view calls ``inspect_upload`` for each file,
-answers a ``MediaError`` with its status and message, and puts accepted bytes in a
-``Storage``. Importing this package does no work: HEIC support is registered on first use.
+Pure Python on Pillow and pypdf: no Flask, no database. A view calls ``inspect_upload`` for
+each file, answers a ``MediaError`` with its status and message, puts accepted bytes in a
+``Storage`` and hands each file out under its ``download_name``. Importing this package does
+no work: HEIC support is registered on first use.
 """
 from wardapp.media.errors import MediaError
-from wardapp.media.names import clean_filename
+from wardapp.media.names import clean_filename, download_name
 from wardapp.media.phash import phash_distance
 from wardapp.media.photos import ProcessedPhoto, process_photo
 from wardapp.media.sniff import ATTACHMENT_TYPES, PHOTO_TYPES, sniff
@@ -22,6 +23,7 @@ __all__ = [
     "Upload",
     "check_attachment",
     "clean_filename",
+    "download_name",
     "inspect_upload",
     "phash_distance",
     "process_photo",

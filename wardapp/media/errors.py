@@ -62,3 +62,15 @@ def too_many_pixels(name: str, max_pixels: int, field: str | None) -> MediaError
         f"Ảnh \"{name}\" có quá nhiều điểm ảnh (tối đa {millions} triệu); hãy gửi ảnh nhỏ hơn.",
         field,
     )
+
+
+def corrupt_pdf(name: str, field: str | None) -> MediaError:
+    return MediaError(
+        422, f"Tệp PDF \"{name}\" bị hỏng hoặc chưa tải lên hết (không đọc được trang nào); "
+             "hãy xuất lại tệp PDF rồi gửi lại.", field)
+
+
+def locked_pdf(name: str, field: str | None) -> MediaError:
+    return MediaError(
+        422, f"Tệp PDF \"{name}\" có mật khẩu mở nên người duyệt không xem được; "
+             "hãy gửi bản không đặt mật khẩu.", field)

@@ -6,23 +6,25 @@ stored here, so a refused file leaves nothing behind.
 """
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Literal
 
 from wardapp.media import errors
-from wardapp.media.names import clean_filename
+from wardapp.media.names import clean_filename, download_name
+from wardapp.media.pdf import check_pdf
 from wardapp.media.photos import ProcessedPhoto, process_photo
-from wardapp.media.sniff import ATTACHMENT_TYPES, PHOTO_TYPES, SUFFIXES, sniff
+from wardapp.media.sniff import ATTACHMENT_TYPES, PDF, PHOTO_TYPES, SUFFIXES, sniff
 
 Role = Literal["photo", "attachment"]
 
 
 @dataclass(frozen=True)
 class Upload:
-    """An accepted file. ``photo`` is set for photos only; ``sha256`` is of ``data``."""
+    """An accepted file. ``filename`` is the name as sent (cleaned), for people to read;
+    ``download_name`` the one to hand it out under. ``photo`` is set for photos only."""
 
     filename: str
     role: Role
@@ -33,10 +35,17 @@ class Upload:
     data: bytes = dataclasses.field(repr=False)
     photo: ProcessedPhoto | None = None
 
+    @property
+    def download_name(self) -> str:
+        return download_name(self.filename, self.content_type)
+
 
 def check_attachment(data: bytes, name: str, *, field: str | None = "attachment") -> str:
-    """The MIME type of an accepted attachment; MediaError 415 for anything else."""
+    """The MIME type of an accepted attachment; MediaError 415 for anything else, 422 for a
+    PDF that cannot be read."""
     content_type = sniff(data)
+    if content_type == PDF:
+        check_pdf(data, name, field)
     if content_type in ATTACHMENT_TYPES:
         return content_type
     raise errors.not_an_attachment(name, field, is_photo=content_type in PHOTO_TYPES)
