@@ -199,12 +199,14 @@ def flat_png(width: int, height: int, colour: tuple[int, int, int] = (200, 200, 
     return _png(width, height, b"\x00" + bytes(colour) * width, 8, 2)
 
 
-def pdf() -> bytes:
-    """A one-page PDF with a correct cross-reference table."""
+def pdf(comment: bytes = b"") -> bytes:
+    """A one-page PDF with a correct cross-reference table, carrying ``comment`` if given."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    if comment:
+        out += b"% " + comment + b"\n"
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
