@@ -23,7 +23,7 @@ setup: $(VENV)/.installed translations
 serve: setup
 	$(BIN)/flask db upgrade
 	WARDAPP_DEMO=true $(BIN)/flask wardapp demo
-	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \

@@ -174,28 +174,39 @@ def webp_claiming_size(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def png_bomb(width: int, height: int) -> bytes:
-    """A real, valid PNG of a huge black 1-bit picture: kilobytes that decode to gigabytes."""
+def _png(width: int, height: int, row: bytes, bit_depth: int, colour_type: int) -> bytes:
+    """A PNG of ``height`` copies of one filtered ``row``, compressed without holding them."""
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body)
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
-    row = b"\x00" * (1 + (width + 7) // 8)
     compressor, parts = zlib.compressobj(9), []
     for start in range(0, height, 1000):
         parts.append(compressor.compress(row * min(1000, height - start)))
     parts.append(compressor.flush())
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts))
             + chunk(b"IEND", b""))
 
 
-def pdf() -> bytes:
-    """A one-page PDF with a correct cross-reference table."""
+def png_bomb(width: int, height: int) -> bytes:
+    """A real, valid PNG of a huge black 1-bit picture: kilobytes that decode to gigabytes."""
+    return _png(width, height, b"\x00" * (1 + (width + 7) // 8), 1, 0)
+
+
+def flat_png(width: int, height: int, colour: tuple[int, int, int] = (200, 200, 200)) -> bytes:
+    """A real colour PNG of one flat colour: 49 MP in about 150 kB, every pixel to decode."""
+    return _png(width, height, b"\x00" + bytes(colour) * width, 8, 2)
+
+
+def pdf(comment: bytes = b"") -> bytes:
+    """A one-page PDF with a correct cross-reference table, carrying ``comment`` if given."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    if comment:
+        out += b"% " + comment + b"\n"
     offsets = []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))

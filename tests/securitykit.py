@@ -5,6 +5,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+import imagefactory
 from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
 from reviewkit import Reviewer
@@ -15,8 +16,7 @@ from wardapp.extensions import db
 from wardapp.plans.models import Unit
 
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
-SHEET = (b"%PDF-1.4\n% Danh sach ky ten " + MARK.encode()
-         + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+SHEET = imagefactory.pdf(comment=b"Danh sach ky ten " + MARK.encode())
 OWNER, OTHER_UNIT, SCOPED = "tho-xuong", "song-mai", "duyet-song-mai"
 INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "noivu"}
 OUTSIDERS = {"another unit's officer": OTHER_UNIT, "a reviewer scoped elsewhere": SCOPED}

@@ -72,16 +72,25 @@ class Server:
     whole, the way a crash or an OOM kill takes a server down."""
 
     def __init__(self, instance: Instance, *, port: int | None = None, workers: int = 2,
-                 threads: int = 1, timeout: int = 120):
+                 threads: int = 1, timeout: int = 120, config: Path | None = None,
+                 **environment: str):
+        """gunicorn with these settings, or with the configuration file ``config`` and
+        ``environment`` (GUNICORN_TIMEOUT=…) for it to read; it binds to ``port`` either way."""
         self.instance = instance
         self.port = port or free_port()  # the same port again: a restart clients don't notice
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(instance.folder / "gunicorn.log", "ab")
+        self.log_path = instance.folder / "gunicorn.log"
+        self.log = open(self.log_path, "ab")
+        if config is None:
+            command = ["--workers", str(workers), "--threads", str(threads), "--timeout",
+                       str(timeout), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+        else:
+            command = ["-c", str(config)]
+        env = {**instance.env, **environment, "PORT": str(self.port)}
+        env.pop("GUNICORN_BIND", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
-             str(threads), "--timeout", str(timeout), "--bind", f"127.0.0.1:{self.port}",
-             "wsgi:app"], env=instance.env, cwd=ROOT, stdout=self.log, stderr=self.log,
-            start_new_session=True)
+            [sys.executable, "-m", "gunicorn", *command], env=env, cwd=ROOT, stdout=self.log,
+            stderr=self.log, start_new_session=True)
         self._wait_until_healthy()
 
     def _wait_until_healthy(self, patience: float = 60.0) -> None:

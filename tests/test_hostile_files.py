@@ -27,6 +27,13 @@ DISGUISES = {
     "JavaScript": ("attachment", "bao-cao.js", SCRIPT),
     "XHTML named as a spreadsheet": ("attachment", "bang.xlsx", XHTML),
     "a ZIP of a web page named as Word": ("attachment", "bien-ban.docx", imagefactory.plain_zip()),
+    # Five bytes of "%PDF-" in front of a page used to make it a PDF, kept under its name.
+    "a web page behind the PDF prefix named .html": ("attachment", "bien-ban.html",
+                                                     b"%PDF-1.4\n" + imagefactory.html()),
+    "a web page behind the PDF prefix named .hta": ("attachment", "bien-ban.hta",
+                                                    b"%PDF-1.4\n" + imagefactory.html()),
+    "a script behind the PDF prefix named .cmd": ("attachment", "chay.cmd",
+                                                  b"%PDF-1.4\r\n@echo off\r\ndel /q *\r\n"),
 }
 SAFE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif",
               "application/pdf", "audio/mpeg", "audio/mp4", "audio/wav",
@@ -61,6 +68,32 @@ def test_a_page_script_or_drawing_disguised_as_a_photo_or_file_is_refused_and_no
     assert response.status_code == 415 and response.is_json
     assert role in response.json["fields"]
     assert evidence_count(seeded) == 0 and media_files(seeded) == []
+
+
+@pytest.mark.parametrize("sent_as", ["bien-ban.html", "bien-ban.hta", "bien-ban.cmd"])
+def test_a_real_pdf_sent_under_a_runnable_name_is_handed_out_as_a_pdf(seeded, sent_as):
+    officer = Officer(seeded, "tho-xuong")
+    response = officer.post(meeting_form(seeded), photos=[photo(3)],
+                            attachments=[(sent_as, imagefactory.pdf())])
+    assert response.status_code == 201, response.json
+    media = response.json["media"][1]
+    assert media["filename"] == "bien-ban.pdf" and media["content_type"] == "application/pdf"
+    answer = officer.client.get(media["urls"]["original"])
+    assert answer.mimetype == "application/pdf"
+    assert answer.headers["Content-Disposition"] == "attachment; filename=bien-ban.pdf"
+    reviewer = Officer(seeded, "vhtt").client.get(media["urls"]["original"])
+    assert reviewer.headers["Content-Disposition"] == "attachment; filename=bien-ban.pdf"
+
+
+def test_a_photo_is_handed_out_under_the_extension_of_its_type(seeded):
+    officer = Officer(seeded, "tho-xuong")
+    png = imagefactory.png(64, 48)
+    media = officer.post(meeting_form(seeded),
+                         photos=[("Ảnh hội trường.JPG", png)]).json["media"][0]
+    answer = officer.client.get(media["urls"]["original"])
+    assert answer.mimetype == "image/png"
+    assert "filename*=UTF-8''%E1%BA%A2nh%20h%E1%BB%99i%20tr%C6%B0%E1%BB%9Dng.png" in \
+        answer.headers["Content-Disposition"]
 
 
 def jpeg_carrying_html() -> bytes:

@@ -7,6 +7,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+import imagefactory
 from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
 from reviewkit import Reviewer
@@ -22,7 +23,7 @@ PAYLOADS = {
     "Vietnamese in NFD": unicodedata.normalize("NFD", "Phường Thọ Xương, đường Hùng Vương"),
     "10,000 characters": "Ư" * 10_000,
 }
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = imagefactory.pdf()
 # Each kind with valid values for its non-text fields, the task that takes it, and its file.
 KIND_CASES = {
     "site_photo": (6, {"quantity": "2"}, "photo"),

@@ -8,7 +8,7 @@ import pytest
 
 import imagefactory as make
 from mediakit import MAX_BYTES, MAX_PIXELS, refusal
-from wardapp.media import check_attachment, clean_filename, inspect_upload
+from wardapp.media import check_attachment, clean_filename, download_name, inspect_upload
 
 
 # --- File names -----------------------------------------------------------------------------
@@ -38,6 +38,29 @@ def test_long_file_name_is_cut_but_keeps_its_extension():
 
     assert len(cleaned) <= 120
     assert cleaned.endswith(".docx") and cleaned.startswith("Báo cáo")
+
+
+@pytest.mark.parametrize("sent,content_type,handed_out", [
+    ("bien-ban.html", "application/pdf", "bien-ban.pdf"),
+    ("bien-ban.hta", "application/pdf", "bien-ban.pdf"),
+    ("chay.cmd", "application/pdf", "chay.pdf"),
+    ("danh-sach.pdf.hta", "application/pdf", "danh-sach.pdf"),
+    ("Báo cáo quý", "application/pdf", "Báo cáo quý.pdf"),
+    ("Biên bản 12.3.2024", "application/pdf", "Biên bản 12.3.2024.pdf"),
+    ("hóa đơn\u202egpj.exe", "application/pdf", "hóa đơngpj.pdf"),
+    ("Ảnh 1.JPEG", "image/jpeg", "Ảnh 1.jpg"),
+    ("ghi-am.svg", "audio/mpeg", "ghi-am.mp3"),
+    ("", "application/pdf", "tệp.pdf"),
+])
+def test_a_download_is_named_by_its_checked_type_never_by_the_senders_extension(
+        sent, content_type, handed_out):
+    assert download_name(sent, content_type) == handed_out
+
+
+def test_a_long_download_name_keeps_the_checked_extension():
+    name = download_name("Báo cáo " * 40 + ".html", "application/pdf")
+
+    assert len(name) <= 120 and name.startswith("Báo cáo") and name.endswith("Báo.pdf")
 
 
 # --- Attachments ----------------------------------------------------------------------------
@@ -98,7 +121,7 @@ def test_accepted_photo_upload_has_clean_name_hash_and_copies():
     upload = inspect_upload(data, unicodedata.normalize("NFD", "thư mục/Ảnh 1.JPG"), "photo",
                             max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
 
-    assert upload.filename == "Ảnh 1.JPG"
+    assert upload.filename == "Ảnh 1.JPG" and upload.download_name == "Ảnh 1.jpg"
     assert upload.content_type == "image/jpeg" and upload.suffix == ".jpg"
     assert upload.sha256 == hashlib.sha256(data).hexdigest()
     assert upload.photo is not None and upload.photo.display

@@ -18,7 +18,7 @@ from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Media
 from wardapp.evidence.submission import RawSubmission
 from wardapp.evidence.schema import parse_float, parse_occurred_at
-from wardapp.media import LocalStorage, MediaError, Storage, Upload, inspect_upload
+from wardapp.media import LocalStorage, MediaError, Storage, Upload, UploadLimits, inspect_uploads
 
 
 def storage() -> Storage:
@@ -34,14 +34,12 @@ def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
     if count > max_files:
         raise SubmissionError(413, _("Gửi tối đa %(n)s tệp mỗi lần.", n=max_files),
                               {"photo": _("Quá nhiều tệp.")})
-    config = current_app.config
-    uploads = []
+    files = [(role, f.filename, f.data)
+             for role, group in (("photo", raw.photos), ("attachment", raw.attachments))
+             for f in group]
     try:
-        for role, files in (("photo", raw.photos), ("attachment", raw.attachments)):
-            for f in files:
-                uploads.append(inspect_upload(
-                    f.data, f.filename, role, max_bytes=config["MAX_FILE_BYTES"],
-                    max_pixels=config["MAX_IMAGE_PIXELS"], default_tz=city_tz()))
+        uploads = inspect_uploads(files, UploadLimits.from_config(current_app.config),
+                                  default_tz=city_tz())
     except MediaError as exc:
         raise SubmissionError(exc.status, exc.message, {exc.field or "photo": exc.message}) from None
     return uploads

@@ -5,6 +5,7 @@ from flask import url_for
 
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.warnings import describe, shown_to
+from wardapp.media import download_name
 
 
 def iso(value: datetime | None) -> str | None:
@@ -19,7 +20,9 @@ def media_json(media: Media) -> dict:
         urls["thumb"] = url_for("evidence.media_file", media_id=media.id, variant="thumb")
     return {
         "id": media.id, "role": media.role, "content_type": media.content_type,
-        "size": media.size, "filename": media.original_name, "sha256": media.sha256,
+        "size": media.size, "sha256": media.sha256,
+        # The name a download gets: what it was called, with the extension of its checked type.
+        "filename": download_name(media.original_name, media.content_type),
         "width": media.width, "height": media.height,
         "taken_at": iso(media.taken_at), "taken_at_source": media.taken_at_source,
         "gps": ({"lat": media.gps_lat, "lon": media.gps_lon, "source": media.gps_source}

@@ -21,6 +21,7 @@ from wardapp.evidence.schema import KINDS
 from wardapp.evidence.submission import from_request
 from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
+from wardapp.media import download_name
 from wardapp.plans.models import Task
 
 PAGE = 30
@@ -118,7 +119,8 @@ def media_file(media_id: int, variant: str):
         abort(404)
     content_type = media.content_type if variant == "original" else "image/jpeg"
     inline = content_type.startswith("image/")
-    name = media.original_name or f"media-{media.id}"
+    # Named by the checked type, never by the extension it was sent with.
+    name = download_name(media.original_name or f"media-{media.id}", media.content_type)
     try:
         handle = storage().open(key)
     except FileNotFoundError:

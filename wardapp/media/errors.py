@@ -8,7 +8,8 @@ from __future__ import annotations
 
 
 class MediaError(Exception):
-    """A file refused: 413 too large, 415 not an accepted type, 422 empty or unreadable."""
+    """A file refused: 413 too large, 415 not an accepted type, 422 empty or unreadable;
+    or 503, the process too busy with other files to take these now (send them again)."""
 
     def __init__(self, status: int, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -55,10 +56,42 @@ def corrupt_photo(name: str, field: str | None) -> MediaError:
         422, f"Ảnh \"{name}\" bị hỏng hoặc chưa tải lên hết; hãy chụp hoặc chọn lại ảnh.", field)
 
 
+def _millions(pixels: int) -> str:
+    return f"{round(pixels / 1_000_000, 1):g}".replace(".", ",")
+
+
 def too_many_pixels(name: str, max_pixels: int, field: str | None) -> MediaError:
-    millions = f"{max_pixels / 1_000_000:g}".replace(".", ",")
     return MediaError(
         422,
-        f"Ảnh \"{name}\" có quá nhiều điểm ảnh (tối đa {millions} triệu); hãy gửi ảnh nhỏ hơn.",
+        f"Ảnh \"{name}\" có quá nhiều điểm ảnh (tối đa {_millions(max_pixels)} triệu); "
+        "hãy gửi ảnh nhỏ hơn.",
         field,
     )
+
+
+def too_much_to_decode(pixels: int, max_pixels: int, field: str | None) -> MediaError:
+    return MediaError(
+        413,
+        f"Các ảnh của lần gửi này quá lớn để xử lý cùng lúc ({_millions(pixels)} triệu điểm "
+        f"ảnh, tối đa {_millions(max_pixels)} triệu mỗi lần gửi); hãy gửi ít ảnh hơn mỗi lần "
+        "hoặc ảnh nhỏ hơn.",
+        field,
+    )
+
+
+def busy(field: str | None) -> MediaError:
+    return MediaError(
+        503, "Máy chủ đang bận xử lý ảnh và tệp của các lần gửi khác nên chưa nhận lần gửi "
+             "này; hãy gửi lại sau ít phút.", field)
+
+
+def corrupt_pdf(name: str, field: str | None) -> MediaError:
+    return MediaError(
+        422, f"Tệp PDF \"{name}\" bị hỏng hoặc chưa tải lên hết (không đọc được trang nào); "
+             "hãy xuất lại tệp PDF rồi gửi lại.", field)
+
+
+def locked_pdf(name: str, field: str | None) -> MediaError:
+    return MediaError(
+        422, f"Tệp PDF \"{name}\" có mật khẩu mở nên người duyệt không xem được; "
+             "hãy gửi bản không đặt mật khẩu.", field)

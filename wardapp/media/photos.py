@@ -3,9 +3,10 @@
 Both copies are JPEGs with no EXIF, XMP or comment, so a photo's GPS never leaves the server
 through them; the time and place are returned as values for the database instead. Decoding
 is the expensive part, so it is bounded: the pixel count is checked from the header before
-any decoding, large JPEGs are decoded at a reduced scale (libjpeg's "draft" mode) rather
-than in full, the thumbnail is made from the display copy rather than from the original,
-and a JPEG the phone already downscaled is kept (its metadata cut out) instead of re-encoded.
+any decoding (lower for the formats decoded in full: PNG, WebP, HEIC/HEIF), large JPEGs are
+decoded at a reduced scale (libjpeg's "draft" mode) rather than in full, the thumbnail is
+made from the display copy rather than from the original, and a JPEG the phone already
+downscaled is kept (its metadata cut out) instead of re-encoded.
 """
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ REDUCING_GAP = 2.0
 KEEP_MAX_BYTES_PER_PIXEL = 0.4
 
 _PILLOW_FORMATS = {JPEG: ["JPEG"], PNG: ["PNG"], WEBP: ["WEBP"], HEIC: ["HEIF"], HEIF: ["HEIF"]}
+# Formats with no reduced decoding: every pixel is decoded, so they have a lower limit.
+FULLY_DECODED = frozenset({PNG, WEBP, HEIC, HEIF})
 # What Pillow's plugins raise on broken input; all of them mean "not a readable image".
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, RuntimeError,
                   IndexError, KeyError, ZeroDivisionError)
@@ -89,25 +92,58 @@ def register_heif() -> None:
             _heif_registered = True
 
 
-def process_photo(data: bytes, *, max_pixels: int, default_tz: tzinfo | None = None,
-                  name: str = "ảnh", field: str | None = "photo") -> ProcessedPhoto:
+@dataclass(frozen=True)
+class PhotoHeader:
+    """What a photo's header says, before anything is decoded."""
+
+    content_type: str
+    width: int
+    height: int
+    decoded_pixels: int  # what making its copies decodes: a JPEG at its reduced scale
+
+
+def read_header(data: bytes) -> PhotoHeader | None:
+    """The size of a photo and the cost of decoding it, from its header; None when the bytes
+    are no readable photo (``process_photo`` says why)."""
+    content_type = sniff(data)
+    if content_type not in PHOTO_TYPES:
+        return None
+    if content_type in (HEIC, HEIF):
+        register_heif()
+    try:
+        with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[content_type]) as image:
+            width, height = image.size
+            if image.format in ("JPEG", "MPO"):  # the scale _display_copy decodes at
+                image.draft("RGB", _fit_size(image.size, DISPLAY_DRAFT_EDGE))
+            return PhotoHeader(content_type, width, height, image.width * image.height)
+    except (Image.DecompressionBombError, *_DECODE_ERRORS):
+        return None
+
+
+def process_photo(data: bytes, *, max_pixels: int, max_decode_pixels: int | None = None,
+                  default_tz: tzinfo | None = None, name: str = "ảnh",
+                  field: str | None = "photo") -> ProcessedPhoto:
     """Check, decode and copy a photo; raise MediaError (415/422) for anything unusable.
 
-    ``default_tz`` is the zone of an EXIF time that states none (default Asia/Ho_Chi_Minh);
-    ``name`` and ``field`` only go into error messages.
+    ``max_decode_pixels`` bounds the formats decoded in full (PNG, WebP, HEIC/HEIF; by
+    default ``max_pixels``, as for a JPEG). ``default_tz`` is the zone of an EXIF time that
+    states none (default Asia/Ho_Chi_Minh); ``name`` and ``field`` only go into messages.
     """
+    if max_decode_pixels is None:
+        max_decode_pixels = max_pixels
     content_type = sniff(data)
     if content_type not in PHOTO_TYPES:
         raise errors.not_a_photo(name, field)
     if content_type in (HEIC, HEIF):
         register_heif()
+    limit = max_decode_pixels if content_type in FULLY_DECODED else max_pixels
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         log.warning("ImageFile.LOAD_TRUNCATED_IMAGES is on: truncated photos may be accepted")
     try:
         with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS[content_type]) as image:
-            return _process(image, data, content_type, max_pixels, default_tz, name, field)
+            return _process(image, data, content_type, limit, default_tz, name, field)
     except Image.DecompressionBombError as exc:  # Pillow's own limit, if lower than ours
-        raise errors.too_many_pixels(name, max_pixels, field) from exc
+        raise errors.too_many_pixels(name, limit, field) from exc
     except _DECODE_ERRORS as exc:
         log.info("refused unreadable %s %r: %r", content_type, name, exc)
         raise errors.corrupt_photo(name, field) from exc

@@ -53,7 +53,9 @@ def sniff(data: bytes) -> str | None:
         return WAV if containers.is_wav(data) else None
     if head[4:8] == b"ftyp":
         return _sniff_iso_bmff(data)
-    if head.startswith(b"%PDF-"):  # not searched for further in: an HTML page could hold it
+    # At the very start only (a web page could hold it further in), and even there a claim:
+    # pdf.check_pdf reads the file as a PDF before it is accepted.
+    if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return containers.office_type(data, docx=DOCX, xlsx=XLSX)
