@@ -2,17 +2,24 @@
 
 One definition serves the capture form (its input names are the API's) and the API, so a
 field added here appears in both and is checked the same way.
+
+Every value goes through the house's text policy (``wardapp.core.text``) once, here: NFC,
+line breaks as LF, control characters removed without a word (nobody types them). A bidi
+control (U+202A–U+202E, U+2066–U+2069) or a non-character (U+FFFE, U+FFFF, …) in any field
+or the note is refused, never removed: a 422 names the field and each character, so the
+officer knows what to type again, and what is stored is what they saw.
 """
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
 from flask_babel import lazy_gettext as _l
 
+from wardapp.core.text import clean_text, code_points, has_bidi_control, refused_characters
+
 MAX_TEXT = 2000
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOTE_LABEL = _l("Ghi chú")
 
 
 @dataclass(frozen=True)
@@ -88,15 +95,39 @@ class Checked:
     errors: dict = field(default_factory=dict)
 
 
-def clean_text(value: str | None) -> str:
-    """NFC, no control characters (tabs and newlines stay), trimmed."""
-    return CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+def refusal(label, raw: str | None):
+    """The message for a value holding characters the policy refuses, or None."""
+    found = refused_characters(raw)
+    if not found:
+        return None
+    if has_bidi_control(found):
+        return _l("%(label)s chứa ký tự điều khiển hướng chữ (%(chars)s), làm chữ hiện khác "
+                  "với nội dung thật; ký tự này không được phép. Hãy gõ lại mục này.",
+                  label=label, chars=code_points(found))
+    return _l("%(label)s chứa ký tự không phải chữ (%(chars)s), không lưu hay xuất ra được; "
+              "ký tự này không được phép. Hãy gõ lại mục này.",
+              label=label, chars=code_points(found))
+
+
+def check_note(raw: str | None, errors: dict) -> str:
+    """The note, cleaned; a refusal or one over ``MAX_TEXT`` goes into ``errors["note"]``."""
+    note = clean_text(raw)
+    problem = refusal(NOTE_LABEL, raw)
+    if problem is None and len(note) > MAX_TEXT:  # refused, never cut: the words are theirs
+        problem = _l("Tối đa %(n)s ký tự.", n=MAX_TEXT)
+    if problem is not None:
+        errors["note"] = problem
+    return note
 
 
 def check_kind_fields(kind: Kind, form) -> Checked:
     """Check the kind's own fields from a form-like mapping (``form.get(name)``)."""
     out = Checked()
     for f in kind.fields:
+        problem = refusal(f.label, form.get(f.name))
+        if problem is not None:
+            out.errors[f.name] = problem
+            continue
         raw = clean_text(form.get(f.name))
         if not raw:
             if f.required:
