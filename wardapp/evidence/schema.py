@@ -7,7 +7,8 @@ Every value goes through the house's text policy (``wardapp.core.text``) once, h
 line breaks as LF, control characters removed without a word (nobody types them). A bidi
 control (U+202A–U+202E, U+2066–U+2069) or a non-character (U+FFFE, U+FFFF, …) in any field
 or the note is refused, never removed: a 422 names the field and each character, so the
-officer knows what to type again, and what is stored is what they saw.
+officer knows what to type again, and what is stored is what they saw. Numbers are ASCII
+digits only: "²" and "①" pass ``str.isdigit`` and are not numbers.
 """
 import re
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ from datetime import datetime, timezone, tzinfo
 
 from flask_babel import lazy_gettext as _l
 
+from wardapp.core import dates
 from wardapp.core.text import clean_text, code_points, has_bidi_control, refused_characters
 
 MAX_TEXT = 2000
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+WHOLE_NUMBER = re.compile(r"[0-9]+")
 NOTE_LABEL = _l("Ghi chú")
 
 
@@ -136,7 +139,7 @@ def check_kind_fields(kind: Kind, form) -> Checked:
         if len(raw) > f.max_length:
             out.errors[f.name] = _l("Tối đa %(n)s ký tự.", n=f.max_length)
         elif f.type == "int":
-            if not raw.isdigit() or int(raw) > 1_000_000:
+            if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > 1_000_000:
                 out.errors[f.name] = _l("Hãy nhập một số nguyên.")
             elif f.minimum is not None and int(raw) < f.minimum:
                 out.errors[f.name] = _l("Ít nhất là %(n)s.", n=f.minimum)
@@ -154,13 +157,18 @@ def check_kind_fields(kind: Kind, form) -> Checked:
 
 
 def parse_occurred_at(raw: str | None, city: tzinfo) -> datetime | None:
-    """ISO 8601 date-time; without an offset it is the city's local time. Returned in UTC."""
+    """ISO 8601 date-time; without an offset it is the city's local time. Returned in UTC.
+
+    Outside the years ``core.dates`` allows it is None: year 1 in Hà Nội is before year 1
+    in UTC, which a datetime cannot hold."""
     text = clean_text(raw)
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if not dates.in_range(value.date()):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=city)
