@@ -18,6 +18,7 @@ import wardapp.media.storage
 from conftest import database_settings, make_app
 from evidencekit import Officer, photo, task_id
 from faultkit import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for, write_lock
+from reviewkit import Reviewer, status
 from serverkit import HttpUser, Instance, Server, site_photo_submission, submit
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
@@ -141,6 +142,21 @@ def test_while_another_writer_holds_the_database_the_api_answers_503_then_recove
     assert media_files(seeded) == left  # the retry's row names the very same files
 
 
+@pytest.mark.app_config(LOCK_TIMEOUT_MS=300)
+def test_while_another_writer_holds_the_database_a_page_answers_503_with_the_error_page(
+        seeded, backend):
+    evidence_id = Officer(seeded, "tho-xuong").site_photo(photos=[photo(77)]).json["id"]
+    reviewer = Reviewer(seeded)
+    with write_lock(seeded, backend):
+        refused = reviewer.approve(evidence_id, htmx=False)  # a plain form post: HTML
+    assert refused.status_code == 503 and refused.mimetype == "text/html"
+    assert "vui lòng thử lại sau ít phút" in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"] == "5"
+    assert status(seeded, evidence_id) == ("submitted", None)
+    assert reviewer.approve(evidence_id, htmx=False).status_code == 303
+    assert status(seeded, evidence_id) == ("approved", None)
+
+
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_when_postgresql_goes_away_the_api_answers_503_and_comes_back_by_itself(backend, tmp_path):
     proxy = TcpProxy(("127.0.0.1", 5432)).start()
@@ -163,6 +179,9 @@ def test_when_postgresql_goes_away_the_api_answers_503_and_comes_back_by_itself(
             refused = officer.post(fields, photos=[photo(74)])
             assert refused.status_code == 503 and refused.is_json and refused.json["error"]
             assert officer.client.get("/healthz").status_code == 503
+            page = officer.client.get("/mine")  # not even who is signed in can be read
+            assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+            assert "vui lòng thử lại sau ít phút" in page.get_data(as_text=True)
             assert media_files(app) == []
             proxy.start()
             assert officer.post(fields, photos=[photo(74)]).status_code == 201

@@ -29,7 +29,8 @@ FIELDS = sorted({f.name for kind in KINDS.values() for f in kind.fields} | {
 EDGES = ["", " ", "0", "-1", "1e309", "NaN", "-inf", "9" * 30, "2024-02-30T25:61",
          "1900-01-01T00:00", "9999-12-31T23:59:59+14:00", "00000000-0000-0000-0000-000000000000",
          "[]", "{}", '[{"lat": "x"}]', "Hội nghị", "Zalo", "https://", "javascript:alert(1)",
-         "\x00", "\ud7ff\ue000", "‮"]
+         "\x00", "\ud7ff\ue000", "‮", "²", "①", "0001-01-01T00:00", "\ufffe",
+         "[" * 3000 + "]" * 3000]
 VALUES = st.one_of(
     st.text(max_size=400), st.sampled_from(EDGES), st.uuids().map(str),
     st.integers(-10**12, 10**12).map(str), st.floats().map(repr),

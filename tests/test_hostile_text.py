@@ -1,5 +1,6 @@
 """Every text field and file name tried with script, HTML, template syntax, control characters,
-Vietnamese in NFD and 10,000 characters: stored as given in NFC, shown escaped, never a 500."""
+Vietnamese in NFD and 10,000 characters: stored as given in NFC, shown escaped, never a 500.
+Bidi controls and non-characters are refused by name in evidence, removed everywhere else."""
 import unicodedata
 import uuid
 
@@ -10,7 +11,8 @@ from sqlalchemy import select
 import imagefactory
 from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
-from reviewkit import Reviewer
+from reviewkit import Reviewer, status
+from textkit import as_stored, is_unsafe
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import KINDS, MAX_TEXT
 from wardapp.extensions import db
@@ -22,6 +24,14 @@ PAYLOADS = {
     "control characters": "Đường\x00Hùng\x07Vương\x1b[31m xong",
     "Vietnamese in NFD": unicodedata.normalize("NFD", "Phường Thọ Xương, đường Hùng Vương"),
     "10,000 characters": "Ư" * 10_000,
+    "C1 controls and line breaks": "Dòng một\r\nDòng hai\rDòng ba\x85\x9b[0m xong",
+}
+# Stored as given, they would show a name other than the one kept, or break the exports.
+REFUSED = {
+    "bidi override": ("Phường Thọ Xương \u202egnôhk", "U+202E"),
+    "bidi isolate": ("\u2067Hùng Vương\u2069 xong", "U+2067, U+2069"),
+    "non-characters": ("Pano\ufffe CCHC\uffff", "U+FFFE, U+FFFF"),
+    "a non-character past the first plane": ("Pano \U0010ffff", "U+10FFFF"),
 }
 PDF = imagefactory.pdf()
 # Each kind with valid values for its non-text fields, the task that takes it, and its file.
@@ -38,19 +48,15 @@ def text_fields(kind: str) -> list:
     return [f for f in KINDS[kind].fields if f.type in ("text", "textarea")]
 
 
-def as_stored(value: str) -> str:
-    """What must be kept: the text in NFC, without control characters (tab, newline kept)."""
-    kept = "".join(c for c in value if unicodedata.category(c) != "Cc" or c in "\t\n\r")
-    return unicodedata.normalize("NFC", kept).strip()
-
-
-def submit(app, officer, kind: str, payload: str):
+def submit(app, officer, kind: str, payload: str, *, name: str | None = None):
+    """``payload`` in every text field, the note and the file's name (unless one is given)."""
     number, values, file_role = KIND_CASES[kind]
     form = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(app, number)),
             "kind": kind, "occurred_at": "2024-03-20T09:00", "note": payload, **values,
             **{f.name: payload for f in text_fields(kind)}}
     # Quoted the way a browser quotes a file name in a multipart body.
-    name = payload[:200].replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    name = (payload if name is None else name)[:200]
+    name = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
     if file_role == "photo":
         return officer.post(form, photos=[(name + ".jpg", photo(7, size=(64, 48)))])
     return officer.post(form, attachments=[(name + ".pdf", PDF)])
@@ -86,7 +92,46 @@ def test_each_text_field_is_stored_as_given_in_nfc_or_refused_with_its_field_nam
             assert unicodedata.is_normalized("NFC", name) and name.isprintable()
 
 
-@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"])
+@pytest.mark.parametrize("payload", REFUSED)
+def test_a_bidi_control_or_non_character_is_refused_naming_each_field_and_character(
+        seeded, payload):
+    officer = Officer(seeded, "tho-xuong")
+    value, points = REFUSED[payload]
+    for kind in KIND_CASES:
+        response = submit(seeded, officer, kind, value, name="anh")
+        assert response.status_code == 422, (kind, response.status_code)
+        fields = response.json["fields"]
+        for f in text_fields(kind):
+            assert str(f.label) in fields[f.name] and f"({points})" in fields[f.name], kind
+        assert fields["note"].startswith("Ghi chú chứa ký tự") and f"({points})" in fields["note"]
+    with seeded.app_context():
+        assert db.session.scalar(select(Evidence.id)) is None
+
+
+def test_the_refusal_says_which_kind_of_character_it_is(seeded):
+    officer = Officer(seeded, "tho-xuong")
+    bidi = submit(seeded, officer, "site_photo", REFUSED["bidi override"][0]).json["fields"]
+    assert "ký tự điều khiển hướng chữ (U+202E)" in bidi["place"]
+    odd = submit(seeded, officer, "site_photo", REFUSED["non-characters"][0]).json["fields"]
+    assert "ký tự không phải chữ (U+FFFE, U+FFFF)" in odd["place"]
+
+
+@pytest.mark.parametrize("payload", REFUSED)
+def test_a_file_name_loses_its_bidi_controls_and_non_characters_and_keeps_the_rest(
+        seeded, payload):
+    officer = Officer(seeded, "tho-xuong")
+    value = REFUSED[payload][0]
+    response = submit(seeded, officer, "site_photo", "Đường Hùng Vương",
+                      name=f"{value} \u200fảnh\u202egpj.exe")
+    assert response.status_code == 201, response.json
+    with seeded.app_context():
+        name = db.session.get(Evidence, response.json["id"]).media[0].original_name
+    assert name == " ".join(as_stored(f"{value} ảnhgpj.exe").split()) + ".jpg"
+
+
+# Lists show an item on one line, so the payloads of many lines are left to the tests above.
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"
+                                     and "\n" not in as_stored(PAYLOADS[p])])
 def test_what_was_stored_is_shown_escaped_on_the_detail_page_the_queue_and_mine(
         seeded, payload):
     officer, reviewer = Officer(seeded, "tho-xuong"), Reviewer(seeded)
@@ -159,25 +204,41 @@ def test_hostile_sign_in_names_and_passwords_are_refused_cleanly(seeded, auth, p
     assert value not in response.get_data(as_text=True) or not any(c in value for c in "<>\"")
 
 
-@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"])
+HIDDEN_FROM_NAMES = {name: value for name, (value, _points) in REFUSED.items()}
+
+
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"] +
+                         list(HIDDEN_FROM_NAMES))
 def test_a_display_name_an_admin_types_is_shown_escaped_to_everyone(seeded, auth, client,
                                                                     payload):
     auth.login("admin")
-    value = PAYLOADS[payload]
+    value = {**PAYLOADS, **HIDDEN_FROM_NAMES}[payload]
+    one_line = " ".join(as_stored(value).split())
     response = client.post("/admin/users/new", data={
         "csrf_token": auth.token(), "username": "can-bo-moi", "display_name": value,
         "role": "reviewer", "unit_id": 0, "password": "hoa-sen-2024", "active": "y"})
     assert response.status_code == 302
     listing = client.get("/admin/users").get_data(as_text=True)
-    assert shown_escaped(listing, as_stored(value))
+    assert shown_escaped(listing, one_line)
     newcomer = seeded.test_client()
     assert AuthActions(newcomer).login("can-bo-moi", "hoa-sen-2024").status_code == 302
     header = newcomer.get("/").get_data(as_text=True)
-    assert shown_escaped(header, as_stored(value))
+    assert shown_escaped(header, one_line)
     with seeded.app_context():
         from wardapp.auth.models import User
         user = db.session.scalar(select(User).where(User.username == "can-bo-moi"))
+        assert user.display_name == one_line  # nobody to tell, so removed, not refused
         assert unicodedata.is_normalized("NFC", user.display_name)
+
+
+@pytest.mark.parametrize("payload", REFUSED)
+def test_a_reviewers_reason_loses_bidi_controls_and_non_characters(seeded, payload):
+    officer, reviewer = Officer(seeded, "tho-xuong"), Reviewer(seeded)
+    evidence_id = submit(seeded, officer, "site_photo", "Đường Hùng Vương").json["id"]
+    value = REFUSED[payload][0]
+    assert reviewer.return_(evidence_id, reason=value).status_code == 200
+    assert status(seeded, evidence_id) == ("returned", " ".join(as_stored(value).split()))
+    assert not any(is_unsafe(c) for c in status(seeded, evidence_id)[1])
 
 
 def test_a_note_over_the_limit_is_refused_by_name_and_nothing_is_stored(seeded):

@@ -13,6 +13,7 @@ from wardapp.auth import throttle
 from wardapp.auth.models import ROLES, User, canonical_username
 from wardapp.auth.passwords import require_acceptable
 from wardapp.auth.security_events import record_security_event
+from wardapp.core.text import clean_text
 from wardapp.extensions import db
 from wardapp.plans.models import Unit
 
@@ -133,6 +134,6 @@ def reset_password(actor, user: User, password: str) -> None:
 
 
 def _nfc(text: str) -> str:
-    """NFC, on one line, without control characters (PostgreSQL refuses NUL outright)."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cc" or c.isspace())
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """On one line, cleaned by the house's text policy (``wardapp.core.text``): NFC, and no
+    control, bidi control or non-character (PostgreSQL refuses NUL outright)."""
+    return " ".join(clean_text(text).split())

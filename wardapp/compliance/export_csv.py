@@ -1,7 +1,8 @@
 """The evidence as CSV: UTF-8 with a byte-order mark, so Excel opens Vietnamese correctly.
 
 Written as a stream of chunks, never whole in memory. Text a person typed is kept from being
-read as a formula by a spreadsheet (a leading ``=``, ``+``, ``-`` or ``@`` gets a quote).
+read as a formula by a spreadsheet (a leading ``=``, ``+``, ``-`` or ``@`` gets a quote), and
+holds no control, bidi control or non-character (``core.text``), whenever it was stored.
 """
 import csv
 import io
@@ -12,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from wardapp.compliance.export_rows import EvidenceRow, Labels, Links, accepted_rows
 from wardapp.compliance.services import Picture
+from wardapp.core.text import export_safe
 
 CHUNK = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(text: str) -> str:
+    text = export_safe(text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -30,8 +33,8 @@ def stamp(moment) -> str:
 
 
 def csv_values(row: EvidenceRow) -> list:
-    return [row.id, row.task_number, row.task_title, row.unit_name, row.role, row.kind,
-            stamp(row.occurred_at), row.week, spreadsheet_safe(row.summary),
+    return [row.id, row.task_number, export_safe(row.task_title), export_safe(row.unit_name),
+            row.role, row.kind, stamp(row.occurred_at), row.week, spreadsheet_safe(row.summary),
             spreadsheet_safe(row.note), stamp(row.reviewed_at), row.link, len(row.photos),
             "\n".join(row.photos)]
 

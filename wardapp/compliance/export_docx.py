@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from wardapp.compliance.services import Picture
+from wardapp.core.text import export_safe
 
 FONT = "Times New Roman"
 AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
@@ -46,7 +47,8 @@ def subject_line(picture: Picture) -> str:
 
 
 def _run(paragraph, text: str, size: float | None = None, bold=False, italic=False):
-    run = paragraph.add_run(text)
+    """Every text of the report enters here, so here it loses what XML cannot hold."""
+    run = paragraph.add_run(export_safe(text))
     run.bold, run.italic = bold or None, italic or None
     if size:
         run.font.size = Pt(size)

@@ -22,6 +22,7 @@ from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
 from wardapp.compliance.services import Picture
 from wardapp.compliance.xlsx_rows import Formula, SplicedRows
 from wardapp.core.labels import RULE_LABELS
+from wardapp.core.text import export_safe
 
 FILLS = {"met": "C6EFCE", "unmet": "FFC7CE", "pending": "FFEB9C", "unscored": "EDEDED"}
 PHOTO_COLUMNS = 3
@@ -31,7 +32,10 @@ DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 
 def text(ws, value, **style) -> WriteOnlyCell:
-    """A cell that is text even when it starts with "=" (formula injection)."""
+    """A cell that is text even when it starts with "=" (formula injection), and holds
+    nothing a workbook cannot (see ``core.text``)."""
+    if isinstance(value, str):
+        value = export_safe(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

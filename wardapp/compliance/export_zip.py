@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from wardapp.compliance.services import Picture
 from wardapp.compliance.export_rows import unit_ranges
 from wardapp.compliance.tally import counted
+from wardapp.core.text import is_hidden_in_name
 from wardapp.evidence.models import Evidence, Media
 from wardapp.media.storage import Storage
 
@@ -47,7 +48,8 @@ class Sink:
 
 
 def folder_name(text: str, limit: int = 60) -> str:
-    """A name Windows, macOS and Linux all accept, Vietnamese kept (NFC)."""
+    """A name Windows, macOS and Linux all accept, Vietnamese kept (NFC), nothing hidden."""
+    text = "".join(char for char in text if not is_hidden_in_name(char))
     clean = UNSAFE.sub(" ", unicodedata.normalize("NFC", text)).strip(" .")
     return clean[:limit].rstrip(" .") or "_"
 

@@ -17,11 +17,14 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from wardapp.core.text import UNSAFE_OR_CR, export_safe
+
 DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
-SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML must escape, and what the text policy changes (controls, bidi controls and
+# non-characters go: U+FFFE in a cell and Excel will not open the file; CR becomes LF).
+SPECIAL = re.compile(f"[&<>]|{UNSAFE_OR_CR.pattern}")
 COLUMNS = [get_column_letter(i) for i in range(1, 100)]
 EXCEL_EPOCH, DAY = datetime(1899, 12, 30), timedelta(days=1)
 CHUNK = 1024 * 1024
@@ -34,7 +37,7 @@ class Formula(str):
 def _escape(text: str) -> str:
     if SPECIAL.search(text) is None:  # most text: nothing to do
         return text
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    text = export_safe(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -1,8 +1,8 @@
 """The request's life: access check, one transaction, security headers, error pages."""
-from flask import current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from wardapp.core import i18n
@@ -70,11 +70,13 @@ def security_headers(response):
     return response
 
 
-def error_response(status: int, message: str, fields: dict | None = None, **extra):
+def error_response(status: int, message: str, fields: dict | None = None, **extra) -> Response:
+    """JSON for the API and for clients asking for it, the error page for everyone else."""
     db.session.rollback()
     if is_api_request() or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=message, fields=fields or {}, **extra), status
-    return render_template("core/error.html", status=status, message=message), status
+        return make_response(jsonify(error=message, fields=fields or {}, **extra), status)
+    return make_response(render_template("core/error.html", status=status, message=message),
+                         status)
 
 
 def http_error(exc: HTTPException):
@@ -90,8 +92,14 @@ def csrf_error(exc: CSRFError):
 
 def database_unavailable(exc: OperationalError):
     current_app.logger.exception("database unavailable")
-    response = error_response(503, _(ERROR_MESSAGES[503]))
-    response[0].headers["Retry-After"] = "5"
+    message = _(ERROR_MESSAGES[503])
+    try:
+        response = error_response(503, message)
+    except SQLAlchemyError:
+        # The error page shows who is signed in, which needs the database that just failed
+        # (a server gone away, not a lock): the message alone, then.
+        response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+    response.headers["Retry-After"] = "5"
     return response
 
 

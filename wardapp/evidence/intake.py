@@ -94,23 +94,40 @@ def _set_time_and_place(media: Media, taken_at: datetime | None, gps, meta: dict
             media.gps_lat, media.gps_lon, media.gps_source = lat, lon, "phone"
 
 
+MAX_PHOTO_META = 64 * 1024  # a photo's time and place take under 200 bytes
+
+
 def _photo_meta(raw: str | None) -> list[dict]:
-    """``photo_meta`` as sent: one JSON object per photo (repeated field), or one JSON list."""
-    if not raw:
-        return []
-    try:
-        values = json.loads(raw)
-    except ValueError:
+    """``photo_meta`` as sent: one JSON object per photo (repeated field), or one JSON list.
+
+    What the phone reports is a hint beside the server's own reading, so anything else is
+    ignored, never refused: a value that is not JSON, an object nested deeper than a list of
+    objects (JSON nested thousands deep would exhaust the parser's recursion), and any value
+    of an object that is not a string or a number. A whole field past ``MAX_PHOTO_META`` is
+    not read at all."""
+    values = _json(raw) if raw and len(raw) <= MAX_PHOTO_META else None
+    if values is None:
         return []
     out = []
     for value in values if isinstance(values, list) else [values]:
         if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                value = {}
+            value = _json(value)
         if isinstance(value, list):
-            out.extend(v if isinstance(v, dict) else {} for v in value)
+            out.extend(_flat(v) for v in value)
         else:
-            out.append(value if isinstance(value, dict) else {})
+            out.append(_flat(value))
     return out
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _flat(value) -> dict:
+    """An object's plain values (the time and place a phone read), nothing nested."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(v, (str, int, float))}

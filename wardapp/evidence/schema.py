@@ -2,17 +2,27 @@
 
 One definition serves the capture form (its input names are the API's) and the API, so a
 field added here appears in both and is checked the same way.
+
+Every value goes through the house's text policy (``wardapp.core.text``) once, here: NFC,
+line breaks as LF, control characters removed without a word (nobody types them). A bidi
+control (U+202A–U+202E, U+2066–U+2069) or a non-character (U+FFFE, U+FFFF, …) in any field
+or the note is refused, never removed: a 422 names the field and each character, so the
+officer knows what to type again, and what is stored is what they saw. Numbers are ASCII
+digits only: "²" and "①" pass ``str.isdigit`` and are not numbers.
 """
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
 from flask_babel import lazy_gettext as _l
 
+from wardapp.core import dates
+from wardapp.core.text import clean_text, code_points, has_bidi_control, refused_characters
+
 MAX_TEXT = 2000
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+NOTE_LABEL = _l("Ghi chú")
 
 
 @dataclass(frozen=True)
@@ -88,15 +98,39 @@ class Checked:
     errors: dict = field(default_factory=dict)
 
 
-def clean_text(value: str | None) -> str:
-    """NFC, no control characters (tabs and newlines stay), trimmed."""
-    return CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+def refusal(label, raw: str | None):
+    """The message for a value holding characters the policy refuses, or None."""
+    found = refused_characters(raw)
+    if not found:
+        return None
+    if has_bidi_control(found):
+        return _l("%(label)s chứa ký tự điều khiển hướng chữ (%(chars)s), làm chữ hiện khác "
+                  "với nội dung thật; ký tự này không được phép. Hãy gõ lại mục này.",
+                  label=label, chars=code_points(found))
+    return _l("%(label)s chứa ký tự không phải chữ (%(chars)s), không lưu hay xuất ra được; "
+              "ký tự này không được phép. Hãy gõ lại mục này.",
+              label=label, chars=code_points(found))
+
+
+def check_note(raw: str | None, errors: dict) -> str:
+    """The note, cleaned; a refusal or one over ``MAX_TEXT`` goes into ``errors["note"]``."""
+    note = clean_text(raw)
+    problem = refusal(NOTE_LABEL, raw)
+    if problem is None and len(note) > MAX_TEXT:  # refused, never cut: the words are theirs
+        problem = _l("Tối đa %(n)s ký tự.", n=MAX_TEXT)
+    if problem is not None:
+        errors["note"] = problem
+    return note
 
 
 def check_kind_fields(kind: Kind, form) -> Checked:
     """Check the kind's own fields from a form-like mapping (``form.get(name)``)."""
     out = Checked()
     for f in kind.fields:
+        problem = refusal(f.label, form.get(f.name))
+        if problem is not None:
+            out.errors[f.name] = problem
+            continue
         raw = clean_text(form.get(f.name))
         if not raw:
             if f.required:
@@ -105,7 +139,7 @@ def check_kind_fields(kind: Kind, form) -> Checked:
         if len(raw) > f.max_length:
             out.errors[f.name] = _l("Tối đa %(n)s ký tự.", n=f.max_length)
         elif f.type == "int":
-            if not raw.isdigit() or int(raw) > 1_000_000:
+            if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > 1_000_000:
                 out.errors[f.name] = _l("Hãy nhập một số nguyên.")
             elif f.minimum is not None and int(raw) < f.minimum:
                 out.errors[f.name] = _l("Ít nhất là %(n)s.", n=f.minimum)
@@ -123,13 +157,18 @@ def check_kind_fields(kind: Kind, form) -> Checked:
 
 
 def parse_occurred_at(raw: str | None, city: tzinfo) -> datetime | None:
-    """ISO 8601 date-time; without an offset it is the city's local time. Returned in UTC."""
+    """ISO 8601 date-time; without an offset it is the city's local time. Returned in UTC.
+
+    Outside the years ``core.dates`` allows it is None: year 1 in Hà Nội is before year 1
+    in UTC, which a datetime cannot hold."""
     text = clean_text(raw)
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if not dates.in_range(value.date()):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=city)

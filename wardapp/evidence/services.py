@@ -135,9 +135,7 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
     if kind.files_required and not (raw.photos or raw.attachments):
         errors["photo"] = _("Hãy gửi ảnh hoặc danh sách ký tên.")
     supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
-    note = schema.clean_text(form.get("note"))
-    if len(note) > schema.MAX_TEXT:  # refused, never cut: the officer's words are theirs
-        errors["note"] = _("Tối đa %(n)s ký tự.", n=schema.MAX_TEXT)
+    note = schema.check_note(form.get("note"), errors)
     if errors:
         raise SubmissionError(422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors)
     checked.values = {

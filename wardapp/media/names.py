@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from wardapp.media.sniff import SUFFIXES
+from wardapp.core.text import is_hidden_in_name
 
 MAX_NAME_CHARS = 120
 _MAX_SUFFIX_CHARS = 10
@@ -28,20 +29,17 @@ _SPACES = re.compile(r"\s+")
 _EXTENSION = re.compile(r"\.(?=[0-9A-Za-z]*[A-Za-z])[0-9A-Za-z]{1,10}$")
 
 
-def _is_hidden_char(char: str) -> bool:
-    """Controls, and format characters such as U+202E, which can make "gpj.exe" read ".jpg"."""
-    return unicodedata.category(char) in ("Cc", "Cf")
-
-
 def clean_filename(name: str) -> str:
-    """One NFC path part with no control characters, at most ``MAX_NAME_CHARS`` long.
+    """One NFC path part with nothing hidden in it, at most ``MAX_NAME_CHARS`` long.
 
     The extension survives the length limit, since people recognise files by it.
     """
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]  # browsers on Windows may send C:\fakepath\x.jpg
+    name = re.split(r"[/\\]", name or "")[-1]  # browsers on Windows may send C:\fakepath\x.jpg
     name = _SPACES.sub(" ", name)  # a tab or line break becomes a space, not nothing
-    name = "".join(char for char in name if not _is_hidden_char(char))
+    # Controls, format characters such as U+202E (which can make "gpj.exe" read ".jpg"),
+    # surrogates and non-characters; then NFC, which a removed joiner may have held apart.
+    name = "".join(char for char in name if not is_hidden_in_name(char))
+    name = unicodedata.normalize("NFC", name)
     name = _WINDOWS_RESERVED.sub("_", name)
     name = _SPACES.sub(" ", name).strip(" .")
     if not name:

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
+from wardapp.core import dates
 from wardapp.core.i18n import city_tz
 from wardapp.evidence.models import KINDS, STATUSES, Evidence
 from wardapp.evidence.permissions import visible
@@ -40,7 +41,7 @@ class Filters:
             task_id=args.get("task", type=int), unit_id=args.get("unit", type=int),
             kind=args.get("kind") if args.get("kind") in KINDS else None,
             status=status if status in STATUSES or status == "all" else "submitted",
-            date_from=_date(args.get("from")), date_to=_date(args.get("to")),
+            date_from=dates.parse_day(args.get("from")), date_to=dates.parse_day(args.get("to")),
             warnings=args.get("warnings") in ("1", "on", "true"))
 
     def as_args(self, **override) -> dict:
@@ -151,16 +152,10 @@ def history(items: list[Evidence]) -> dict[int, list[Evidence]]:
 def _cursor(raw: str | None):
     try:
         stamp, ident = (raw or "").split("_")
-        return datetime.fromtimestamp(float(stamp), city_tz()), int(ident)
+        moment, row = datetime.fromtimestamp(float(stamp), city_tz()), int(ident)
     except (ValueError, OverflowError, OSError):  # "nan", "1e400": a mangled link, page one
         return None
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    return (moment, row) if dates.in_range(moment.date()) else None  # none of ours is in year 1
 
 
 def _local_start(day: date) -> datetime:
