@@ -136,3 +136,14 @@ def test_the_officer_sees_the_decision_and_can_resubmit(seeded):
     assert "Các lần gửi trước (1)" in page and "Sai địa điểm" in page
     # The returned version cannot be approved behind the correction's back.
     assert Reviewer(seeded).approve(evidence_id).status_code == 409
+
+
+def test_a_decision_posted_with_a_next_address_elsewhere_returns_to_the_queue(seeded):
+    evidence_id = submitted(seeded)
+    reviewer = Reviewer(seeded)
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = reviewer.client.post(f"/review/{evidence_id}/return", data={
+            "csrf_token": reviewer.token, "reason": "Ảnh không rõ", "next": elsewhere})
+        assert response.status_code == 303
+        assert response.headers["Location"] in ("/review", "http://localhost/review"), elsewhere
+        reviewer.approve(evidence_id, htmx=False)  # back to a state that can be returned again

@@ -1,6 +1,4 @@
 """Sign-in and sign-out."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -9,6 +7,7 @@ from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
+from wardapp.core.urls import safe_path
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
 from wardapp.extensions import db, limiter, login_manager
 
@@ -27,19 +26,12 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("core.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_path(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -47,7 +39,7 @@ def login():
                                        request.remote_addr or "")
         if result.user:
             login_user(result.user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_path(request.args.get("next")))
         form.password.errors.append(result.message)
         status = 429 if result.wait_seconds else 401
     elif request.method == "POST":

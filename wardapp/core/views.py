@@ -9,6 +9,7 @@ from wardapp.compliance.progress import due_now
 from wardapp.core.blueprint import bp
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
 from wardapp.core.i18n import city_tz
+from wardapp.core.urls import safe_path
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
 from wardapp.extensions import db
 from wardapp.plans import lookup
@@ -39,10 +40,7 @@ def home():
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or url_for("core.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_path(request.form.get("next")))
 
 
 @bp.get("/healthz")

@@ -6,6 +6,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from wardapp.core.access import allow
+from wardapp.core.urls import safe_path
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.permissions import visible
@@ -63,7 +64,7 @@ def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
                                **_context()), status
     flash(error or _("Đã lưu quyết định cho minh chứng #%(id)s.", id=evidence.id),
           "error" if error else "success")
-    return redirect(request.form.get("next") or url_for("review.queue_page"), code=303)
+    return redirect(safe_path(request.form.get("next"), "review.queue_page"), code=303)
 
 
 def _decide(evidence_id: int, decision: str):
