@@ -46,7 +46,7 @@ def requests_that_would_change_something(app, world) -> dict[str, tuple]:
                              {**site, "client_uuid": "1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5"}),
         "review.approve": ("vhtt", waiting, {}),
         "review.return_evidence": ("vhtt", waiting, {"reason": "Ảnh không rõ"}),
-        "review.bulk": ("vhtt", {}, {"confirm": "yes"}),
+        "review.bulk": ("vhtt", {}, {"confirm": "yes", "shown": str(world["waiting"]["id"])}),
         "compliance.save_task_rule": ("vhtt", {"task_id": task6}, {
             f"t{task6}-min_count": "5", f"t{task6}-period": "quarter"}),
     }
