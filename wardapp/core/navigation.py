@@ -1,4 +1,5 @@
-"""What every template gets: the menu for the user's role, labels, the language."""
+"""What every template gets: the menu for the user's role, labels, the language and the
+scripts' words in it."""
 from dataclasses import dataclass
 
 from flask import request, url_for
@@ -6,6 +7,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from wardapp.core.labels import ROLE_LABELS
+from wardapp.core.script_words import script_words
 
 # (endpoint, label, roles): the menu, in order. Pages that don't exist yet aren't listed.
 MENU = [
@@ -40,4 +42,5 @@ def template_context() -> dict:
         "nav_items": nav_items(),
         "role_labels": ROLE_LABELS,
         "current_locale": lambda: str(get_locale() or "vi"),
+        "script_words": script_words,
     }
