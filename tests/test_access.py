@@ -4,14 +4,14 @@ The table below is the decision. A route added to the app without a line here fa
 ``test_every_route_has_an_access_decision``; a view whose guard disagrees with its line fails
 ``test_each_role_reaches_exactly_its_routes``.
 """
+
 import pytest
+from evidencekit import Officer
 from sqlalchemy import select
 
-from evidencekit import Officer
-
 from wardapp.auth.models import User
-from wardapp.extensions import db
 from wardapp.evidence.models import Evidence
+from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
 
 ANON, OFFICER, REVIEWER, OVERSEER, ADMIN = "anonymous", "officer", "reviewer", "overseer", "admin"
@@ -92,8 +92,10 @@ def test_every_route_has_an_access_decision(app):
 def reached(response) -> bool:
     if response.status_code in (401, 403):
         return False
-    return not (response.status_code in (301, 302, 303)
-                and "/login?next=" in response.headers.get("Location", ""))
+    return not (
+        response.status_code in (301, 302, 303)
+        and "/login?next=" in response.headers.get("Location", "")
+    )
 
 
 @pytest.mark.parametrize("role", [ANON, OFFICER, REVIEWER, OVERSEER, ADMIN])
@@ -103,6 +105,7 @@ def test_each_role_reaches_exactly_its_routes(seeded, role, auth, client):
         assert auth.login(ACCOUNTS[role]).status_code == 302
     with seeded.test_request_context():
         from flask import url_for
+
         urls = {}
         for rule in seeded.url_map.iter_rules():
             if rule.endpoint in EXPECTED:

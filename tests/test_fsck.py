@@ -1,10 +1,11 @@
 """`flask wardapp fsck`: files nothing points at, and rows whose files are gone."""
+
 import os
 import time
 
+from evidencekit import Officer, photo
 from sqlalchemy import select
 
-from evidencekit import Officer, photo
 from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Media
 from wardapp.extensions import db

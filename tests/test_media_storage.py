@@ -1,16 +1,17 @@
 """The content-addressed file store: idempotent puts, no half files, keys that stay inside."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 
+import imagefactory as make
 import pytest
 
-import imagefactory as make
 from wardapp.media import LocalStorage
 
-
 # --- Storage --------------------------------------------------------------------------------
+
 
 def test_put_is_content_addressed_and_idempotent(tmp_path):
     storage = LocalStorage(tmp_path)
@@ -69,15 +70,18 @@ def test_delete_removes_the_file_and_tolerates_a_missing_one(tmp_path):
         storage.open(key)
 
 
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd",
-    "/etc/passwd",
-    "ab/cd/../../../etc/passwd",
-    "ab/cd/" + "ab" * 32 + "/../x",
-    "ab/cd/" + "ff" * 32 + ".jpg",  # the folders do not match the hash
-    "AB/CD/" + "ab" * 32,
-    "",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "ab/cd/../../../etc/passwd",
+        "ab/cd/" + "ab" * 32 + "/../x",
+        "ab/cd/" + "ff" * 32 + ".jpg",  # the folders do not match the hash
+        "AB/CD/" + "ab" * 32,
+        "",
+    ],
+)
 @pytest.mark.parametrize("method", ["open", "exists", "delete", "size", "path"])
 def test_key_that_could_escape_the_root_is_refused(tmp_path, key, method):
     storage = LocalStorage(tmp_path / "media")

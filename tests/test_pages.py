@@ -1,4 +1,5 @@
 """The pages every role starts from: home, plan, health, language, layout."""
+
 from datetime import date
 
 from sqlalchemy import text
@@ -11,7 +12,7 @@ def test_officer_home_lists_the_units_tasks_with_lead_or_coordinating(seeded, au
     auth.login("tho-xuong")
     body = client.get("/").get_data(as_text=True)
     assert "Nhiệm vụ của Phường Thọ Xương" in body
-    assert "Mỗi tuần 1 lần" in body           # task 3, led by every ward
+    assert "Mỗi tuần 1 lần" in body  # task 3, led by every ward
     assert "Chủ trì" in body and "Phối hợp" in body
     assert "Đường Võ Nguyên Giáp" not in body  # task 9 belongs to Phòng VHTT alone
 

@@ -1,4 +1,5 @@
 """``flask wardapp …``: set up, seed the demo, create users, import a plan, back up."""
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -36,8 +37,9 @@ def init_command():
 
 @group.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["officer", "reviewer", "overseer", "admin"]),
-              required=True)
+@click.option(
+    "--role", type=click.Choice(["officer", "reviewer", "overseer", "admin"]), required=True
+)
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--unit", "unit_code", help="Unit code, required for officers (e.g. tho-xuong).")
 @click.password_option()
@@ -62,8 +64,14 @@ def create_user_command(username, role, display_name, unit_code, password):
         raise click.ClickException(f"User {username!r} already exists.")
     try:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # no request to ask
-            services.create_user(None, username=username, password=password,
-                                 display_name=display_name or username, role=role, unit=unit)
+            services.create_user(
+                None,
+                username=username,
+                password=password,
+                display_name=display_name or username,
+                role=role,
+                unit=unit,
+            )
     except WeakPassword as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
@@ -93,8 +101,13 @@ def fsck_command(repair):
     report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
     db.session.commit()
     for key in report.orphans:
-        outcome = "" if not repair else " — removed" if key in report.removed else \
-            " — named again meanwhile, kept"
+        outcome = (
+            ""
+            if not repair
+            else " — removed"
+            if key in report.removed
+            else " — named again meanwhile, kept"
+        )
         click.echo(f"orphan file (no row points at it){outcome}: {key}")
     for media_id, variant, key in report.missing:
         click.echo(f"media {media_id}: {variant} file missing: {key}")

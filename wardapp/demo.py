@@ -2,6 +2,7 @@
 
 Every demo account has the password ``wardapp-demo``. Running it again adds nothing twice.
 """
+
 from sqlalchemy import select
 
 from wardapp.auth import services as accounts
@@ -33,8 +34,14 @@ def seed_accounts() -> int:
     for username, name, role, unit_code in demo_accounts():
         if accounts.find_user(username):
             continue
-        accounts.create_user(None, username=username, password=DEMO_PASSWORD, display_name=name,
-                             role=role, unit=units.get(unit_code) if unit_code else None)
+        accounts.create_user(
+            None,
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            role=role,
+            unit=units.get(unit_code) if unit_code else None,
+        )
         created += 1
     db.session.flush()
     return created
@@ -43,9 +50,11 @@ def seed_accounts() -> int:
 def seed(*, with_evidence: bool, media_dir: str) -> str:
     seed_plan(db.session, load_shipped_plan())
     created = seed_accounts()
-    lines = [f"Plan loaded; {created} demo account(s) created "
-             f"({db.session.scalar(select(db.func.count(User.id)))} in all), "
-             f"password {DEMO_PASSWORD!r}."]
+    lines = [
+        f"Plan loaded; {created} demo account(s) created "
+        f"({db.session.scalar(select(db.func.count(User.id)))} in all), "
+        f"password {DEMO_PASSWORD!r}."
+    ]
     if with_evidence:
         from wardapp.demo_evidence import seed_evidence
 

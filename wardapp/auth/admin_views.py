@@ -1,4 +1,5 @@
 """The admin's pages for accounts: list, create, edit, lock, reset a password."""
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -53,10 +54,14 @@ def user_new():
         else:
             by_id = {u.id: u for u in units}
             user = services.create_user(
-                current_user, username=form.username.data, password=form.password.data,
-                display_name=form.display_name.data, role=form.role.data,
+                current_user,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
                 unit=by_id.get(form.unit_id.data),
-                scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id])
+                scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id],
+            )
             flash(_("Đã tạo tài khoản %(u)s.", u=user.username), "success")
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
@@ -81,15 +86,23 @@ def user_edit(user_id: int):
             flash(_("Bạn không thể tự khóa hay bỏ quyền quản trị của chính mình."), "error")
         else:
             services.update_user(
-                current_user, user, display_name=form.display_name.data, role=form.role.data,
+                current_user,
+                user,
+                display_name=form.display_name.data,
+                role=form.role.data,
                 unit=by_id.get(form.unit_id.data),
                 scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id],
-                active=form.active.data)
+                active=form.active.data,
+            )
             flash(_("Đã lưu tài khoản %(u)s.", u=user.username), "success")
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
-    return render_template("auth/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(account_username=user.username)), status
+    return render_template(
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        reset_form=PasswordResetForm(account_username=user.username),
+    ), status
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])

@@ -1,4 +1,5 @@
 """People who sign in, their role and the unit they belong to."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -20,6 +21,7 @@ def canonical_username(name: str) -> str:
     """The one form of a typed account name that sign-in, throttling and new accounts share:
     NFC, no surrounding whitespace, case folded, so " Tan-Tien " is the account tan-tien."""
     return unicodedata.normalize("NFC", name.strip()).casefold()
+
 
 reviewer_unit = Table(
     "reviewer_unit",
@@ -59,8 +61,9 @@ class User(UserMixin, Base):
         """Hashed in NFC: a Vietnamese password typed on a keyboard that sends decomposed
         accents is the same password as one typed precomposed."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(unicodedata.normalize("NFC", password),
-                                                    method=method)
+        self.password_hash = generate_password_hash(
+            unicodedata.normalize("NFC", password), method=method
+        )
 
     def check_password(self, password: str) -> bool:
         nfc = unicodedata.normalize("NFC", password)

@@ -1,4 +1,5 @@
 """Sign-in and sign-out."""
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -7,8 +8,8 @@ from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
-from wardapp.core.urls import safe_path
 from wardapp.core.access import ALL_SIGNED_IN, allow, public
+from wardapp.core.urls import safe_path
 from wardapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -35,8 +36,9 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data,
-                                       request.remote_addr or "")
+        result = services.authenticate(
+            form.username.data, form.password.data, request.remote_addr or ""
+        )
         if result.user:
             login_user(result.user, remember=form.remember.data)
             return redirect(safe_path(request.args.get("next")))

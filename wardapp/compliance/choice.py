@@ -3,6 +3,7 @@
 Every page says which period it shows; when the quarter was chosen for the user because today
 lies outside the plan's year, ``note`` says so in a sentence.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,13 +5,15 @@ temporary file (write-only openpyxl) and then sent from it (the dashboard builds
 background instead, see ``job_views``); the report is small. Each export covers the units the
 user may see and is recorded in the audit log.
 """
+
 import io
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import Response, current_app, send_file
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -51,15 +53,27 @@ class Asked:
 def _asked(fmt: str) -> Asked:
     choice = choice_from_request(core_views.today_local())
     unit_ids = visible_unit_ids(current_user)
-    record(current_user, "compliance.export", choice.plan, format=fmt, period=choice.period.slug,
-           units="all" if unit_ids is None else len(unit_ids))
+    record(
+        current_user,
+        "compliance.export",
+        choice.plan,
+        format=fmt,
+        period=choice.period.slug,
+        units="all" if unit_ids is None else len(unit_ids),
+    )
     return Asked(choice.plan.id, choice.period, choice.today, unit_ids)
 
 
 def _picture(asked: Asked, session=None, tz=None) -> Picture:
     session = session or db.session
-    return compliance_for(session.get(Plan, asked.plan_id), asked.period, as_of=asked.as_of,
-                          unit_ids=asked.unit_ids, tz=tz, session=session)
+    return compliance_for(
+        session.get(Plan, asked.plan_id),
+        asked.period,
+        as_of=asked.as_of,
+        unit_ids=asked.unit_ids,
+        tz=tz,
+        session=session,
+    )
 
 
 def _name(period: Period, ext: str) -> str:
@@ -89,6 +103,7 @@ def export_csv():
     def write(tz):
         links, labels = Links(), Labels.resolve()
         return lambda picture, session: csv_chunks(picture, tz, links, labels, session)
+
     return _streamed(_asked("csv"), write, "text/csv", "csv")
 
 
@@ -98,8 +113,10 @@ def export_zip():
     def write(tz):
         store, logger = storage(), current_app.logger
         note = (_("anh-bi-thieu.txt"), _("Các ảnh sau không còn trong kho lưu trữ:"))
-        return lambda picture, session: zip_chunks(picture, tz, store, session,
-                                                   missing_note=note, logger=logger)
+        return lambda picture, session: zip_chunks(
+            picture, tz, store, session, missing_note=note, logger=logger
+        )
+
     return _streamed(_asked("zip"), write, "application/zip", "zip")
 
 
@@ -115,8 +132,9 @@ def export_xlsx():
     except BaseException:
         workbook.close()
         raise
-    return send_file(workbook, mimetype=XLSX, as_attachment=True,
-                     download_name=_name(picture.period, "xlsx"))
+    return send_file(
+        workbook, mimetype=XLSX, as_attachment=True, download_name=_name(picture.period, "xlsx")
+    )
 
 
 @bp.get("/compliance/export.docx")
@@ -129,8 +147,13 @@ def export_docx():
     issued_on = today if period.start <= today <= period.end + timedelta(days=92) else None
     document = io.BytesIO()
     with force_locale("vi"):  # an administrative document is in Vietnamese, whatever the UI
-        write_docx(picture, document, issued_on=issued_on,
-                   accepted_total=sum(c.accepted for c in picture.cells.values()))
+        write_docx(
+            picture,
+            document,
+            issued_on=issued_on,
+            accepted_total=sum(c.accepted for c in picture.cells.values()),
+        )
     document.seek(0)
-    return send_file(document, mimetype=DOCX, as_attachment=True,
-                     download_name=_name(picture.period, "docx"))
+    return send_file(
+        document, mimetype=DOCX, as_attachment=True, download_name=_name(picture.period, "docx")
+    )

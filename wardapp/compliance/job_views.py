@@ -4,6 +4,7 @@ The dashboard's Excel button posts here; the answer is a status partial that pol
 every second while the workbook is built and turns into a download link when it is done.
 Without JavaScript the same status is a page that refreshes itself.
 """
+
 from flask import abort, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -32,10 +33,22 @@ def _status(job, status: int = 200):
 def start_export():
     choice = choice_from_request(core_views.today_local())
     unit_ids = visible_unit_ids(current_user)
-    record(current_user, "compliance.export", choice.plan, format="xlsx",
-           period=choice.period.slug, units="all" if unit_ids is None else len(unit_ids))
-    job = export_jobs.start(current_user.id, choice.plan.id, choice.period, choice.today,
-                            unit_ids, f"cchc-{choice.period.slug}.xlsx")
+    record(
+        current_user,
+        "compliance.export",
+        choice.plan,
+        format="xlsx",
+        period=choice.period.slug,
+        units="all" if unit_ids is None else len(unit_ids),
+    )
+    job = export_jobs.start(
+        current_user.id,
+        choice.plan.id,
+        choice.period,
+        choice.today,
+        unit_ids,
+        f"cchc-{choice.period.slug}.xlsx",
+    )
     if htmx and not htmx.boosted:
         return _status(job, 202)
     return redirect(url_for("compliance.export_job", job_id=job.id), code=303)
@@ -60,5 +73,6 @@ def export_job_file(job_id: str):
     job = _job(job_id)
     if job.state != "done":
         abort(404)
-    return send_file(export_jobs.file_of(job), mimetype=XLSX, as_attachment=True,
-                     download_name=job.filename)
+    return send_file(
+        export_jobs.file_of(job), mimetype=XLSX, as_attachment=True, download_name=job.filename
+    )

@@ -7,10 +7,11 @@ has 13 or 14 weeks, and the four quarters of a year add up to the year's 52 or 5
 A week straddling a quarter's edge is therefore expected once, in the quarter that holds
 most of its days, and evidence from any of its seven days fulfils it there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask_babel import gettext as _
 
@@ -43,8 +44,12 @@ class Week:
 
     @property
     def label(self) -> str:
-        return _("Tuần %(n)s (%(a)s–%(b)s)", n=self.number, a=self.monday.strftime("%d/%m"),
-                 b=self.sunday.strftime("%d/%m/%Y"))
+        return _(
+            "Tuần %(n)s (%(a)s–%(b)s)",
+            n=self.number,
+            a=self.monday.strftime("%d/%m"),
+            b=self.sunday.strftime("%d/%m/%Y"),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,11 @@ class Period:
     @property
     def end(self) -> date:
         """The last day of the period."""
-        if self.kind == "year" or (self.kind == "quarter" and self.number == 4) or \
-                (self.kind == "month" and self.number == 12):
+        if (
+            self.kind == "year"
+            or (self.kind == "quarter" and self.number == 4)
+            or (self.kind == "month" and self.number == 12)
+        ):
             return date(self.year, 12, 31)
         following = self.number + 1 if self.kind == "month" else 3 * self.number + 1
         return date(self.year, following, 1) - timedelta(days=1)
@@ -150,7 +158,7 @@ class Period:
 def local_midnight_utc(day: date, tz: tzinfo) -> datetime:
     """The UTC instant at which ``day`` begins in the city: evidence is stored in UTC, and
     a local date's bounds are where a day's evidence starts and stops."""
-    return datetime.combine(day, time(), tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(), tz).astimezone(UTC)
 
 
 def local_date(moment: datetime, tz: tzinfo) -> date:

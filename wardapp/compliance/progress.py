@@ -4,6 +4,7 @@ The officer's home asks "what is due this week / this quarter". When today lies 
 plan's year there is no "this week" of the plan: the answer says so and shows the quarter the
 home page shows (the plan's nearest), never an empty list without a word of why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,14 +41,21 @@ class Due:
     def why_no_week(self) -> str | None:
         if self.in_plan_year:
             return None
-        return _("Hôm nay (%(today)s) không thuộc năm %(y)s của kế hoạch, nên không có việc "
-                 "“tuần này”. Dưới đây là kết quả %(p)s của đơn vị.",
-                 today=self.today.strftime("%d/%m/%Y"), y=self.period.year, p=self.period.label)
+        return _(
+            "Hôm nay (%(today)s) không thuộc năm %(y)s của kế hoạch, nên không có việc "
+            "“tuần này”. Dưới đây là kết quả %(p)s của đơn vị.",
+            today=self.today.strftime("%d/%m/%Y"),
+            y=self.period.year,
+            p=self.period.label,
+        )
 
 
 def unit_lines(picture: Picture, unit_id: int) -> list[UnitLine]:
-    return [UnitLine(t, picture.cell(t.id, unit_id)) for t in picture.tasks
-            if picture.cell(t.id, unit_id) is not None]
+    return [
+        UnitLine(t, picture.cell(t.id, unit_id))
+        for t in picture.tasks
+        if picture.cell(t.id, unit_id) is not None
+    ]
 
 
 def due_now(plan: Plan, unit_id: int, today: date) -> Due:

@@ -1,4 +1,5 @@
 """The plan settings page: each task's scoring parameters, for a reviewer or an admin."""
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,10 +26,13 @@ def _plan(plan_id: int) -> Plan:
 
 
 def _page(plan: Plan, submitted: TaskRuleForm | None = None, status: int = 200):
-    forms = [submitted if submitted and submitted.task.id == t.id else TaskRuleForm(t, fresh=True)
-             for t in lookup.tasks_of_plan(plan)]
-    return render_template("compliance/settings.html", plan=plan, forms=forms,
-                           rule_labels=RULE_LABELS), status
+    forms = [
+        submitted if submitted and submitted.task.id == t.id else TaskRuleForm(t, fresh=True)
+        for t in lookup.tasks_of_plan(plan)
+    ]
+    return render_template(
+        "compliance/settings.html", plan=plan, forms=forms, rule_labels=RULE_LABELS
+    ), status
 
 
 @bp.get("/compliance/plans/<int:plan_id>/rules")
@@ -48,7 +52,13 @@ def save_task_rule(plan_id: int, task_id: int):
     if not form.validate_on_submit():
         return _page(plan, form, 422)
     changed = update_task_rule(current_user, task, **form.sent())
-    flash(_("Đã lưu cách chấm nhiệm vụ %(n)s.", n=task.number) if changed
-          else _("Nhiệm vụ %(n)s không có gì thay đổi.", n=task.number), "success")
-    return redirect(url_for("compliance.rule_settings", plan_id=plan.id,
-                            _anchor=f"task-{task.number}"), code=303)
+    flash(
+        _("Đã lưu cách chấm nhiệm vụ %(n)s.", n=task.number)
+        if changed
+        else _("Nhiệm vụ %(n)s không có gì thay đổi.", n=task.number),
+        "success",
+    )
+    return redirect(
+        url_for("compliance.rule_settings", plan_id=plan.id, _anchor=f"task-{task.number}"),
+        code=303,
+    )

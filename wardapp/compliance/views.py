@@ -4,6 +4,7 @@ Reviewers scoped to some units see only those units' rows; overseers and admins 
 an officer sees only their own unit's page and cells. A cell or unit the user may not see
 is "not found", the same answer as one that does not exist.
 """
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -32,25 +33,39 @@ def _choice() -> Choice:
 def _periods(choice: Choice) -> dict:
     """The periods a page offers to switch to, for the chooser."""
     year = choice.plan.year
-    return {"quarters": [Period.quarter(year, q) for q in range(1, 5)],
-            "months": [Period.month(year, m) for m in range(1, 13)],
-            "year": Period.whole_year(year)}
+    return {
+        "quarters": [Period.quarter(year, q) for q in range(1, 5)],
+        "months": [Period.month(year, m) for m in range(1, 13)],
+        "year": Period.whole_year(year),
+    }
 
 
 def _labels() -> dict:
-    return {"verdict_labels": VERDICT_LABELS, "verdicts": VERDICTS, "rule_labels": RULE_LABELS,
-            "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
+    return {
+        "verdict_labels": VERDICT_LABELS,
+        "verdicts": VERDICTS,
+        "rule_labels": RULE_LABELS,
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
 
 
 @bp.get("/compliance")
 @allow(*READERS)
 def dashboard():
     choice = _choice()
-    picture = compliance_for(choice.plan, choice.period, as_of=choice.today,
-                             unit_ids=visible_unit_ids(current_user))
-    return render_template("compliance/dashboard.html", choice=choice, picture=picture,
-                           charts=charts_for(picture), plans=lookup.all_plans(),
-                           periods=_periods(choice), **_labels())
+    picture = compliance_for(
+        choice.plan, choice.period, as_of=choice.today, unit_ids=visible_unit_ids(current_user)
+    )
+    return render_template(
+        "compliance/dashboard.html",
+        choice=choice,
+        picture=picture,
+        charts=charts_for(picture),
+        plans=lookup.all_plans(),
+        periods=_periods(choice),
+        **_labels(),
+    )
 
 
 @bp.get("/compliance/cell")
@@ -60,15 +75,25 @@ def cell():
     choice = _choice()
     task = db.session.get(Task, request.args.get("task", type=int) or 0)
     unit = db.session.get(Unit, request.args.get("unit", type=int) or 0)
-    if task is None or unit is None or task.plan_id != choice.plan.id or \
-            not current_user.sees_unit(unit.id):
+    if (
+        task is None
+        or unit is None
+        or task.plan_id != choice.plan.id
+        or not current_user.sees_unit(unit.id)
+    ):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
     judged = picture.cell(task.id, unit.id)
     if judged is None:
         abort(404)
-    context = {"choice": choice, "task": task, "unit": unit, "cell": judged,
-               "items": evidence_behind(task, unit.id, choice.period), **_labels()}
+    context = {
+        "choice": choice,
+        "task": task,
+        "unit": unit,
+        "cell": judged,
+        "items": evidence_behind(task, unit.id, choice.period),
+        **_labels(),
+    }
     if htmx and not htmx.boosted:
         return render_block("compliance/cell.html", "cell_detail", **context)
     return render_template("compliance/cell.html", **context)
@@ -90,7 +115,13 @@ def unit_page():
     if unit is None or not current_user.sees_unit(unit.id):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
-    return render_template("compliance/unit.html", choice=choice, unit=unit, picture=picture,
-                           lines=unit_lines(picture, unit.id),
-                           charts=charts_for(picture, unit.id), periods=_periods(choice),
-                           **_labels())
+    return render_template(
+        "compliance/unit.html",
+        choice=choice,
+        unit=unit,
+        picture=picture,
+        lines=unit_lines(picture, unit.id),
+        charts=charts_for(picture, unit.id),
+        periods=_periods(choice),
+        **_labels(),
+    )

@@ -1,4 +1,5 @@
 """Language and time zone: Vietnamese and the city's zone unless the user chose otherwise."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -60,4 +61,5 @@ def install_template_gettext(app) -> None:
         ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
         pgettext=lambda c, s: _catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )

@@ -1,4 +1,5 @@
 """Names shown to people for the codes stored in the database."""
+
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {

@@ -1,8 +1,10 @@
 """What every template gets: the menu for the user's role, labels, the language."""
+
 from dataclasses import dataclass
 
 from flask import request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wardapp.core.labels import ROLE_LABELS
@@ -31,8 +33,11 @@ class NavItem:
 def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
-    return [NavItem(url_for(endpoint), label, request.endpoint == endpoint)
-            for endpoint, label, roles in MENU if current_user.role in roles]
+    return [
+        NavItem(url_for(endpoint), label, request.endpoint == endpoint)
+        for endpoint, label, roles in MENU
+        if current_user.role in roles
+    ]
 
 
 def template_context() -> dict:

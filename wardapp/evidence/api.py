@@ -1,7 +1,7 @@
 """The submission API the offline outbox (and any other client) speaks. JSON in Vietnamese."""
+
 from flask import abort, jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wardapp.core.access import ALL_SIGNED_IN, allow
@@ -26,14 +26,28 @@ def submission_refused(exc: SubmissionError):
 @allow(*ALL_SIGNED_IN)
 def api_tasks():
     tasks = reportable_tasks(current_user)
-    return jsonify(tasks=[{
-        "id": t.id, "plan_id": t.plan_id, "number": t.number, "title": t.short_title,
-        "text": t.text, "kinds": t.kinds, "rule": t.rule,
-        "deadline": t.deadline.isoformat() if t.deadline else None,
-        "min_count": t.min_count, "period": t.period, "places": t.places,
-        "form_urls": {k: url_for("evidence.capture", task_id=t.id, kind=k) for k in t.kinds},
-        "fields": {k: [f.name for f in KINDS[k].fields] for k in t.kinds},
-    } for t in tasks])
+    return jsonify(
+        tasks=[
+            {
+                "id": t.id,
+                "plan_id": t.plan_id,
+                "number": t.number,
+                "title": t.short_title,
+                "text": t.text,
+                "kinds": t.kinds,
+                "rule": t.rule,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "min_count": t.min_count,
+                "period": t.period,
+                "places": t.places,
+                "form_urls": {
+                    k: url_for("evidence.capture", task_id=t.id, kind=k) for k in t.kinds
+                },
+                "fields": {k: [f.name for f in KINDS[k].fields] for k in t.kinds},
+            }
+            for t in tasks
+        ]
+    )
 
 
 @bp.post("/api/v1/evidence")
@@ -51,8 +65,11 @@ def api_submit():
 @bp.get("/api/v1/evidence/<int:evidence_id>")
 @allow(*ALL_SIGNED_IN)
 def api_evidence(evidence_id: int):
-    evidence = db.session.scalar(visible(current_user).where(Evidence.id == evidence_id)
-                                 .options(selectinload(Evidence.media)))
+    evidence = db.session.scalar(
+        visible(current_user)
+        .where(Evidence.id == evidence_id)
+        .options(selectinload(Evidence.media))
+    )
     if evidence is None:
         abort(404)
     return jsonify(evidence_json(evidence, current_user))
@@ -80,5 +97,9 @@ def api_evidence_list():
     items = [evidence_json(e, current_user) for e in rows[:limit]]
     more = len(rows) > limit
     args = {k: v for k, v in request.args.items() if k != "before"}
-    return jsonify(items=items, next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id,
-                                            **args) if more else None)
+    return jsonify(
+        items=items,
+        next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id, **args)
+        if more
+        else None,
+    )

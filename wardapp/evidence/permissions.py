@@ -1,4 +1,5 @@
 """Who may submit for which task, and who may see which evidence."""
+
 from sqlalchemy import Select, select
 
 from wardapp.auth.models import User, reviewer_unit
@@ -11,17 +12,26 @@ def may_submit(user: User, task: Task) -> bool:
     """An officer, for a task of an active plan that their unit leads or coordinates."""
     if user.role != "officer" or user.unit_id is None or not task.plan.active:
         return False
-    return db.session.scalar(select(TaskUnit.id).where(
-        TaskUnit.task_id == task.id, TaskUnit.unit_id == user.unit_id)) is not None
+    return (
+        db.session.scalar(
+            select(TaskUnit.id).where(TaskUnit.task_id == task.id, TaskUnit.unit_id == user.unit_id)
+        )
+        is not None
+    )
 
 
 def reportable_tasks(user: User) -> list[Task]:
     if user.role != "officer" or user.unit_id is None:
         return []
-    return list(db.session.scalars(
-        select(Task).join(TaskUnit).join(Plan)
-        .where(TaskUnit.unit_id == user.unit_id, Plan.active.is_(True))
-        .order_by(Plan.year.desc(), Task.number)))
+    return list(
+        db.session.scalars(
+            select(Task)
+            .join(TaskUnit)
+            .join(Plan)
+            .where(TaskUnit.unit_id == user.unit_id, Plan.active.is_(True))
+            .order_by(Plan.year.desc(), Task.number)
+        )
+    )
 
 
 def visible(user: User, query: Select | None = None) -> Select:

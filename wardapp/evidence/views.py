@@ -1,4 +1,5 @@
 """The officer's pages: the capture form for each kind, the unit's submissions, the files."""
+
 import uuid
 from datetime import datetime
 
@@ -44,8 +45,11 @@ def _prefill(task: Task, kind: str) -> dict:
         old = db.session.get(Evidence, old_id)
         if old and old.unit_id == current_user.unit_id and old.task_id == task.id:
             values.update({k: str(v) for k, v in old.fields.items()})
-            values.update(note=old.note, supersedes=str(old.id),
-                          occurred_at=old.occurred_at.astimezone(city_tz()).strftime("%Y-%m-%dT%H:%M"))
+            values.update(
+                note=old.note,
+                supersedes=str(old.id),
+                occurred_at=old.occurred_at.astimezone(city_tz()).strftime("%Y-%m-%dT%H:%M"),
+            )
     return values
 
 
@@ -69,30 +73,53 @@ def capture(task_id: int):
             values = dict(raw.form)
             flash(exc.message, "error")
         else:
-            flash(_("Đã gửi minh chứng #%(id)s. Phòng VHTT sẽ duyệt.", id=outcome.evidence.id)
-                  if outcome.created else _("Minh chứng này đã được gửi trước đó."), "success")
+            flash(
+                _("Đã gửi minh chứng #%(id)s. Phòng VHTT sẽ duyệt.", id=outcome.evidence.id)
+                if outcome.created
+                else _("Minh chứng này đã được gửi trước đó."),
+                "success",
+            )
             return redirect(url_for("evidence.mine"), code=303)
     return render_template(
-        "evidence/capture.html", task=task, kind=KINDS[kind_code], kind_labels=KIND_LABELS,
-        values=values, errors=errors,
-        client_uuid=values.get("client_uuid") or str(uuid.uuid4())), status
+        "evidence/capture.html",
+        task=task,
+        kind=KINDS[kind_code],
+        kind_labels=KIND_LABELS,
+        values=values,
+        errors=errors,
+        client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
+    ), status
 
 
 @bp.get("/mine")
 @allow("officer")
 def mine():
     before = request.args.get("before", type=int)
-    query = (visible(current_user).options(selectinload(Evidence.media), selectinload(Evidence.task))
-             .order_by(Evidence.id.desc()).limit(PAGE + 1))
+    query = (
+        visible(current_user)
+        .options(selectinload(Evidence.media), selectinload(Evidence.task))
+        .order_by(Evidence.id.desc())
+        .limit(PAGE + 1)
+    )
     if before:
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query).all()
-    redone = set(db.session.scalars(select(Evidence.supersedes_id).where(
-        Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]),
-        Evidence.status != "withdrawn")))
-    return render_template("evidence/mine.html", items=rows[:PAGE], redone=redone,
-                           next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
-                           kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    redone = set(
+        db.session.scalars(
+            select(Evidence.supersedes_id).where(
+                Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]),
+                Evidence.status != "withdrawn",
+            )
+        )
+    )
+    return render_template(
+        "evidence/mine.html",
+        items=rows[:PAGE],
+        redone=redone,
+        next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -101,9 +128,14 @@ def detail(evidence_id: int):
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or not may_see(current_user, evidence):
         abort(404)
-    return render_template("evidence/detail.html", evidence=evidence, kind=KINDS[evidence.kind],
-                           kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
-                           warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])])
+    return render_template(
+        "evidence/detail.html",
+        evidence=evidence,
+        kind=KINDS[evidence.kind],
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])],
+    )
 
 
 @bp.get("/media/<int:media_id>/<any(original, display, thumb):variant>")
@@ -113,8 +145,9 @@ def media_file(media_id: int, variant: str):
     media = db.session.get(Media, media_id)
     if media is None or not may_see(current_user, media.evidence):
         abort(404)
-    key = {"original": media.original_key, "display": media.display_key,
-           "thumb": media.thumb_key}[variant]
+    key = {"original": media.original_key, "display": media.display_key, "thumb": media.thumb_key}[
+        variant
+    ]
     if key is None:
         abort(404)
     content_type = media.content_type if variant == "original" else "image/jpeg"
@@ -128,9 +161,15 @@ def media_file(media_id: int, variant: str):
     except ValueError:  # a key not of the shape storage makes: never near the file system
         current_app.logger.error("media %s has an invalid %s key %r", media.id, variant, key)
         abort(404)
-    response = send_file(handle, mimetype=content_type, as_attachment=not inline,
-                         download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",
-                         etag=key.rsplit("/", 1)[-1], conditional=True, max_age=31536000)
+    response = send_file(
+        handle,
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",
+        etag=key.rsplit("/", 1)[-1],
+        conditional=True,
+        max_age=31536000,
+    )
     response.cache_control.private = True
     response.cache_control.public = False
     response.cache_control.immutable = True

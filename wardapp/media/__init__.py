@@ -6,6 +6,7 @@ and message, puts accepted bytes in a ``Storage`` and hands each file out under 
 ``download_name``. Importing this package does no work: HEIC support is registered on first
 use.
 """
+
 from wardapp.media.errors import MediaError
 from wardapp.media.limits import UploadLimits
 from wardapp.media.names import clean_filename, download_name

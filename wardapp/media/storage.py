@@ -6,6 +6,7 @@ checked against that shape before they touch the file system, so ``..``, absolut
 and other tricks are refused with ValueError instead of reaching outside the root.
 A backend for an S3-compatible store implements the same ``Storage`` interface.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -74,8 +75,9 @@ class Storage(ABC):
         on its way out (see ``remove_orphans``)."""
 
     @abstractmethod
-    def remove_orphans(self, keys: list[str], *, older_than: float,
-                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+    def remove_orphans(
+        self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
+    ) -> list[str]:
         """Remove those of ``keys`` that are still unused at the moment of removal; the ones
         removed.
 
@@ -162,8 +164,9 @@ class LocalStorage(Storage):
     def modified_at(self, key: str) -> float:
         return self._file(key).stat().st_mtime
 
-    def remove_orphans(self, keys: list[str], *, older_than: float,
-                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+    def remove_orphans(
+        self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
+    ) -> list[str]:
         """Each file is renamed aside (atomic: a ``put`` from then on writes it anew), then
         checked again and either deleted or renamed back (its bytes are its name, so putting
         back over a copy just written changes nothing)."""

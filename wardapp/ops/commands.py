@@ -1,4 +1,5 @@
 """``flask wardapp backup DEST`` and ``flask wardapp restore SRC``."""
+
 from pathlib import Path
 
 import click
@@ -22,16 +23,17 @@ def backup_command(dest: Path):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = ", ".join(f"{n} {table}" for table, n in manifest.rows.items())
-    click.echo(f"Backup written to {dest}: {manifest.database}, {rows}; "
-               f"{manifest.files} files, {manifest.bytes / 1_048_576:.1f} MB.")
+    click.echo(
+        f"Backup written to {dest}: {manifest.database}, {rows}; "
+        f"{manifest.files} files, {manifest.bytes / 1_048_576:.1f} MB."
+    )
     for key in manifest.missing:
         click.echo(f"warning: a row names a file that was already missing: {key}")
 
 
 @click.command("restore")
 @click.argument("src", type=click.Path(exists=True, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Overwrite a SQLite database that already has tables.")
+@click.option("--force", is_flag=True, help="Overwrite a SQLite database that already has tables.")
 @with_appcontext
 def restore_command(src: Path, force: bool):
     """Rebuild the database and the media folder from a backup made by ``backup``.
@@ -48,8 +50,9 @@ def restore_command(src: Path, force: bool):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = ", ".join(f"{n} {table}" for table, n in result.manifest.rows.items())
-    click.echo(f"Restored from {src} (taken {result.manifest.created_at}): {rows}; "
-               f"{result.files} files.")
+    click.echo(
+        f"Restored from {src} (taken {result.manifest.created_at}): {rows}; {result.files} files."
+    )
     for key in result.damaged:
         click.echo(f"damaged file in the backup, not restored: {key}")
     report = result.fsck

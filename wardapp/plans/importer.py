@@ -5,6 +5,7 @@ phối hợp | Thời gian thực hiện [| Minh chứng] [| Ghi chú]), not as 
 before anything is written, and every problem is reported with the row number the admin sees
 in Excel, so one round of fixes is enough and a half-loaded plan never exists.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,11 +24,23 @@ from wardapp.plans.services import fold, load_shipped_plan, parse_kinds, parse_w
 Table = list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
 AMBIGUOUS = frozenset({-1})
 END = ""  # the trie's "a key ends here" slot; no token is empty
-CITY_PHRASES = ("Các cơ quan, đơn vị thành phố", "Cơ quan, đơn vị thành phố",
-                "Các cơ quan, đơn vị liên quan", "Cơ quan, đơn vị liên quan",
-                "Các cơ quan, đơn vị", "Các cơ quan liên quan", "Các phòng, ban, đơn vị")
-LOCAL_PHRASES = ("UBND phường, xã", "UBND các phường, xã", "UBND xã, phường",
-                 "UBND các xã, phường", "Các phường, xã", "Phường, xã")
+CITY_PHRASES = (
+    "Các cơ quan, đơn vị thành phố",
+    "Cơ quan, đơn vị thành phố",
+    "Các cơ quan, đơn vị liên quan",
+    "Cơ quan, đơn vị liên quan",
+    "Các cơ quan, đơn vị",
+    "Các cơ quan liên quan",
+    "Các phòng, ban, đơn vị",
+)
+LOCAL_PHRASES = (
+    "UBND phường, xã",
+    "UBND các phường, xã",
+    "UBND xã, phường",
+    "UBND các xã, phường",
+    "Các phường, xã",
+    "Phường, xã",
+)
 
 
 class PlanImportError(Exception):
@@ -61,6 +74,7 @@ def _tables(path: Path) -> list[Table]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
+
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # zipfile, XML and openpyxl errors alike
@@ -82,11 +96,16 @@ def _tables(path: Path) -> list[Table]:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise PlanImportError([(None, "Tệp CSV không phải mã UTF-8.")]) from exc
-        return [[(n, [clean(c) for c in row]) for n, row in
-                 enumerate(csv.reader(text.splitlines(), delimiter=d), start=1)]
-                for d in (";", ",", "\t")]
-    raise PlanImportError([(None, f"Không hỗ trợ tệp {path.suffix or path.name}: "
-                                  "chỉ nhận .xlsx hoặc .csv.")])
+        return [
+            [
+                (n, [clean(c) for c in row])
+                for n, row in enumerate(csv.reader(text.splitlines(), delimiter=d), start=1)
+            ]
+            for d in (";", ",", "\t")
+        ]
+    raise PlanImportError(
+        [(None, f"Không hỗ trợ tệp {path.suffix or path.name}: chỉ nhận .xlsx hoặc .csv.")]
+    )
 
 
 def _header(cells: list[str]) -> dict[str, int] | None:
@@ -94,10 +113,23 @@ def _header(cells: list[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, cell in enumerate(cells):
         f = " ".join(fold(cell).replace(",", " ").split())
-        role = ("tt" if f in ("tt", "stt", "so tt") else "lead" if "chu tri" in f
-                else "coord" if "phoi hop" in f else "when" if "thoi gian" in f
-                else "kinds" if "minh chung" in f else "notes" if "ghi chu" in f
-                else "text" if "noi dung" in f or "nhiem vu" in f else None)
+        role = (
+            "tt"
+            if f in ("tt", "stt", "so tt")
+            else "lead"
+            if "chu tri" in f
+            else "coord"
+            if "phoi hop" in f
+            else "when"
+            if "thoi gian" in f
+            else "kinds"
+            if "minh chung" in f
+            else "notes"
+            if "ghi chu" in f
+            else "text"
+            if "noi dung" in f or "nhiem vu" in f
+            else None
+        )
         if role and role not in cols:
             cols[role] = i
     return cols if {"tt", "text", "lead", "when"} <= cols.keys() else None
@@ -107,8 +139,8 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     """(folded token, start, end) of a unit text; ',' and ';' are tokens, '-' is not."""
     out = [(fold(m.group()), m.start(), m.end()) for m in re.finditer(r"[\w&]+|[,;]", text)]
     for i in range(len(out) - 3):  # "Ủy ban nhân dân" is written "UBND" as often as not
-        if [w for w, _, _ in out[i:i + 4]] == ["uy", "ban", "nhan", "dan"]:
-            out[i:i + 4] = [("ubnd", out[i][1], out[i + 3][2])]
+        if [w for w, _, _ in out[i : i + 4]] == ["uy", "ban", "nhan", "dan"]:
+            out[i : i + 4] = [("ubnd", out[i][1], out[i + 3][2])]
     return out
 
 
@@ -125,8 +157,11 @@ class UnitIndex:
         for d in shipped.get("units", []):
             for alias in d.get("aliases", []) if d["code"] in by_code else []:
                 self._add(alias, frozenset({by_code[d["code"]].id}))
-        city = [by_code[d["code"]].id for d in shipped.get("units", [])
-                if d.get("city_body") and d["code"] in by_code]
+        city = [
+            by_code[d["code"]].id
+            for d in shipped.get("units", [])
+            if d.get("city_body") and d["code"] in by_code
+        ]
         city = city or [u.id for u in units if u.kind == "agency"]
         for phrase in CITY_PHRASES:
             self._add(phrase, frozenset(city))
@@ -163,18 +198,25 @@ class UnitIndex:
             if words[i] in (",", ";", "va"):
                 i += 1
                 continue
-            m = self._match(words, i) or (self._match(words, i + 1) if words[i] == "ubnd"
-                                          else None)
+            m = self._match(words, i) or (self._match(words, i + 1) if words[i] == "ubnd" else None)
             if m and m[1] is not AMBIGUOUS:
                 ids += [x for x in sorted(m[1], key=self.order.get) if x not in ids]
-                i = m[0] + (2 if words[m[0]:m[0] + 2] == ["thanh", "pho"]
-                            else 1 if words[m[0]:m[0] + 1] == ["tp"] else 0)
+                i = m[0] + (
+                    2
+                    if words[m[0] : m[0] + 2] == ["thanh", "pho"]
+                    else 1
+                    if words[m[0] : m[0] + 1] == ["tp"]
+                    else 0
+                )
                 continue
             j = m[0] if m else i + 1
-            while j < len(words) and words[j] not in ",;" and not (
-                    words[j] == "va" and self._match(words, j + 1)):
+            while (
+                j < len(words)
+                and words[j] not in ",;"
+                and not (words[j] == "va" and self._match(words, j + 1))
+            ):
                 j += 1
-            unknown.append(text[toks[i][1]:toks[j - 1][2]])
+            unknown.append(text[toks[i][1] : toks[j - 1][2]])
             i = j
         return ids, unknown
 
@@ -195,35 +237,52 @@ class _Row:
     coordinating: list[int]
 
 
-def _check_row(n: int, cells: dict[str, str], index: UnitIndex, year: int,
-               errors: list[tuple[int | None, str]]) -> _Row | None:
+def _check_row(
+    n: int, cells: dict[str, str], index: UnitIndex, year: int, errors: list[tuple[int | None, str]]
+) -> _Row | None:
     """One data row, validated; its problems go to ``errors``."""
     before = len(errors)
     m = re.fullmatch(r"(\d+)\.?", cells["tt"])
     if not m:
-        errors.append((n, f"số TT \"{cells['tt']}\" không hợp lệ" if cells["tt"]
-                       else "thiếu số TT"))
+        errors.append((n, f'số TT "{cells["tt"]}" không hợp lệ' if cells["tt"] else "thiếu số TT"))
     if not cells["text"]:
         errors.append((n, "thiếu nội dung nhiệm vụ"))
     units: dict[str, list[int]] = {}
     for col in ("lead", "coord"):
         units[col], unknown = index.resolve(cells[col])
-        errors += [(n, f"không tìm thấy đơn vị \"{u}\"") for u in unknown]
+        errors += [(n, f'không tìm thấy đơn vị "{u}"') for u in unknown]
     if not cells["lead"]:
         errors.append((n, "thiếu cơ quan chủ trì"))
     rule = parse_when(cells["when"], year)
     if rule is None:
-        errors.append((n, f"không hiểu thời gian thực hiện \"{cells['when']}\"" if cells["when"]
-                       else "thiếu thời gian thực hiện"))
+        errors.append(
+            (
+                n,
+                f'không hiểu thời gian thực hiện "{cells["when"]}"'
+                if cells["when"]
+                else "thiếu thời gian thực hiện",
+            )
+        )
     kinds, bad = parse_kinds(cells["kinds"], cells["text"])
-    errors += [(n, f"không hiểu loại minh chứng \"{b}\"") for b in bad]
+    errors += [(n, f'không hiểu loại minh chứng "{b}"') for b in bad]
     if not kinds and not bad and cells["text"]:
-        errors.append((n, "không xác định được loại minh chứng: thêm cột \"Minh chứng\""))
+        errors.append((n, 'không xác định được loại minh chứng: thêm cột "Minh chứng"'))
     if len(errors) > before or m is None or rule is None:
         return None
-    return _Row(n, int(m[1]), cells["text"], cells["lead"], cells["coord"], cells["when"],
-                rule[0], rule[1], kinds, cells["notes"], units["lead"],
-                [u for u in units["coord"] if u not in units["lead"]])
+    return _Row(
+        n,
+        int(m[1]),
+        cells["text"],
+        cells["lead"],
+        cells["coord"],
+        cells["when"],
+        rule[0],
+        rule[1],
+        kinds,
+        cells["notes"],
+        units["lead"],
+        [u for u in units["coord"] if u not in units["lead"]],
+    )
 
 
 def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
@@ -231,11 +290,25 @@ def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
     tables = _tables(Path(path))
     if not any(any(cells) for table in tables for _, cells in table):
         raise PlanImportError([(None, "Tệp rỗng: không có dòng nào.")])
-    found = next(((table[k:], cols) for table in tables for k, (_, cells) in enumerate(table)
-                  if (cols := _header(cells))), None)
+    found = next(
+        (
+            (table[k:], cols)
+            for table in tables
+            for k, (_, cells) in enumerate(table)
+            if (cols := _header(cells))
+        ),
+        None,
+    )
     if found is None:
-        raise PlanImportError([(None, "Không tìm thấy dòng tiêu đề: cần các cột TT, Nội dung, "
-                                      "nhiệm vụ, Cơ quan chủ trì, Thời gian thực hiện.")])
+        raise PlanImportError(
+            [
+                (
+                    None,
+                    "Không tìm thấy dòng tiêu đề: cần các cột TT, Nội dung, "
+                    "nhiệm vụ, Cơ quan chủ trì, Thời gian thực hiện.",
+                )
+            ]
+        )
     table, cols = found
     units = list(session.scalars(select(Unit).where(Unit.active.is_(True))))
     index = UnitIndex(units, load_shipped_plan())
@@ -245,8 +318,10 @@ def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
     for n, raw in table[1:]:
         if not any(raw) or _header(raw):  # blank, or the header repeated after a page break
             continue
-        cells = {k: (raw[cols[k]] if k in cols and cols[k] < len(raw) else "")
-                 for k in ("tt", "text", "lead", "coord", "when", "kinds", "notes")}
+        cells = {
+            k: (raw[cols[k]] if k in cols and cols[k] < len(raw) else "")
+            for k in ("tt", "text", "lead", "coord", "when", "kinds", "notes")
+        }
         m = re.fullmatch(r"(\d+)\.?", cells["tt"])
         if m and int(m[1]) in seen:
             errors.append((n, f"số TT {int(m[1])} bị trùng (đã có ở dòng {seen[int(m[1])]})"))
@@ -262,8 +337,7 @@ def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
     return rows
 
 
-def import_plan(session: Session, path: Path, *, year: int, title: str | None,
-                city: str) -> Plan:
+def import_plan(session: Session, path: Path, *, year: int, title: str | None, city: str) -> Plan:
     """Create the plan for (year, city) and its tasks from the file; flush, never commit.
 
     Raises PlanImportError with every problem, having written nothing, if any row is bad or
@@ -283,12 +357,22 @@ def import_plan(session: Session, path: Path, *, year: int, title: str | None,
     plan = Plan(year=year, city=city, title=title, issuer=f"UBND thành phố {city}", active=True)
     session.add(plan)
     for r in sorted(rows, key=lambda r: r.tt):
-        task = Task(number=r.tt, text=r.text, short_title=short_title(r.text),
-                    lead_text=r.lead_text, coordinating_text=r.coordinating_text,
-                    when_text=r.when_text, kinds=r.kinds, rule=r.rule, deadline=r.deadline,
-                    places=[], notes=r.notes)
+        task = Task(
+            number=r.tt,
+            text=r.text,
+            short_title=short_title(r.text),
+            lead_text=r.lead_text,
+            coordinating_text=r.coordinating_text,
+            when_text=r.when_text,
+            kinds=r.kinds,
+            rule=r.rule,
+            deadline=r.deadline,
+            places=[],
+            notes=r.notes,
+        )
         task.assignments = [TaskUnit(unit_id=u, role="lead", scored=True) for u in r.leads] + [
-            TaskUnit(unit_id=u, role="coordinating", scored=False) for u in r.coordinating]
+            TaskUnit(unit_id=u, role="coordinating", scored=False) for u in r.coordinating
+        ]
         plan.tasks.append(task)
     session.flush()
     return plan

@@ -1,9 +1,10 @@
 """Plans, their tasks and the units that report on them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, JSON, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.db import Base, UTCDateTime, now_utc
@@ -45,7 +46,8 @@ class Plan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     tasks: Mapped[list[Task]] = relationship(
-        back_populates="plan", order_by="Task.number", cascade="all, delete-orphan")
+        back_populates="plan", order_by="Task.number", cascade="all, delete-orphan"
+    )
 
 
 class Task(Base):
@@ -72,7 +74,8 @@ class Task(Base):
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assignments: Mapped[list[TaskUnit]] = relationship(
-        back_populates="task", cascade="all, delete-orphan")
+        back_populates="task", cascade="all, delete-orphan"
+    )
 
     def units(self, role: str | None = None) -> list[Unit]:
         return [a.unit for a in self.assignments if role is None or a.role == role]

@@ -1,4 +1,5 @@
 """Which part of a plan's year a page shows, and how to say so when today lies outside it."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,7 +20,9 @@ class Quarter:
     @property
     def end(self) -> date:
         """The last day of the quarter."""
-        nxt = date(self.year + (self.number == 4), 1 if self.number == 4 else 3 * self.number + 1, 1)
+        nxt = date(
+            self.year + (self.number == 4), 1 if self.number == 4 else 3 * self.number + 1, 1
+        )
         return nxt - timedelta(days=1)
 
     @property
@@ -49,11 +52,16 @@ def view_for(plan_year: int, today: date, quarter: int | None = None) -> PlanVie
         return PlanView(Quarter.of(today), True, None)
     if today.year > plan_year:
         chosen = Quarter(plan_year, 4)
-        note = _("Hôm nay (%(today)s) đã qua năm %(y)s của kế hoạch: đang hiển thị %(q)s, "
-                 "quý cuối của kế hoạch. Chọn quý khác ở trên.",
-                 today=today.strftime("%d/%m/%Y"), y=plan_year, q=chosen.label)
+        note = _(
+            "Hôm nay (%(today)s) đã qua năm %(y)s của kế hoạch: đang hiển thị %(q)s, "
+            "quý cuối của kế hoạch. Chọn quý khác ở trên.",
+            today=today.strftime("%d/%m/%Y"),
+            y=plan_year,
+            q=chosen.label,
+        )
     else:
         chosen = Quarter(plan_year, 1)
-        note = _("Kế hoạch năm %(y)s chưa bắt đầu: đang hiển thị %(q)s.", y=plan_year,
-                 q=chosen.label)
+        note = _(
+            "Kế hoạch năm %(y)s chưa bắt đầu: đang hiển thị %(q)s.", y=plan_year, q=chosen.label
+        )
     return PlanView(chosen, False, note)

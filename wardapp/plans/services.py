@@ -5,6 +5,7 @@ next year's import) works with the same shapes the seed uses, and so re-running 
 a live database is safe: rows are matched by their natural keys (unit code, plan year and
 city, task number) and only changed fields are written.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -57,8 +58,8 @@ def unit_code(name: str) -> str:
     words = re.findall(r"[a-z0-9]+", fold(name))
     for prefix in NAME_PREFIXES:
         head = prefix.split()
-        if words[:len(head)] == head and len(words) > len(head):
-            words = words[len(head):]
+        if words[: len(head)] == head and len(words) > len(head):
+            words = words[len(head) :]
             break
     return "-".join(words)[:CODE_MAX].strip("-")
 
@@ -108,12 +109,17 @@ class SeedResult:
 
     def summary(self) -> str:
         """One Vietnamese line per kind of row."""
-        names = {"unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
-                 "assignment": "Phân công"}
+        names = {
+            "unit": "Đơn vị",
+            "plan": "Kế hoạch",
+            "task": "Nhiệm vụ",
+            "assignment": "Phân công",
+        }
         return "\n".join(
             f"{label}: tạo mới {self.created.get(k, 0)}, cập nhật {self.updated.get(k, 0)}"
             + (f", bỏ {self.removed[k]}" if self.removed.get(k) else "")
-            for k, label in names.items())
+            for k, label in names.items()
+        )
 
 
 def _set(obj: object, values: dict[str, Any]) -> bool:
@@ -125,8 +131,10 @@ def _set(obj: object, values: dict[str, Any]) -> bool:
 
 
 def _seed_units(session: Session, units: list[dict], result: SeedResult) -> dict[str, Unit]:
-    existing = {u.code: u for u in session.scalars(
-        select(Unit).where(Unit.code.in_([d["code"] for d in units])))}
+    existing = {
+        u.code: u
+        for u in session.scalars(select(Unit).where(Unit.code.in_([d["code"] for d in units])))
+    }
     for d in units:
         values = {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"]}
         unit = existing.get(d["code"])
@@ -159,16 +167,22 @@ def _seed_plan_row(session: Session, p: dict, result: SeedResult) -> Plan:
 
 def _task_values(t: dict) -> dict[str, Any]:
     return {
-        "text": t["text"], "short_title": t["short_title"],
-        "lead_text": t.get("lead_text", ""), "coordinating_text": t.get("coordinating_text", ""),
-        "when_text": t.get("when_text", ""), "kinds": list(t["kinds"]), "rule": t["rule"],
+        "text": t["text"],
+        "short_title": t["short_title"],
+        "lead_text": t.get("lead_text", ""),
+        "coordinating_text": t.get("coordinating_text", ""),
+        "when_text": t.get("when_text", ""),
+        "kinds": list(t["kinds"]),
+        "rule": t["rule"],
         "deadline": date.fromisoformat(t["deadline"]) if t.get("deadline") else None,
-        "places": list(t.get("places", [])), "notes": t.get("notes", ""),
+        "places": list(t.get("places", [])),
+        "notes": t.get("notes", ""),
     }
 
 
-def _seed_assignments(session: Session, task: Task, wanted: dict[int, str],
-                      result: SeedResult) -> None:
+def _seed_assignments(
+    session: Session, task: Task, wanted: dict[int, str], result: SeedResult
+) -> None:
     """Make the task's TaskUnit rows exactly ``wanted`` (unit id → role); leads are scored."""
     current = {a.unit_id: a for a in task.assignments}
     for unit_id, a in current.items():
@@ -203,8 +217,13 @@ def seed_plan(session: Session, data: dict) -> SeedResult:
         values = _task_values(t)
         task = existing.get(t["number"])
         if task is None:
-            task = Task(plan_id=plan.id, number=t["number"], min_count=t.get("min_count"),
-                        period=t.get("period"), **values)
+            task = Task(
+                plan_id=plan.id,
+                number=t["number"],
+                min_count=t.get("min_count"),
+                period=t.get("period"),
+                **values,
+            )
             session.add(task)
             result.count("created", "task")
         else:
@@ -232,15 +251,17 @@ KIND_WORDS = {
     "broadcast": "broadcast|truyen thanh|phat thanh",
     "meeting": "meeting|hoi nghi|tap huan|tham quan",
     "publication": "publication|bai dang|tin bai|bai viet|clip|dang tai|zalo|facebook|led",
-    "site_photo": "site_photo|anh|hinh anh|pano|khau hieu|ap phich"}
+    "site_photo": "site_photo|anh|hinh anh|pano|khau hieu|ap phich",
+}
 # Keywords in the task's own text, with diacritics: folded, "cổng" and "công" would meet.
 TEXT_KINDS = {
     "site_photo": "pano|pa nô|khẩu hiệu|áp phích",
     "broadcast": "truyền thanh|phát thanh",
     "meeting": "hội nghị|tập huấn|tham quan",
     "publication": "zalo|facebook|cổng thông tin|trang thông tin|cổng chào|clip|tin bài|"
-                   "phóng sự|led|màn hình",
-    "procedure_update": "danh mục|quy trình giải quyết|quy trình tthc|phần mềm một cửa"}
+    "phóng sự|led|màn hình",
+    "procedure_update": "danh mục|quy trình giải quyết|quy trình tthc|phần mềm một cửa",
+}
 
 
 def _last_day(year: int, month: int) -> date:
@@ -281,8 +302,14 @@ def parse_kinds(column: str, text: str) -> tuple[list[str], list[str]]:
     bad: list[str] = []
     if column:
         for item in filter(None, (s.strip() for s in re.split(r"[,;/+\n]| và ", column))):
-            kind = next((k for k, words in KIND_WORDS.items() if re.search(
-                rf"(?<![a-z0-9_])({words})(?![a-z0-9_])", fold(item))), None)
+            kind = next(
+                (
+                    k
+                    for k, words in KIND_WORDS.items()
+                    if re.search(rf"(?<![a-z0-9_])({words})(?![a-z0-9_])", fold(item))
+                ),
+                None,
+            )
             if kind is None:
                 bad.append(item)
             elif kind not in kinds:
@@ -295,4 +322,4 @@ def parse_kinds(column: str, text: str) -> tuple[list[str], list[str]]:
 def short_title(text: str, limit: int = 80) -> str:
     """A task's text cut at a word to fit a phone's list."""
     text = text.lstrip("-– ").rstrip(". ")
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

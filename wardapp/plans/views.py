@@ -1,5 +1,6 @@
 """The plan as people read it: its tasks, who leads them and what counts as evidence;
 and the admin's door for next year's plan, imported from its appendix table."""
+
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -9,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wardapp.audit.services import record
-from wardapp.extensions import db
-from wardapp.plans.importer import PlanImportError, import_plan
-
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
+from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
+from wardapp.plans.importer import PlanImportError, import_plan
 
 
 @bp.get("/plans")
@@ -30,8 +30,13 @@ def plan_detail(plan_id: int):
     plan = lookup.current_plan(plan_id)
     if plan is None:
         abort(404)
-    return render_template("plans/detail.html", plan=plan, tasks=lookup.tasks_of_plan(plan),
-                           kind_labels=KIND_LABELS, rule_labels=RULE_LABELS)
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        tasks=lookup.tasks_of_plan(plan),
+        kind_labels=KIND_LABELS,
+        rule_labels=RULE_LABELS,
+    )
 
 
 IMPORT_SUFFIXES = {".xlsx", ".csv"}
@@ -43,8 +48,11 @@ MAX_PLAN_FILE = 2 * 1024 * 1024
 def plan_import():
     """Load a new year's plan; a bad file is refused whole, with each bad row's number."""
     errors: list[str] = []
-    values = {"year": request.form.get("year", str(date.today().year)),
-              "title": request.form.get("title", ""), "city": request.form.get("city", "Bắc Giang")}
+    values = {
+        "year": request.form.get("year", str(date.today().year)),
+        "title": request.form.get("title", ""),
+        "city": request.form.get("city", "Bắc Giang"),
+    }
     if request.method == "POST":
         upload = request.files.get("file")
         suffix = Path(upload.filename or "").suffix.lower() if upload else ""
@@ -61,15 +69,28 @@ def plan_import():
                 path = Path(folder) / f"plan{suffix}"
                 path.write_bytes(data)
                 try:
-                    plan = import_plan(db.session, path, year=year, title=values["title"] or None,
-                                       city=values["city"].strip() or "Bắc Giang")
+                    plan = import_plan(
+                        db.session,
+                        path,
+                        year=year,
+                        title=values["title"] or None,
+                        city=values["city"].strip() or "Bắc Giang",
+                    )
                 except PlanImportError as exc:
                     errors.extend(exc.messages)
                 else:
-                    record(current_user, "plan.import", plan, year=year, tasks=len(plan.tasks),
-                           filename=upload.filename)
-                    flash(_("Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.", y=year,
-                            n=len(plan.tasks)), "success")
+                    record(
+                        current_user,
+                        "plan.import",
+                        plan,
+                        year=year,
+                        tasks=len(plan.tasks),
+                        filename=upload.filename,
+                    )
+                    flash(
+                        _("Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.", y=year, n=len(plan.tasks)),
+                        "success",
+                    )
                     return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
     status = 422 if errors else 200
     return render_template("plans/import.html", errors=errors, values=values), status
