@@ -2,7 +2,8 @@
 
 Each item goes through the same ``services.submit`` as the API, as the officer the person
 running the import names (an item the file says another account recorded is refused), with
-the same ``client_uuid`` and the very fields and bytes the browser would have sent, so an item that did reach the server is recognised ("already there") and nothing is doubled;
+the same ``client_uuid`` and the very fields and bytes the browser would have sent, so an
+item that did reach the server is recognised ("already there") and nothing is doubled;
 loading the same file twice changes nothing.
 """
 
