@@ -1,10 +1,12 @@
 """wardapp: evidence of a city's administrative-reform communication plan."""
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = ("core", "auth", "plans", "evidence", "review", "offline", "compliance")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,25 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from wardapp import cli
-    from wardapp.auth import admin_views  # noqa: F401  (routes)
-    from wardapp.auth import views as auth_views
-    from wardapp.auth.blueprint import bp as auth_bp
-    from wardapp.compliance import export_views, job_views, settings_views  # noqa: F401
-    from wardapp.compliance import views as compliance_views  # noqa: F401
-    from wardapp.compliance.blueprint import bp as compliance_bp
-    from wardapp.core import views as core_views  # noqa: F401
-    from wardapp.core.blueprint import bp as core_bp
-    from wardapp.evidence import api  # noqa: F401
-    from wardapp.evidence import views as evidence_views
-    from wardapp.evidence.blueprint import bp as evidence_bp
-    from wardapp.offline import views as offline_views  # noqa: F401
-    from wardapp.offline.blueprint import bp as offline_bp
-    from wardapp.plans import views as plan_views  # noqa: F401
-    from wardapp.plans.blueprint import bp as plans_bp
-    from wardapp.review import views as review_views  # noqa: F401
-    from wardapp.review.blueprint import bp as review_bp
 
-    for bp in (core_bp, auth_bp, plans_bp, evidence_bp, review_bp, offline_bp, compliance_bp):
-        app.register_blueprint(bp)
+    for domain in DOMAINS:
+        app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
     return app

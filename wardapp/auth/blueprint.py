@@ -1,5 +1,5 @@
-"""The auth blueprint; its routes live in views and admin_views, which the factory imports."""
+"""The auth blueprint; its routes live in views, admin_views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("auth", __name__)
+bp = DomainBlueprint("auth", __package__, "views", "admin_views")

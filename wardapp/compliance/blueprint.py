@@ -1,5 +1,5 @@
-"""The compliance blueprint; its routes live in views, settings_views and export_views."""
+"""The compliance blueprint; its routes live in views, export_views, job_views, settings_views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("compliance", __name__)
+bp = DomainBlueprint("compliance", __package__, "views", "export_views", "job_views", "settings_views")

@@ -1,5 +1,5 @@
-"""The core blueprint; its routes live in views, which the factory imports."""
+"""The core blueprint; its routes live in views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("core", __name__)
+bp = DomainBlueprint("core", __package__, "views")

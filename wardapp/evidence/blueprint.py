@@ -1,5 +1,5 @@
-"""The evidence blueprint; its routes live in api and views, which the factory imports."""
+"""The evidence blueprint; its routes live in views, api."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("evidence", __name__)
+bp = DomainBlueprint("evidence", __package__, "views", "api")

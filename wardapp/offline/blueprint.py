@@ -1,5 +1,5 @@
-"""The offline blueprint; its routes live in views, which the factory imports."""
+"""The offline blueprint; its routes live in views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("offline", __name__)
+bp = DomainBlueprint("offline", __package__, "views")

@@ -1,5 +1,5 @@
-"""The plans blueprint; its routes live in views, which the factory imports."""
+"""The plans blueprint; its routes live in views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("plans", __name__)
+bp = DomainBlueprint("plans", __package__, "views")

@@ -1,5 +1,5 @@
-"""The review blueprint; its routes live in views, which the factory imports."""
+"""The review blueprint; its routes live in views."""
 
-from flask import Blueprint
+from wardapp.core.blueprints import DomainBlueprint
 
-bp = Blueprint("review", __name__)
+bp = DomainBlueprint("review", __package__, "views")
