@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from wardapp.auth.models import User
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 CITY = ZoneInfo("Asia/Ho_Chi_Minh")
 _serial = itertools.count(1)

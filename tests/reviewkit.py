@@ -60,7 +60,8 @@ def make_evidence(
     from sqlalchemy import select
 
     from wardapp.auth.models import User
-    from wardapp.plans.models import Task, Unit
+    from wardapp.plans.models import Task
+    from wardapp.units.models import Unit
 
     with app.app_context():
         unit_row = db.session.scalar(select(Unit).where(Unit.code == unit))

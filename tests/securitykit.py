@@ -14,7 +14,7 @@ from test_access import url_args
 from wardapp.auth import services as accounts
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
 SHEET = imagefactory.pdf(comment=b"Danh sach ky ten " + MARK.encode())

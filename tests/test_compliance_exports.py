@@ -20,7 +20,8 @@ from wardapp.compliance.periods import Period
 from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, Unit
+from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 HYPERLINK = re.compile(r'^=HYPERLINK\("([^"]+)","[^"]*"\)$')
 

@@ -12,7 +12,8 @@ from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
 from wardapp.compliance.periods import Period
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, Unit
+from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 
 def ids(app) -> dict:

@@ -28,7 +28,8 @@ from textkit import TEXT, as_exported, as_stored, is_refused, refuses, unsafe_in
 from wardapp.auth.services import create_user
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, Unit
+from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 TEXT_FIELDS = ("station", "topic", "summary", "note")

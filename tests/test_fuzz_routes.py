@@ -28,7 +28,8 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from wardapp.auth.services import create_user
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 pytestmark = [
     pytest.mark.parametrize("backend", ["sqlite"]),

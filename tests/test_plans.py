@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from wardapp.extensions import db
 from wardapp.plans.commands import import_plan_command, seed_plan_command
 from wardapp.plans.importer import PlanImportError, import_plan
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
-from wardapp.plans.services import load_shipped_plan, parse_when, seed_plan, unit_code
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.plans.seed import load_shipped_plan, seed_plan
+from wardapp.plans.vocabulary import parse_when
+from wardapp.units.models import Unit
+from wardapp.units.names import unit_code
 
 HEADER = [
     "TT",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 def submitted(app, officer="tho-xuong", seed=0, **fields) -> int:

@@ -9,7 +9,8 @@ from reviewkit import Reviewer, make_evidence, status
 from sqlalchemy import event, select, text
 
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 WARN = [{"code": "no_location"}]
 

@@ -27,7 +27,7 @@ def init_app(app):
 @with_appcontext
 def init_command():
     """Bring the database to the newest schema and load the shipped plan."""
-    from wardapp.plans.services import load_shipped_plan, seed_plan
+    from wardapp.plans.seed import load_shipped_plan, seed_plan
 
     upgrade()
     seed_plan(db.session, load_shipped_plan())
@@ -51,7 +51,7 @@ def create_user_command(username, role, display_name, unit_code, password):
 
     from wardapp.auth import services
     from wardapp.auth.passwords import WeakPassword
-    from wardapp.plans.models import Unit
+    from wardapp.units.models import Unit
 
     unit = None
     if unit_code:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from wardapp.auth import services as accounts
 from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
-from wardapp.plans.services import load_shipped_plan, seed_plan
+from wardapp.plans.seed import load_shipped_plan, seed_plan
+from wardapp.units.models import Unit
 
 DEMO_PASSWORD = "wardapp-demo"
 

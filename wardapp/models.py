@@ -3,7 +3,8 @@
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 __all__ = [
     "AuditEvent",

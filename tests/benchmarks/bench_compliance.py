@@ -38,7 +38,8 @@ from wardapp import create_app  # noqa: E402
 from wardapp.auth.models import User  # noqa: E402
 from wardapp.evidence.models import Evidence, Media  # noqa: E402
 from wardapp.extensions import db  # noqa: E402
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit  # noqa: E402
+from wardapp.plans.models import Plan, Task, TaskUnit  # noqa: E402
+from wardapp.units.models import Unit
 
 RULES = [
     ("weekly", {}),

@@ -13,7 +13,7 @@ from wardapp.auth.views import keep_this_session
 from wardapp.core.access import allow
 from wardapp.core.labels import ROLE_LABELS
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 def _units() -> list[Unit]:

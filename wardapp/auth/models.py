@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from wardapp.db import Base, UTCDateTime, now_utc
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 ROLES = ("officer", "reviewer", "overseer", "admin")
 

@@ -15,7 +15,7 @@ from wardapp.auth.passwords import require_acceptable
 from wardapp.auth.security_events import record_security_event
 from wardapp.core.text import clean_text
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 @dataclass

@@ -2,4 +2,6 @@
 
 from wardapp.core.blueprints import DomainBlueprint
 
-bp = DomainBlueprint("compliance", __package__, "views", "export_views", "job_views", "settings_views")
+bp = DomainBlueprint(
+    "compliance", __package__, "views", "export_views", "job_views", "settings_views"
+)

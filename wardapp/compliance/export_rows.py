@@ -23,7 +23,8 @@ from wardapp.core.urls import external_url
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.schema import KINDS
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 BATCH = 2000
 SENTINEL = 987654321

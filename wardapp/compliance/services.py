@@ -19,7 +19,8 @@ from wardapp.compliance.tally import between_days, counted, tally
 from wardapp.core.i18n import city_tz
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 KIND_ORDER = {"ward": 0, "commune": 1, "agency": 2}
 

@@ -21,7 +21,8 @@ from wardapp.core.access import ALL_SIGNED_IN, allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 READERS = ("reviewer", "overseer", "admin")
 

@@ -73,3 +73,10 @@ def is_hidden_in_name(char: str) -> bool:
     """Controls, format characters (bidi controls and marks, zero widths), lone surrogates
     and non-characters: nothing a file or folder name may hold."""
     return unicodedata.category(char) in ("Cc", "Cf", "Cs") or REFUSED.match(char) is not None
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII, diacritics removed (đ→d): for matching names spelt with and without
+    them ("Thọ Xương", "Tho Xuong"), never for keeping or showing text."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
 from wardapp.db import Base, UTCDateTime, now_utc
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
 STATUSES = ("submitted", "approved", "returned", "withdrawn")

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from wardapp.extensions import db
 from wardapp.plans.importer import PlanImportError, import_plan
-from wardapp.plans.services import load_shipped_plan, seed_plan
+from wardapp.plans.seed import load_shipped_plan, seed_plan
 
 
 @click.command("seed-plan")

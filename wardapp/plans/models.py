@@ -1,4 +1,4 @@
-"""Plans, their tasks and the units that report on them."""
+"""Plans, their tasks and which units report on them."""
 
 from __future__ import annotations
 
@@ -8,27 +8,10 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.db import Base, UTCDateTime, now_utc
+from wardapp.units.models import Unit
 
-UNIT_KINDS = ("ward", "commune", "agency")
 RULES = ("weekly", "deadline", "per_period", "on_change")
 PERIODS = ("month", "quarter")
-
-
-class Unit(Base):
-    """A ward or commune (UBND phường, xã) or a city agency."""
-
-    __tablename__ = "unit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(200))
-    short_name: Mapped[str] = mapped_column(String(100))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    @property
-    def is_local(self) -> bool:
-        return self.kind in ("ward", "commune")
 
 
 class Plan(Base):

@@ -16,11 +16,11 @@ from wardapp.evidence.schema import KINDS
 from wardapp.evidence.warnings import describe
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
-from wardapp.plans.models import Unit
 from wardapp.review import gallery as gallery_query
 from wardapp.review import queue
 from wardapp.review.blueprint import bp
 from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
+from wardapp.units.models import Unit
 
 READERS = ("reviewer", "overseer", "admin")
 
