@@ -237,7 +237,7 @@ def test_the_reports_office_number_signer_and_recipients_come_from_the_settings(
 
 
 def test_the_report_is_dated_today_while_the_quarter_is_current(reviewer, quarter, monkeypatch):
-    monkeypatch.setattr("wardapp.core.views.today_local", lambda: datetime(2024, 4, 5).date())
+    monkeypatch.setattr("wardapp.core.i18n.today_local", lambda: datetime(2024, 4, 5).date())
     document = Document(
         io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data)
     )

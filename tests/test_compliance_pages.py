@@ -153,7 +153,7 @@ def test_the_officers_home_says_why_there_is_no_this_week_outside_the_plan_year(
 def test_the_officers_home_lists_what_is_due_this_week_in_the_plan_year(
     q1, auth, client, monkeypatch
 ):
-    monkeypatch.setattr("wardapp.core.views.today_local", lambda: date(2024, 3, 13))  # a Wednesday
+    monkeypatch.setattr("wardapp.core.i18n.today_local", lambda: date(2024, 3, 13))  # a Wednesday
     auth.login("tan-tien")
     body = client.get("/").get_data(as_text=True)
     assert "Việc cần làm · Quý I/2024" in body and "“tuần này”" not in body

@@ -27,7 +27,7 @@ from wardapp.compliance.export_xlsx import write_xlsx
 from wardapp.compliance.export_zip import zip_chunks
 from wardapp.compliance.periods import Period
 from wardapp.compliance.services import Picture, compliance_for, visible_unit_ids
-from wardapp.core import views as core_views
+from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz
 from wardapp.evidence.intake import storage
@@ -51,7 +51,7 @@ class Asked:
 
 
 def _asked(fmt: str) -> Asked:
-    choice = choice_from_request(core_views.today_local())
+    choice = choice_from_request(i18n.today_local())
     unit_ids = visible_unit_ids(current_user)
     record(
         current_user,
@@ -141,7 +141,7 @@ def export_xlsx():
 @allow(*READERS)
 def export_docx():
     picture = _picture(_asked("docx"))
-    today = core_views.today_local()
+    today = i18n.today_local()
     period = picture.period
     # Dated today while the report is current; a draft for a long-past period is left blank.
     issued_on = today if period.start <= today <= period.end + timedelta(days=92) else None

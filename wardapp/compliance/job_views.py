@@ -14,7 +14,7 @@ from wardapp.compliance import export_jobs
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
 from wardapp.compliance.services import visible_unit_ids
-from wardapp.core import views as core_views
+from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.extensions import htmx
 
@@ -31,7 +31,7 @@ def _status(job, status: int = 200):
 @bp.post("/compliance/exports")
 @allow(*READERS)
 def start_export():
-    choice = choice_from_request(core_views.today_local())
+    choice = choice_from_request(i18n.today_local())
     unit_ids = visible_unit_ids(current_user)
     record(
         current_user,

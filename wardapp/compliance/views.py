@@ -13,10 +13,10 @@ from wardapp.compliance.blueprint import bp
 from wardapp.compliance.chart import charts_for
 from wardapp.compliance.choice import Choice, choice_from_request
 from wardapp.compliance.periods import Period
-from wardapp.compliance.progress import unit_lines
+from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
 from wardapp.compliance.services import compliance_for, evidence_behind, visible_unit_ids
-from wardapp.core import views as core_views
+from wardapp.core import i18n
 from wardapp.core.access import ALL_SIGNED_IN, allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
 from wardapp.extensions import db, htmx
@@ -28,7 +28,16 @@ READERS = ("reviewer", "overseer", "admin")
 
 
 def _choice() -> Choice:
-    return choice_from_request(core_views.today_local())
+    return choice_from_request(i18n.today_local())
+
+
+@bp.home_section
+def due_on_home(user, today) -> dict:
+    """What an officer's unit is due, now and this quarter."""
+    plan = lookup.current_plan()
+    if user.role != "officer" or plan is None:
+        return {}
+    return {"due": due_now(plan, user.unit_id, today)}
 
 
 def _periods(choice: Choice) -> dict:

@@ -22,6 +22,11 @@ def city_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
+def today_local() -> date:
+    """Today in the city (tests set the clock by replacing this function)."""
+    return datetime.now(city_tz()).date()
+
+
 def local(dt: datetime | None) -> datetime | None:
     return dt.astimezone(city_tz()) if dt else None
 

@@ -16,6 +16,22 @@ from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
 from wardapp.plans.importer import PlanImportError, import_plan
+from wardapp.plans.periods import view_for
+
+
+@bp.home_section
+def plan_on_home(user, today) -> dict:
+    """The current plan, the period the home page shows, and an officer's tasks in it."""
+    plan = lookup.current_plan()
+    context = {
+        "plan": plan,
+        "period": view_for(plan.year, today) if plan else None,
+        "kind_labels": KIND_LABELS,
+        "rule_labels": RULE_LABELS,
+    }
+    if user.role == "officer" and plan:
+        context["assignments"] = lookup.assignments_for_unit(plan, user.unit_id)
+    return context
 
 
 @bp.get("/plans")
