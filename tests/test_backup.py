@@ -10,11 +10,11 @@ from conftest import POSTGRES_URL, make_app, pg_url
 from evidencekit import Officer, photo
 from sqlalchemy import create_engine, select, text
 
-from wardapp.evidence.fsck import GRACE_SECONDS, check
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.ops.backup import take_backup
+from wardapp.ops.fsck import GRACE_SECONDS, check
 
 
 class Sender(threading.Thread):

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from test_compliance_pages import matrix
 
 from wardapp.compliance.periods import Period
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan, Task
 from wardapp.units.models import Unit
 

@@ -20,9 +20,9 @@ import wardapp.evidence.services
 from wardapp.auth.models import User
 from wardapp.compliance.periods import Period
 from wardapp.compliance.services import compliance_for
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 
 def returned_item(app) -> int:

@@ -6,9 +6,9 @@ import time
 from evidencekit import Officer, photo
 from sqlalchemy import select
 
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 
 def age(app, key, seconds=7200):

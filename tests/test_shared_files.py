@@ -13,9 +13,9 @@ from faultkit import write_lock
 from sqlalchemy import select
 
 import wardapp.evidence.services
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 
 class HeldAfterStoring:

@@ -12,7 +12,7 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
-    from wardapp.ops.commands import backup_command, restore_command
+    from wardapp.ops.commands import backup_command, fsck_command, restore_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -20,6 +20,7 @@ def init_app(app):
     group.add_command(import_outbox_command)
     group.add_command(backup_command)
     group.add_command(restore_command)
+    group.add_command(fsck_command)
     app.cli.add_command(group)
 
 
@@ -88,36 +89,3 @@ def demo_command(evidence):
     summary = demo.seed(with_evidence=evidence, media_dir=current_app.config["MEDIA_DIR"])
     db.session.commit()
     click.echo(summary)
-
-
-@group.command("fsck")
-@click.option("--repair", is_flag=True, help="Delete orphan files, remake lost copies.")
-@with_appcontext
-def fsck_command(repair):
-    """Check that every stored file has a row and every row its files."""
-    from wardapp.evidence.fsck import check
-    from wardapp.evidence.intake import storage
-
-    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
-    db.session.commit()
-    for key in report.orphans:
-        outcome = (
-            ""
-            if not repair
-            else " — removed"
-            if key in report.removed
-            else " — named again meanwhile, kept"
-        )
-        click.echo(f"orphan file (no row points at it){outcome}: {key}")
-    for media_id, variant, key in report.missing:
-        click.echo(f"media {media_id}: {variant} file missing: {key}")
-    for media_id in report.regenerated:
-        click.echo(f"media {media_id}: display copy and thumbnail made again from the original")
-    for media_id in report.unrecoverable:
-        click.echo(f"media {media_id}: the original is lost; restore it from a backup")
-    if report.temporaries_removed:
-        click.echo(f"{report.temporaries_removed} half-written temporary file(s) removed")
-    if report.clean:
-        click.echo("Files and rows agree.")
-    elif not repair or report.unrecoverable:
-        raise SystemExit(1)

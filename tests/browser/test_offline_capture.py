@@ -9,7 +9,7 @@ from evidencekit import CITY, TAKEN
 from PIL import Image
 from playwright.sync_api import expect
 
-from wardapp.evidence.intake import storage
+from wardapp.media.app_store import storage
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, GEOLOCATION, context_options
 from .outboxkit import (

@@ -30,8 +30,8 @@ from wardapp.compliance.services import Picture, compliance_for, visible_unit_id
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz
-from wardapp.evidence.intake import storage
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan
 
 READERS = ("reviewer", "overseer", "admin")

@@ -19,17 +19,8 @@ from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Media
 from wardapp.evidence.schema import parse_float, parse_occurred_at
 from wardapp.evidence.submission import RawSubmission
-from wardapp.media import LocalStorage, MediaError, Storage, Upload, UploadLimits, inspect_uploads
-
-
-def storage() -> Storage:
-    """The app's file store, made once per app."""
-    store = current_app.extensions.get("wardapp.storage")
-    if store is None:
-        store = current_app.extensions["wardapp.storage"] = LocalStorage(
-            current_app.config["MEDIA_DIR"]
-        )
-    return store
+from wardapp.media import MediaError, Upload, UploadLimits, inspect_uploads
+from wardapp.media.app_store import storage
 
 
 def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:

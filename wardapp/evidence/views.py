@@ -15,7 +15,6 @@ from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
 from wardapp.evidence.schema import KINDS
@@ -23,6 +22,7 @@ from wardapp.evidence.submission import from_request
 from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
 from wardapp.media import download_name
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Task
 
 PAGE = 30

@@ -32,8 +32,8 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from wardapp.evidence.intake import storage
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"

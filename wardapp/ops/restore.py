@@ -20,9 +20,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import inspect, text
 
-from wardapp.evidence.fsck import Report, check
-from wardapp.evidence.intake import storage
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.media.storage import check_key, key_for
 from wardapp.ops.backup import (
     MEDIA,
@@ -34,6 +33,7 @@ from wardapp.ops.backup import (
     is_archive,
     libpq,
 )
+from wardapp.ops.fsck import Report, check
 
 
 @dataclass
