@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from wardapp.core.roles import Role
 from wardapp.extensions import db
 
 group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
@@ -39,7 +40,7 @@ def init_command():
 @group.command("create-user")
 @click.argument("username")
 @click.option(
-    "--role", type=click.Choice(["officer", "reviewer", "overseer", "admin"]), required=True
+    "--role", type=click.Choice([r.value for r in Role]), required=True
 )
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--unit", "unit_code", help="Unit code, required for officers (e.g. tho-xuong).")
@@ -59,7 +60,7 @@ def create_user_command(username, role, display_name, unit_code, password):
         unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             raise click.ClickException(f"No unit with code {unit_code!r}.")
-    if role == "officer" and unit is None:
+    if role == Role.OFFICER and unit is None:
         raise click.ClickException("An officer needs --unit.")
     if services.find_user(username):
         raise click.ClickException(f"User {username!r} already exists.")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from wardapp.auth.models import User
 from wardapp.compliance.settings import update_task_rule
+from wardapp.core.roles import Role
 from wardapp.demo_photos import site_photo
 from wardapp.evidence import services
 from wardapp.evidence.models import Evidence
@@ -46,7 +47,7 @@ def seed_evidence(media_dir: str) -> str:
         return "Demo evidence already present; nothing added."
     rng = random.Random(2024)
     officers = {
-        u.unit_id: u for u in db.session.scalars(select(User).where(User.role == "officer"))
+        u.unit_id: u for u in db.session.scalars(select(User).where(User.role == Role.OFFICER))
     }
     reviewer = db.session.scalar(select(User).where(User.username == "vhtt"))
     tasks = {t.number: t for t in db.session.scalars(select(Task))}

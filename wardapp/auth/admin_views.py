@@ -8,10 +8,10 @@ from sqlalchemy import select
 from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import PasswordResetForm, UserForm
-from wardapp.auth.models import ROLES, User
+from wardapp.auth.models import User
 from wardapp.auth.views import keep_this_session
 from wardapp.core.access import allow
-from wardapp.core.labels import ROLE_LABELS
+from wardapp.core.roles import ADMINS, ROLE_LABELS, Role
 from wardapp.extensions import db
 from wardapp.units.models import Unit
 
@@ -21,7 +21,7 @@ def _units() -> list[Unit]:
 
 
 def _fill_choices(form: UserForm, units: list[Unit]) -> None:
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in ROLES]
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
     form.unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in units]
     form.scoped_unit_ids.choices = [(u.id, u.name) for u in units]
 
@@ -34,14 +34,14 @@ def _get_user(user_id: int) -> User:
 
 
 @bp.get("/admin/users")
-@allow("admin")
+@allow(*ADMINS)
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     return render_template("auth/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_new():
     units = _units()
     form = UserForm()
@@ -69,7 +69,7 @@ def user_new():
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_edit(user_id: int):
     user = _get_user(user_id)
     units = _units()
@@ -106,7 +106,7 @@ def user_edit(user_id: int):
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_password(user_id: int):
     user = _get_user(user_id)
     form = PasswordResetForm(account_username=user.username)

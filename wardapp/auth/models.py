@@ -11,10 +11,9 @@ from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from wardapp.core.roles import READERS, Role
 from wardapp.db import Base, UTCDateTime, now_utc
 from wardapp.units.models import Unit
-
-ROLES = ("officer", "reviewer", "overseer", "admin")
 
 
 def canonical_username(name: str) -> str:
@@ -72,12 +71,23 @@ class User(UserMixin, Base):
         # A hash made before passwords were normalised, of a password typed decomposed.
         return nfc != password and check_password_hash(self.password_hash, password)
 
+    @property
+    def seen_unit_ids(self) -> list[int] | None:
+        """The units whose evidence and results this user may read; None for every unit.
+
+        The one rule, for every query, page and export: an officer sees their own unit, a
+        reviewer scoped to some units sees those, any other reviewer, an overseer and an
+        admin see every unit.
+        """
+        if self.role == Role.OFFICER:
+            return [self.unit_id] if self.unit_id else []
+        if self.role == Role.REVIEWER and self.scoped_units:
+            return [u.id for u in self.scoped_units]
+        return None if self.role in READERS else []
+
     def sees_unit(self, unit_id: int) -> bool:
-        if self.role == "officer":
-            return self.unit_id == unit_id
-        if self.role == "reviewer" and self.scoped_units:
-            return any(u.id == unit_id for u in self.scoped_units)
-        return self.role in ("reviewer", "overseer", "admin")
+        seen = self.seen_unit_ids
+        return seen is None or unit_id in seen
 
 
 class LoginCounter(Base):

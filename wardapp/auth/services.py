@@ -10,9 +10,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from wardapp.audit.services import record
 from wardapp.auth import throttle
-from wardapp.auth.models import ROLES, User, canonical_username
+from wardapp.auth.models import User, canonical_username
 from wardapp.auth.passwords import require_acceptable
 from wardapp.auth.security_events import record_security_event
+from wardapp.core.roles import Role
 from wardapp.core.text import clean_text
 from wardapp.extensions import db
 from wardapp.units.models import Unit
@@ -111,7 +112,7 @@ def create_user(
     scoped_units: list[Unit] | None = None,
 ) -> User:
     """Raises ``WeakPassword`` for a password the policy refuses."""
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise ValueError(f"unknown role {role!r}")
     username = canonical_username(username)
     require_acceptable(password, username)
@@ -157,7 +158,7 @@ def update_user(
     user.display_name = _nfc(display_name)
     user.role = role
     user.unit = unit
-    user.scoped_units = scoped_units if role == "reviewer" else []
+    user.scoped_units = scoped_units if role == Role.REVIEWER else []
     locking = user.active and not active
     user.active = active
     if locking:

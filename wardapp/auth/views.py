@@ -8,7 +8,8 @@ from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
-from wardapp.core.access import ALL_SIGNED_IN, allow, public
+from wardapp.core.access import allow, public
+from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
 from wardapp.extensions import db, limiter, login_manager
 
@@ -58,7 +59,7 @@ def keep_this_session(user: User) -> None:
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def logout():
     services.sign_out(current_user._get_current_object())
     logout_user()

@@ -26,15 +26,15 @@ from wardapp.compliance.export_rows import Labels, Links
 from wardapp.compliance.export_xlsx import write_xlsx
 from wardapp.compliance.export_zip import zip_chunks
 from wardapp.compliance.periods import Period
-from wardapp.compliance.services import Picture, compliance_for, visible_unit_ids
+from wardapp.compliance.services import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz
+from wardapp.core.roles import READERS
 from wardapp.extensions import db
 from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan
 
-READERS = ("reviewer", "overseer", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -52,7 +52,7 @@ class Asked:
 
 def _asked(fmt: str) -> Asked:
     choice = choice_from_request(i18n.today_local())
-    unit_ids = visible_unit_ids(current_user)
+    unit_ids = current_user.seen_unit_ids
     record(
         current_user,
         "compliance.export",

@@ -13,12 +13,11 @@ from wardapp.audit.services import record
 from wardapp.compliance import export_jobs
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
-from wardapp.compliance.services import visible_unit_ids
 from wardapp.core import i18n
 from wardapp.core.access import allow
+from wardapp.core.roles import READERS
 from wardapp.extensions import htmx
 
-READERS = ("reviewer", "overseer", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,7 +31,7 @@ def _status(job, status: int = 200):
 @allow(*READERS)
 def start_export():
     choice = choice_from_request(i18n.today_local())
-    unit_ids = visible_unit_ids(current_user)
+    unit_ids = current_user.seen_unit_ids
     record(
         current_user,
         "compliance.export",

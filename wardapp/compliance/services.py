@@ -141,12 +141,3 @@ def evidence_behind(
             query.order_by(Evidence.occurred_at, Evidence.id).options(selectinload(Evidence.media))
         )
     )
-
-
-def visible_unit_ids(user) -> list[int] | None:
-    """The units whose cells the user may see; None for all (as ``User.sees_unit`` decides)."""
-    if user.role == "officer":
-        return [user.unit_id] if user.unit_id else []
-    if user.role == "reviewer" and user.scoped_units:
-        return [u.id for u in user.scoped_units]
-    return None if user.role in ("reviewer", "overseer", "admin") else []

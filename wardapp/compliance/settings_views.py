@@ -9,18 +9,17 @@ from wardapp.compliance.forms import TaskRuleForm
 from wardapp.compliance.settings import update_task_rule
 from wardapp.core.access import allow
 from wardapp.core.labels import RULE_LABELS
+from wardapp.core.roles import RULE_EDITORS, Role
 from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.models import Plan, Task
-
-EDITORS = ("reviewer", "admin")
 
 
 def _plan(plan_id: int) -> Plan:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         abort(404)
-    if current_user.role == "reviewer" and current_user.scoped_units:
+    if current_user.role == Role.REVIEWER and current_user.scoped_units:
         abort(403)  # a reviewer of some units does not change how the whole plan is scored
     return plan
 
@@ -36,13 +35,13 @@ def _page(plan: Plan, submitted: TaskRuleForm | None = None, status: int = 200):
 
 
 @bp.get("/compliance/plans/<int:plan_id>/rules")
-@allow(*EDITORS)
+@allow(*RULE_EDITORS)
 def rule_settings(plan_id: int):
     return _page(_plan(plan_id))
 
 
 @bp.post("/compliance/plans/<int:plan_id>/tasks/<int:task_id>/rules")
-@allow(*EDITORS)
+@allow(*RULE_EDITORS)
 def save_task_rule(plan_id: int, task_id: int):
     plan = _plan(plan_id)
     task = db.session.get(Task, task_id)

@@ -15,16 +15,15 @@ from wardapp.compliance.choice import Choice, choice_from_request
 from wardapp.compliance.periods import Period
 from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
-from wardapp.compliance.services import compliance_for, evidence_behind, visible_unit_ids
+from wardapp.compliance.services import compliance_for, evidence_behind
 from wardapp.core import i18n
-from wardapp.core.access import ALL_SIGNED_IN, allow
+from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
+from wardapp.core.roles import READERS, SIGNED_IN, Role
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
-
-READERS = ("reviewer", "overseer", "admin")
 
 
 def _choice() -> Choice:
@@ -35,7 +34,7 @@ def _choice() -> Choice:
 def due_on_home(user, today) -> dict:
     """What an officer's unit is due, now and this quarter."""
     plan = lookup.current_plan()
-    if user.role != "officer" or plan is None:
+    if user.role != Role.OFFICER or plan is None:
         return {}
     return {"due": due_now(plan, user.unit_id, today)}
 
@@ -65,7 +64,7 @@ def _labels() -> dict:
 def dashboard():
     choice = _choice()
     picture = compliance_for(
-        choice.plan, choice.period, as_of=choice.today, unit_ids=visible_unit_ids(current_user)
+        choice.plan, choice.period, as_of=choice.today, unit_ids=current_user.seen_unit_ids
     )
     return render_template(
         "compliance/dashboard.html",
@@ -79,7 +78,7 @@ def dashboard():
 
 
 @bp.get("/compliance/cell")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def cell():
     """The evidence behind one cell: a page of its own, or the dashboard's panel (htmx)."""
     choice = _choice()
@@ -110,12 +109,12 @@ def cell():
 
 
 @bp.get("/compliance/unit")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def unit_page():
     """What a unit is missing in the period: an officer's own unit, or any the user sees."""
     choice = _choice()
     asked = request.args.get("unit", type=int)
-    if current_user.role == "officer":
+    if current_user.role == Role.OFFICER:
         if asked not in (None, current_user.unit_id):
             abort(404)
         asked = current_user.unit_id

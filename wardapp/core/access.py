@@ -9,8 +9,6 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-ALL_SIGNED_IN = ("officer", "reviewer", "overseer", "admin")
-
 
 def allow(*roles: str):
     def mark(view):

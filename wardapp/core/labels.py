@@ -2,13 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-ROLE_LABELS = {
-    "officer": _l("Cán bộ đơn vị"),
-    "reviewer": _l("Người duyệt (Phòng VHTT)"),
-    "overseer": _l("Theo dõi (Phòng Nội vụ)"),
-    "admin": _l("Quản trị"),
-}
-
 KIND_LABELS = {
     "site_photo": _l("Ảnh hiện trường (pano, khẩu hiệu, áp phích)"),
     "broadcast": _l("Phát thanh, truyền thanh"),

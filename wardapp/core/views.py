@@ -5,15 +5,16 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from wardapp.core import i18n
-from wardapp.core.access import ALL_SIGNED_IN, allow, public
+from wardapp.core.access import allow, public
 from wardapp.core.blueprint import bp
 from wardapp.core.blueprints import home_sections
+from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
 from wardapp.extensions import db
 
 
 @bp.get("/")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def home():
     """Each role's home, with what each domain has for it (see ``core.blueprints``)."""
     context: dict = {}

@@ -4,7 +4,8 @@ from flask import abort, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from wardapp.core.access import ALL_SIGNED_IN, allow
+from wardapp.core.access import allow
+from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
@@ -23,7 +24,7 @@ def submission_refused(exc: SubmissionError):
 
 
 @bp.get("/api/v1/tasks")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_tasks():
     tasks = reportable_tasks(current_user)
     return jsonify(
@@ -51,7 +52,7 @@ def api_tasks():
 
 
 @bp.post("/api/v1/evidence")
-@allow("officer")
+@allow(*OFFICERS)
 def api_submit():
     outcome = services.submit(current_user, from_request(request))
     body = evidence_json(outcome.evidence, current_user)
@@ -63,7 +64,7 @@ def api_submit():
 
 
 @bp.get("/api/v1/evidence/<int:evidence_id>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_evidence(evidence_id: int):
     evidence = db.session.scalar(
         visible(current_user)
@@ -76,7 +77,7 @@ def api_evidence(evidence_id: int):
 
 
 @bp.get("/api/v1/evidence")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_evidence_list():
     """Newest first, a page at a time: ``before`` is the last id of the previous page."""
     limit = min(max(request.args.get("limit", 50, type=int), 1), 200)

@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wardapp.core.access import ALL_SIGNED_IN, allow
+from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
@@ -54,7 +55,7 @@ def _prefill(task: Task, kind: str) -> dict:
 
 
 @bp.route("/tasks/<int:task_id>/new", methods=["GET", "POST"])
-@allow("officer")
+@allow(*OFFICERS)
 def capture(task_id: int):
     task = _task_for(task_id)
     kind_code = request.values.get("kind") or (task.kinds[0] if len(task.kinds) == 1 else None)
@@ -92,7 +93,7 @@ def capture(task_id: int):
 
 
 @bp.get("/mine")
-@allow("officer")
+@allow(*OFFICERS)
 def mine():
     before = request.args.get("before", type=int)
     query = (
@@ -123,7 +124,7 @@ def mine():
 
 
 @bp.get("/evidence/<int:evidence_id>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def detail(evidence_id: int):
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or not may_see(current_user, evidence):
@@ -139,7 +140,7 @@ def detail(evidence_id: int):
 
 
 @bp.get("/media/<int:media_id>/<any(original, display, thumb):variant>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def media_file(media_id: int, variant: str):
     """Files only through here: authorised, typed from what was checked, never sniffed."""
     media = db.session.get(Media, media_id)

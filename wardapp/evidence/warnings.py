@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from wardapp.core.i18n import city_tz, fmt_date, fmt_datetime
+from wardapp.core.roles import Role
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media import phash_distance
@@ -50,7 +51,7 @@ PHOTO_MATCHES = ("duplicate_photo", "similar_photo")
 def shown_to(user, warnings: list[dict]) -> list[dict]:
     """The warnings as ``user`` may read them: an officer learns that a photo was seen
     before, not which other unit's evidence holds it."""
-    if user.role != "officer":
+    if user.role != Role.OFFICER:
         return list(warnings)
     others = {w["evidence_id"] for w in warnings if w.get("code") in PHOTO_MATCHES}
     own = (

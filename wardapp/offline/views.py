@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from wardapp.core.access import ALL_SIGNED_IN, allow, public
+from wardapp.core.access import allow, public
 from wardapp.core.hooks import CSP
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.offline import shell
 from wardapp.offline.blueprint import bp
 
 
 @bp.get("/outbox")
-@allow("officer")
+@allow(*OFFICERS)
 def outbox():
     """A shell the browser fills from IndexedDB: the server never sees what waits there."""
     return render_template(
@@ -77,7 +78,7 @@ def manifest():
 
 
 @bp.get("/api/v1/session")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_session():
     """Who is signed in, with a CSRF token valid for this session: the outbox asks before it
     sends, so a page cached days ago never sends a stale token or someone else's evidence."""

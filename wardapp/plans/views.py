@@ -12,6 +12,7 @@ from flask_login import current_user
 from wardapp.audit.services import record
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
+from wardapp.core.roles import ADMINS, READERS, SIGNED_IN, Role
 from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
@@ -29,19 +30,19 @@ def plan_on_home(user, today) -> dict:
         "kind_labels": KIND_LABELS,
         "rule_labels": RULE_LABELS,
     }
-    if user.role == "officer" and plan:
+    if user.role == Role.OFFICER and plan:
         context["assignments"] = lookup.assignments_for_unit(plan, user.unit_id)
     return context
 
 
 @bp.get("/plans")
-@allow("reviewer", "overseer", "admin")
+@allow(*READERS)
 def plan_list():
     return render_template("plans/list.html", plans=lookup.all_plans())
 
 
 @bp.get("/plans/<int:plan_id>")
-@allow("officer", "reviewer", "overseer", "admin")
+@allow(*SIGNED_IN)
 def plan_detail(plan_id: int):
     plan = lookup.current_plan(plan_id)
     if plan is None:
@@ -60,7 +61,7 @@ MAX_PLAN_FILE = 2 * 1024 * 1024
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def plan_import():
     """Load a new year's plan; a bad file is refused whole, with each bad row's number."""
     errors: list[str] = []

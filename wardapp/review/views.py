@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.core.roles import DECIDERS, READERS
 from wardapp.core.urls import safe_path
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.permissions import visible
@@ -21,8 +22,6 @@ from wardapp.review import queue
 from wardapp.review.blueprint import bp
 from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
 from wardapp.units.models import Unit
-
-READERS = ("reviewer", "overseer", "admin")
 
 
 def _context(**extra) -> dict:
@@ -42,7 +41,7 @@ def _context(**extra) -> dict:
         "plan": plan,
         "tasks": plan.tasks if plan else [],
         "units": units,
-        "may_decide": current_user.role == "reviewer",
+        "may_decide": current_user.role in DECIDERS,
         **extra,
     }
 
@@ -108,19 +107,19 @@ def _decide(evidence_id: int, decision: str):
 
 
 @bp.post("/review/<int:evidence_id>/approve")
-@allow("reviewer")
+@allow(*DECIDERS)
 def approve(evidence_id: int):
     return _decide(evidence_id, "approved")
 
 
 @bp.post("/review/<int:evidence_id>/return")
-@allow("reviewer")
+@allow(*DECIDERS)
 def return_evidence(evidence_id: int):
     return _decide(evidence_id, "returned")
 
 
 @bp.route("/review/bulk", methods=["GET", "POST"])
-@allow("reviewer")
+@allow(*DECIDERS)
 def bulk():
     """Approve the selected items, or everything the filter shows that has no warning.
 
