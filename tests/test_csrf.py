@@ -72,18 +72,12 @@ def requests_that_would_change_something(app, world) -> dict[str, tuple]:
         ),
         "review.approve": ("vhtt", waiting, {}),
         "review.return_evidence": ("vhtt", waiting, {"reason": "Ảnh không rõ"}),
-<<<<<<< HEAD
-        "review.bulk": ("vhtt", {}, {"confirm": "yes"}),
+        "review.bulk": ("vhtt", {}, {"confirm": "yes", "shown": str(world["waiting"]["id"])}),
         "compliance.save_task_rule": (
             "vhtt",
             {"task_id": task6},
             {f"t{task6}-min_count": "5", f"t{task6}-period": "quarter"},
         ),
-=======
-        "review.bulk": ("vhtt", {}, {"confirm": "yes", "shown": str(world["waiting"]["id"])}),
-        "compliance.save_task_rule": ("vhtt", {"task_id": task6}, {
-            f"t{task6}-min_count": "5", f"t{task6}-period": "quarter"}),
->>>>>>> main
     }
 
 
