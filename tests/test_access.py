@@ -135,7 +135,7 @@ def test_the_menu_offers_each_role_only_pages_its_views_open(seeded, role, auth,
     """The menu and the guards read one table: every entry opens, for the role that sees it."""
     assert auth.login(ACCOUNTS[role]).status_code == 302
     home = client.get("/").get_data(as_text=True)
-    nav = home[home.index('<nav class="nav"'):home.index("</nav>")]
+    nav = home[home.index('<nav class="nav"') : home.index("</nav>")]
     links = re.findall(r'href="([^"]+)"', nav)
     assert links, "no menu"
     for link in links:

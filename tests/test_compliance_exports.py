@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from test_compliance_pages import matrix
 
-from wardapp.compliance.periods import Period
+from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
-from wardapp.compliance.periods import Period
+from wardapp.core.periods import Period
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
 from wardapp.units.models import Unit

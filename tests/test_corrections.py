@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 import wardapp.evidence.services
 from wardapp.auth.models import User
-from wardapp.compliance.periods import Period
 from wardapp.compliance.services import compliance_for
+from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

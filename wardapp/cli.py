@@ -39,9 +39,7 @@ def init_command():
 
 @group.command("create-user")
 @click.argument("username")
-@click.option(
-    "--role", type=click.Choice([r.value for r in Role]), required=True
-)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--unit", "unit_code", help="Unit code, required for officers (e.g. tho-xuong).")
 @click.password_option()

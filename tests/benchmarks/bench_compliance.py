@@ -175,8 +175,8 @@ def signed_in(app):
 
 
 def bench_matrix(app) -> dict:
-    from wardapp.compliance.periods import Period
     from wardapp.compliance.services import compliance_for
+    from wardapp.core.periods import Period
 
     with app.test_request_context():
         plan = db.session.scalar(db.select(Plan))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wardapp.compliance.periods import Week
 from wardapp.compliance.services import Picture
+from wardapp.core.periods import Week
 from wardapp.plans.models import Task
 
 BAR, GAP, HEIGHT, LEFT, BOTTOM, TOP = 12, 3, 90, 28, 18, 8

@@ -25,11 +25,11 @@ from wardapp.compliance.export_docx import write_docx
 from wardapp.compliance.export_rows import Labels, Links
 from wardapp.compliance.export_xlsx import write_xlsx
 from wardapp.compliance.export_zip import zip_chunks
-from wardapp.compliance.periods import Period
 from wardapp.compliance.services import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz
+from wardapp.core.periods import Period
 from wardapp.core.roles import READERS
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

@@ -12,9 +12,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from wardapp.compliance.periods import Period
 from wardapp.compliance.rules import Cell
 from wardapp.compliance.services import Picture, compliance_for
+from wardapp.core.periods import Period
 from wardapp.plans.models import Plan, Task
 from wardapp.plans.periods import view_for
 
@@ -60,7 +60,7 @@ def unit_lines(picture: Picture, unit_id: int) -> list[UnitLine]:
 
 def due_now(plan: Plan, unit_id: int, today: date) -> Due:
     view = view_for(plan.year, today)
-    period = Period.quarter(view.quarter.year, view.quarter.number)
+    period = view.period
     picture = compliance_for(plan, period, as_of=today, unit_ids=[unit_id])
     due = Due(period, view.in_plan_year, today)
     for line in unit_lines(picture, unit_id):

@@ -28,7 +28,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from wardapp.compliance.periods import Period, Week
+from wardapp.core.periods import Period, Week
 
 VERDICTS = ("met", "unmet", "pending", "unscored")
 VERDICT_LABELS = {

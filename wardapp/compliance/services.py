@@ -13,10 +13,10 @@ from datetime import date, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wardapp.compliance.periods import Period, Week
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
 from wardapp.compliance.tally import between_days, counted, tally
 from wardapp.core.i18n import city_tz
+from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task, TaskUnit

@@ -16,8 +16,8 @@ from datetime import date, timedelta, tzinfo
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.periods import local_midnight_utc
 from wardapp.compliance.rules import COUNTED_STATUSES, Tally
+from wardapp.core.periods import local_midnight_utc
 from wardapp.db import not_an_index_key
 from wardapp.evidence.chains import superseded
 from wardapp.evidence.models import Evidence

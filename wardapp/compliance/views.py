@@ -12,13 +12,13 @@ from jinja2_fragments.flask import render_block
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.chart import charts_for
 from wardapp.compliance.choice import Choice, choice_from_request
-from wardapp.compliance.periods import Period
 from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
 from wardapp.compliance.services import compliance_for, evidence_behind
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
+from wardapp.core.periods import Period
 from wardapp.core.roles import READERS, SIGNED_IN, Role
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup

@@ -15,9 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask_babel import gettext as _
 
-from wardapp.plans.periods import QUARTER_NAMES
-
-KINDS = ("month", "quarter", "year")
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+PERIOD_KINDS = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +66,10 @@ class Period:
     @classmethod
     def month(cls, year: int, number: int) -> Period:
         return cls("month", year, number)
+
+    @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        return cls("quarter", day.year, (day.month - 1) // 3 + 1)
 
     @classmethod
     def whole_year(cls, year: int) -> Period:
@@ -159,7 +162,3 @@ def local_midnight_utc(day: date, tz: tzinfo) -> datetime:
     """The UTC instant at which ``day`` begins in the city: evidence is stored in UTC, and
     a local date's bounds are where a day's evidence starts and stops."""
     return datetime.combine(day, time(), tz).astimezone(UTC)
-
-
-def local_date(moment: datetime, tz: tzinfo) -> date:
-    return moment.astimezone(tz).date()
