@@ -279,3 +279,10 @@ def test_an_empty_file_input_is_no_file_at_all(seeded):
     response = officer.site_photo(photos=[("", b""), photo(seed=78)])
     assert response.status_code == 201, response.json
     assert len(response.json["media"]) == 1
+
+
+def test_every_kind_of_evidence_has_its_fields_and_every_schema_a_kind():
+    from wardapp.evidence.models import EVIDENCE_KINDS
+    from wardapp.evidence.schema import SCHEMAS
+
+    assert tuple(SCHEMAS) == EVIDENCE_KINDS

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from wardapp.evidence.models import Evidence
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -29,7 +29,7 @@ BOUNDED = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 FIELDS = sorted(
-    {f.name for kind in KINDS.values() for f in kind.fields}
+    {f.name for kind in SCHEMAS.values() for f in kind.fields}
     | {
         "client_uuid",
         "task_id",
@@ -129,7 +129,7 @@ def officer(seeded):
 
 @BOUNDED
 @given(
-    kind=st.sampled_from(sorted(KINDS)),
+    kind=st.sampled_from(sorted(SCHEMAS)),
     task=st.sampled_from([1, 2, 3, 5, 6, 7, None]),
     changes=st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=5),
     photos=st.integers(0, 2),

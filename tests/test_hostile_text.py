@@ -15,7 +15,7 @@ from sqlalchemy import select
 from textkit import as_stored, is_unsafe
 
 from wardapp.evidence.models import Evidence
-from wardapp.evidence.schema import KINDS, MAX_TEXT
+from wardapp.evidence.schema import MAX_TEXT, SCHEMAS
 from wardapp.extensions import db
 
 PAYLOADS = {
@@ -46,7 +46,7 @@ KIND_CASES = {
 
 
 def text_fields(kind: str) -> list:
-    return [f for f in KINDS[kind].fields if f.type in ("text", "textarea")]
+    return [f for f in SCHEMAS[kind].fields if f.type in ("text", "textarea")]
 
 
 def submit(app, officer, kind: str, payload: str, *, name: str | None = None):

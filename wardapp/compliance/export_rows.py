@@ -21,7 +21,7 @@ from wardapp.compliance.tally import between_days, counted
 from wardapp.core.labels import KIND_LABELS
 from wardapp.core.urls import external_url
 from wardapp.evidence.models import Evidence, Media
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
@@ -103,7 +103,8 @@ class Labels:
             kinds={k: str(v) for k, v in KIND_LABELS.items()},
             roles={"lead": _("Chủ trì"), "coordinating": _("Phối hợp")},
             fields={
-                code: [(f.name, str(f.label)) for f in kind.fields] for code, kind in KINDS.items()
+                code: [(f.name, str(f.label)) for f in kind.fields]
+                for code, kind in SCHEMAS.items()
             },
         )
 

@@ -11,7 +11,7 @@ from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import STATUSES, Evidence
 from wardapp.evidence.permissions import reportable_tasks, visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.serialize import evidence_json
 from wardapp.evidence.submission import from_request
 from wardapp.extensions import db
@@ -44,7 +44,7 @@ def api_tasks():
                 "form_urls": {
                     k: url_for("evidence.capture", task_id=t.id, kind=k) for k in t.kinds
                 },
-                "fields": {k: [f.name for f in KINDS[k].fields] for k in t.kinds},
+                "fields": {k: [f.name for f in SCHEMAS[k].fields] for k in t.kinds},
             }
             for t in tasks
         ]

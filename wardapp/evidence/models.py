@@ -12,7 +12,7 @@ from wardapp.db import Base, UTCDateTime, now_utc
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
 
-KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
+EVIDENCE_KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
 STATUSES = ("submitted", "approved", "returned", "withdrawn")
 
 

@@ -69,7 +69,8 @@ CHANNELS = (
     "Khác",
 )
 
-KINDS: dict[str, Kind] = {
+# The fields and files of each kind of evidence, by its code (evidence.models.EVIDENCE_KINDS).
+SCHEMAS: dict[str, Kind] = {
     k.code: k
     for k in (
         Kind(

@@ -140,7 +140,7 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
         )
     if not may_submit(user, task):
         raise SubmissionError(403, _("Đơn vị của bạn không báo cáo nhiệm vụ này."))
-    kind = schema.KINDS.get(form.get("kind", ""))
+    kind = schema.SCHEMAS.get(form.get("kind", ""))
     if kind is None or kind.code not in task.kinds:
         raise SubmissionError(
             422,

@@ -18,7 +18,7 @@ from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.submission import from_request
 from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
@@ -84,7 +84,7 @@ def capture(task_id: int):
     return render_template(
         "evidence/capture.html",
         task=task,
-        kind=KINDS[kind_code],
+        kind=SCHEMAS[kind_code],
         kind_labels=KIND_LABELS,
         values=values,
         errors=errors,
@@ -132,7 +132,7 @@ def detail(evidence_id: int):
     return render_template(
         "evidence/detail.html",
         evidence=evidence,
-        kind=KINDS[evidence.kind],
+        kind=SCHEMAS[evidence.kind],
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])],

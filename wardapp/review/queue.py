@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wardapp.core import dates
 from wardapp.core.i18n import city_tz
-from wardapp.evidence.models import KINDS, STATUSES, Evidence
+from wardapp.evidence.models import EVIDENCE_KINDS, STATUSES, Evidence
 from wardapp.evidence.permissions import visible
 from wardapp.extensions import db
 
@@ -41,7 +41,7 @@ class Filters:
         return cls(
             task_id=args.get("task", type=int),
             unit_id=args.get("unit", type=int),
-            kind=args.get("kind") if args.get("kind") in KINDS else None,
+            kind=args.get("kind") if args.get("kind") in EVIDENCE_KINDS else None,
             status=status if status in STATUSES or status == "all" else "submitted",
             date_from=dates.parse_day(args.get("from")),
             date_to=dates.parse_day(args.get("to")),

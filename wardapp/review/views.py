@@ -13,7 +13,7 @@ from wardapp.core.roles import DECIDERS, READERS
 from wardapp.core.urls import safe_path
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.permissions import visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.warnings import describe
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
@@ -35,7 +35,7 @@ def _context(**extra) -> dict:
     return {
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
-        "kinds": KINDS,
+        "kinds": SCHEMAS,
         "describe": describe,
         "reasons": QUICK_REASONS,
         "plan": plan,
