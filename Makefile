@@ -29,8 +29,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-## Run the whole suite (on PostgreSQL too when WARDAPP_TEST_POSTGRES_URL is set)
+## Run the scripts' unit tests, then the whole suite (on PostgreSQL too when WARDAPP_TEST_POSTGRES_URL is set)
 test: setup chromium
+	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
+	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

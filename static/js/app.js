@@ -1,13 +1,24 @@
-// Every htmx request carries the CSRF token from the page's <meta>.
-(function () {
-  "use strict";
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-  document.addEventListener("htmx:configRequest", function (event) {
+// What every page's script does: each htmx request carries the CSRF token of the page's
+// <meta>, and signing out, whoever signs out, makes the service worker forget the pages it
+// kept for the last officer. The officer's offline work is offline.js, loaded for officers.
+
+export function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
+}
+
+function forgetOnSignOut(event) {
+  const form = event.target;
+  if (!form.action || !/\/logout$/.test(new URL(form.action, location.href).pathname)) return;
+  localStorage.removeItem("wardapp.warm");
+  navigator.serviceWorker?.controller?.postMessage({type: "forget"});
+}
+
+export function start() {
+  document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
-  window.wardapp = window.wardapp || {};
-  window.wardapp.csrfToken = csrfToken;
-})();
+  document.addEventListener("submit", forgetOnSignOut, true);
+}
+
+// Run by the page; Node may import this file without one.
+if (globalThis.document) start();

@@ -1,286 +1,228 @@
-// The outbox: evidence waiting in IndexedDB, and the one loop that sends it, one item at a
-// time. Nothing is deleted here before the server said 201 or 200; the service worker only
-// wakes this loop (it never sends). Web Locks keep two open tabs from sending at once, and
-// the client_uuid sent as Idempotency-Key makes any resend harmless.
-(function () {
-  "use strict";
-  var TEXT = {
-    failed: "Máy chủ chưa nhận được (lỗi {status}). Sẽ thử lại.",
-    offline: "Chưa có mạng hoặc mạng bị ngắt. Sẽ tự gửi lại.",
-    unreadable: "Máy chủ trả lời không đọc được (mã {status}).",
-    signIn: "Cần đăng nhập lại để gửi."
+// The outbox's one sender: it sends what waits on the phone, one item at a time. Nothing is
+// deleted before the server said 201 or 200; the service worker only wakes this loop (it
+// never sends). Web Locks keep two open tabs from sending at once, and the client_uuid sent as
+// Idempotency-Key makes any resend harmless. The store itself is outbox-store.js.
+import {t} from "./i18n.js";
+import {announce, hearOtherTabs, items, receipt, registerSync, update} from "./outbox-store.js";
+
+export {askForPersistence, available, discard, getItem, items, save, sent, update} from "./outbox-store.js";
+
+const LOCK = "wardapp-outbox";
+
+/** The sender's settings from the page's data-* (data-user is empty for anyone but an officer);
+ * `override` is a developer's localStorage "wardapp.outbox.backoffMs". */
+export function outboxConfig(data, override = 0) {
+  return {
+    user: data.user || "",
+    worker: data.worker, session: data.session, outbox: data.outbox,
+    login: data.login || "/login",
+    backoffMs: override || Number(data.backoffMs) || 1000,
+    backoffMaxMs: Number(data.backoffMaxMs) || 300000,
   };
-  var script = document.currentScript;
-  var settings = script ? script.dataset : {};
-  var override = Number(window.localStorage && localStorage.getItem("wardapp.outbox.backoffMs"));
-  var config = {
-    user: settings.user || "",
-    worker: settings.worker, session: settings.session, outbox: settings.outbox,
-    login: settings.login || "/login",
-    backoffMs: override || Number(settings.backoffMs) || 1000,
-    backoffMaxMs: Number(settings.backoffMaxMs) || 300000
-  };
-  var LOCK = "wardapp-outbox";
-  var SYNC_TAG = "wardapp-outbox";
-  var SENT_KEPT = 30;
-  var channel = "BroadcastChannel" in window ? new BroadcastChannel("wardapp-outbox") : null;
+}
 
-  // ---- the store: "items" waiting or needing attention, "sent" receipts (no photos) ----
-  var dbPromise = null;
-  function store() {
-    // Versions only ever add stores: an upgrade must never drop what waits to be sent.
-    dbPromise = dbPromise || idb.openDB("wardapp-outbox", 1, {
-      upgrade: function (db) {
-        if (!db.objectStoreNames.contains("items")) db.createObjectStore("items", {keyPath: "id"});
-        if (!db.objectStoreNames.contains("sent")) db.createObjectStore("sent", {keyPath: "id"});
-      }
-    });
-    return dbPromise;
-  }
-  function byAge(a, b) { return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0; }
-  function items() {
-    return store().then(function (db) { return db.getAll("items"); })
-      .then(function (all) { return all.sort(byAge); });
-  }
-  function getItem(id) { return store().then(function (db) { return db.get("items", id); }); }
-  function sent() {
-    return store().then(function (db) { return db.getAll("sent"); }).then(function (all) {
-      return all.sort(function (a, b) { return a.sentAt < b.sentAt ? 1 : -1; });
-    });
-  }
+let read = null;
+/** This page's settings, read once: a new user or release always comes with a full page load. */
+export function config() {
+  read ??= outboxConfig(document.documentElement.dataset,
+    Number(globalThis.localStorage?.getItem("wardapp.outbox.backoffMs")));
+  return read;
+}
 
-  function announce(message) {
-    document.dispatchEvent(new CustomEvent("wardapp:outbox", {detail: message}));
-    if (channel) channel.postMessage(message);
-  }
-  if (channel) channel.onmessage = function (event) {
-    document.dispatchEvent(new CustomEvent("wardapp:outbox", {detail: event.data}));
-  };
+// ---- what an answer means ----
+/** What an answer means for the item: sent, fix it, sign in, a fresh token, or try later. */
+export function verdict(answer) {
+  const s = answer.status;
+  if (answer.toLogin || s === 401) return "signIn";
+  if ((s === 200 || s === 201) && answer.body && answer.body.id) return "sent";
+  if (s === 400 && answer.body && answer.body.code === "csrf") return "csrf";
+  if (s === 0 || s === 408 || s === 429 || s >= 500 || s < 400) return "retry";
+  return "attention"; // 400, 403, 409, 413, 415, 422 and any other refusal
+}
 
-  function update(id, changes) {
-    return store().then(function (db) {
-      var tx = db.transaction("items", "readwrite");
-      return tx.store.get(id).then(function (item) {
-        if (!item) return null;
-        Object.assign(item, changes);
-        return tx.store.put(item).then(function () { return tx.done; }).then(function () { return item; });
-      });
-    }).then(function (item) { announce({type: "changed", id: id}); return item; });
+/** What changes on an item the server did not take; "sent" and "csrf" are handled apart. */
+export function kept(outcome, answer) {
+  if (outcome === "attention") {
+    const body = answer.body || {};
+    // A 409 means the key is taken on the server: the corrected item must go under a new one.
+    return {state: "attention", httpStatus: answer.status, newKey: answer.status === 409,
+      message: body.error || t("Máy chủ trả lời không đọc được (mã {status}).", {status: answer.status}),
+      fieldErrors: body.fields || {}};
   }
+  if (outcome === "signIn") return {state: "waiting", message: t("Cần đăng nhập lại để gửi.")};
+  return {state: "waiting", httpStatus: answer.status,
+    message: answer.status ? t("Máy chủ chưa nhận được (lỗi {status}). Sẽ thử lại.", {status: answer.status})
+      : t("Chưa có mạng hoặc mạng bị ngắt. Sẽ tự gửi lại.")};
+}
 
-  function save(item) {
-    return store().then(function (db) { return db.put("items", item); }).then(function () {
-      announce({type: "changed", id: item.id});
-      askForPersistence();
-      registerSync();
-      return item;
-    });
-  }
+/** The next wait after a failure: the first after a success, then doubling up to the most. */
+export function nextDelay(delay, {backoffMs, backoffMaxMs}) {
+  return delay ? Math.min(delay * 2, backoffMaxMs) : backoffMs;
+}
 
-  function discard(id) {
-    return store().then(function (db) { return db.delete("items", id); })
-      .then(function () { announce({type: "changed", id: id}); });
-  }
+// ---- talking to the server ----
+function toLogin(url) {
+  try { return new URL(url, location.href).pathname === config().login; } catch { return false; }
+}
 
-  function receipt(item, answer) {
-    return store().then(function (db) {
-      var tx = db.transaction(["items", "sent"], "readwrite");
-      tx.objectStore("items").delete(item.id);
-      tx.objectStore("sent").put({id: item.id, evidenceId: answer.body.id, status: answer.body.status,
-        created: answer.status === 201, taskTitle: item.taskTitle, kind: item.kind,
-        createdAt: item.createdAt, sentAt: new Date().toISOString(), user: item.user});
-      return tx.done.then(function () { return db.getAll("sent"); }).then(function (all) {
-        all.sort(function (a, b) { return a.sentAt < b.sentAt ? 1 : -1; });
-        return Promise.all(all.slice(SENT_KEPT).map(function (r) { return db.delete("sent", r.id); }));
-      });
-    }).then(function () { announce({type: "changed", id: item.id, sent: true}); });
+async function askSession() {
+  let response;
+  try {
+    response = await fetch(config().session, {headers: {Accept: "application/json"}, cache: "no-store",
+      credentials: "same-origin"});
+  } catch {
+    return {retry: true, status: 0};
   }
+  if (response.status === 401 || response.status === 403 || toLogin(response.url)) return {signIn: true};
+  if (!response.ok) return {retry: true, status: response.status};
+  const body = await response.json();
+  return {token: body.csrf_token, user: body.user};
+}
 
-  // ---- talking to the server ----
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
+function formFor(item) {
+  const data = new FormData();
+  for (const [name, value] of item.fields) data.append(name, value);
+  for (const photo of item.photos || []) {
+    data.append("photo", photo.blob, photo.name);
+    data.append("photo_meta", photo.meta);
   }
-  function toLogin(url) {
-    try { return new URL(url, location.href).pathname === config.login; } catch (e) { return false; }
-  }
+  for (const file of item.attachments || []) data.append("attachment", file.blob, file.name);
+  return data;
+}
 
-  function askSession() {
-    return fetch(config.session, {headers: {Accept: "application/json"}, cache: "no-store", credentials: "same-origin"})
-      .then(function (response) {
-        if (response.status === 401 || response.status === 403 || toLogin(response.url)) return {signIn: true};
-        if (!response.ok) return {retry: true, status: response.status};
-        return response.json().then(function (body) { return {token: body.csrf_token, user: body.user}; });
-      }, function () { return {retry: true, status: 0}; });
-  }
+// XMLHttpRequest rather than fetch: only it reports upload progress.
+function post(item, token) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    const body = formFor(item);
+    const bytes = [...(item.photos || []), ...(item.attachments || [])].reduce((n, f) => n + f.blob.size, 0);
+    xhr.open("POST", item.api);
+    xhr.setRequestHeader("X-CSRFToken", token);
+    xhr.setRequestHeader("Idempotency-Key", item.id);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.timeout = Math.max(60000, bytes / 4); // at least 4 kB/s (≈ 32 kbit/s), a poor 3G line
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) announce({type: "progress", id: item.id, loaded: event.loaded, total: event.total});
+    };
+    xhr.onload = () => {
+      let parsed = null;
+      try { parsed = JSON.parse(xhr.responseText); } catch { parsed = null; }
+      resolve({status: xhr.status, body: parsed, toLogin: toLogin(xhr.responseURL)});
+    };
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => resolve({status: 0, body: null});
+    xhr.send(body);
+  });
+}
 
-  function formFor(item) {
-    var data = new FormData();
-    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
-    (item.photos || []).forEach(function (photo) {
-      data.append("photo", photo.blob, photo.name);
-      data.append("photo_meta", photo.meta);
-    });
-    (item.attachments || []).forEach(function (file) { data.append("attachment", file.blob, file.name); });
-    return data;
-  }
+// ---- the one sender ----
+const state = {running: false, again: false, delay: 0, timer: null, nextAt: 0, signIn: false};
 
-  function post(item, token) {
-    return new Promise(function (resolve) {
-      var xhr = new XMLHttpRequest();
-      var body = formFor(item);
-      var bytes = (item.photos || []).concat(item.attachments || []).reduce(function (n, f) { return n + f.blob.size; }, 0);
-      xhr.open("POST", item.api);
-      xhr.setRequestHeader("X-CSRFToken", token);
-      xhr.setRequestHeader("Idempotency-Key", item.id);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.timeout = Math.max(60000, bytes / 4); // at least 4 kB/s (≈ 32 kbit/s), a poor 3G line
-      xhr.upload.onprogress = function (event) {
-        if (event.lengthComputable) announce({type: "progress", id: item.id, loaded: event.loaded, total: event.total});
-      };
-      xhr.onload = function () {
-        var parsed = null;
-        try { parsed = JSON.parse(xhr.responseText); } catch (e) { parsed = null; }
-        resolve({status: xhr.status, body: parsed, toLogin: toLogin(xhr.responseURL)});
-      };
-      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { resolve({status: 0, body: null}); };
-      xhr.send(body);
-    });
-  }
+/** A copy of the sender's state, for a page that opens while it runs. */
+export function senderState() {
+  return {...state};
+}
 
-  // What an answer means for the item: sent, fix it, sign in, fresh token, or try later.
-  function verdict(answer) {
-    var s = answer.status;
-    if (answer.toLogin || s === 401) return "signIn";
-    if ((s === 200 || s === 201) && answer.body && answer.body.id) return "sent";
-    if (s === 400 && answer.body && answer.body.code === "csrf") return "csrf";
-    if (s === 0 || s === 408 || s === 429 || s >= 500 || s < 400) return "retry";
-    return "attention"; // 400, 403, 409, 413, 415, 422 and any other refusal
-  }
+function publishState() {
+  announce({type: "state", signIn: state.signIn, nextAt: state.nextAt});
+}
+function schedule(ms, quietly) {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(() => { state.nextAt = 0; wake("timer"); }, ms);
+  if (quietly) return;
+  state.nextAt = Date.now() + ms;
+  publishState();
+}
+function backOff() {
+  state.delay = nextDelay(state.delay, config());
+  schedule(state.delay);
+  registerSync();
+}
+function calm() {
+  state.delay = 0; state.nextAt = 0;
+  clearTimeout(state.timer);
+  publishState();
+}
+function setSignIn(value) { state.signIn = value; publishState(); }
 
-  // ---- the one sender ----
-  var state = {running: false, again: false, delay: 0, timer: null, nextAt: 0, signIn: false};
+async function sendable(user) {
+  return (await items()).filter((i) => (i.state === "waiting" || i.state === "sending") && (!user || i.user === user));
+}
 
-  function publishState() {
-    announce({type: "state", signIn: state.signIn, nextAt: state.nextAt});
-  }
-  function schedule(ms, quietly) {
-    clearTimeout(state.timer);
-    state.timer = setTimeout(function () { state.nextAt = 0; wake("timer"); }, ms);
-    if (quietly) return;
-    state.nextAt = Date.now() + ms;
-    publishState();
-  }
-  function backOff() {
-    state.delay = state.delay ? Math.min(state.delay * 2, config.backoffMaxMs) : config.backoffMs;
-    schedule(state.delay);
-    registerSync();
-  }
-  function calm() {
-    state.delay = 0; state.nextAt = 0;
-    clearTimeout(state.timer);
-    publishState();
-  }
-  function setSignIn(value) { state.signIn = value; publishState(); }
-
-  function sendable(user) {
-    return items().then(function (all) {
-      return all.filter(function (i) {
-        return (i.state === "waiting" || i.state === "sending") && (!user || i.user === user);
-      });
-    });
-  }
-
-  async function drainHeld() {
-    if (!(await sendable(config.user)).length) { calm(); return; }
-    var session = await askSession();
-    if (session.signIn) { setSignIn(true); backOff(); return; }
-    if (session.retry) { backOff(); return; }
-    setSignIn(false);
-    var me = session.user.username;
-    for (;;) {
-      var item = (await sendable(me))[0];
-      if (!item) break;
-      await update(item.id, {state: "sending", attempts: (item.attempts || 0) + 1, triedAt: new Date().toISOString()});
-      var answer = await post(item, session.token);
-      var outcome = verdict(answer);
-      if (outcome === "csrf") {           // the session changed under the page: once more, freshly
-        session = await askSession();
-        if (!session.token) {
-          await update(item.id, {state: "waiting"});
-          if (session.signIn) setSignIn(true);
-          backOff(); return;
-        }
-        answer = await post(item, session.token);
-        outcome = verdict(answer);
-        if (outcome === "csrf") outcome = "retry";
-      }
-      if (outcome === "sent") {
-        await receipt(item, answer);
-        state.delay = 0;
-      } else if (outcome === "attention") {
-        var body = answer.body || {};
-        await update(item.id, {state: "attention", httpStatus: answer.status, newKey: answer.status === 409,
-          message: body.error || fill(TEXT.unreadable, {status: answer.status}), fieldErrors: body.fields || {}});
-      } else if (outcome === "signIn") {
-        await update(item.id, {state: "waiting", message: TEXT.signIn});
-        setSignIn(true); backOff(); return;
-      } else {
-        await update(item.id, {state: "waiting", httpStatus: answer.status,
-          message: answer.status ? fill(TEXT.failed, {status: answer.status}) : TEXT.offline});
+async function drainHeld() {
+  if (!(await sendable(config().user)).length) { calm(); return; }
+  let session = await askSession();
+  if (session.signIn) { setSignIn(true); backOff(); return; }
+  if (session.retry) { backOff(); return; }
+  setSignIn(false);
+  const me = session.user.username;
+  for (;;) {
+    const item = (await sendable(me))[0];
+    if (!item) break;
+    await update(item.id, {state: "sending", attempts: (item.attempts || 0) + 1, triedAt: new Date().toISOString()});
+    let answer = await post(item, session.token);
+    let outcome = verdict(answer);
+    if (outcome === "csrf") { // the session changed under the page: once more, freshly
+      session = await askSession();
+      if (!session.token) {
+        await update(item.id, {state: "waiting"});
+        if (session.signIn) setSignIn(true);
         backOff(); return;
       }
+      answer = await post(item, session.token);
+      outcome = verdict(answer);
+      if (outcome === "csrf") outcome = "retry";
     }
-    calm();
+    if (outcome === "sent") {
+      await receipt(item, answer);
+      state.delay = 0;
+      continue;
+    }
+    await update(item.id, kept(outcome, answer));
+    if (outcome === "signIn") { setSignIn(true); backOff(); return; }
+    if (outcome === "retry") { backOff(); return; }
   }
+  calm();
+}
 
-  function wake(reason) {
-    if (!config.user || !window.indexedDB) return Promise.resolve();
-    if (reason !== "timer") clearTimeout(state.timer);
-    if (state.running) { state.again = true; return Promise.resolve(); }
-    state.running = true;
-    var run = navigator.locks
-      ? navigator.locks.request(LOCK, {ifAvailable: true}, function (lock) {
-        if (!lock) { schedule(config.backoffMs, true); return null; } // another tab is sending; look again soon
+/** Runs the sender unless it runs already (then once more after it); resolves when done. */
+export async function wake(reason) {
+  if (!config().user || !globalThis.indexedDB) return;
+  if (reason !== "timer") clearTimeout(state.timer);
+  if (state.running) { state.again = true; return; }
+  state.running = true;
+  try {
+    await (navigator.locks
+      ? navigator.locks.request(LOCK, {ifAvailable: true}, (lock) => {
+        if (!lock) { schedule(config().backoffMs, true); return null; } // another tab is sending; look again soon
         return drainHeld();
       })
-      : drainHeld();
-    return Promise.resolve(run).catch(function (error) {
-      console.error("outbox: drain failed", error);
-      backOff();
-    }).then(function () {
-      state.running = false;
-      if (state.again) { state.again = false; return wake("again"); }
-    });
+      : drainHeld());
+  } catch (error) {
+    console.error("outbox: drain failed", error);
+    backOff();
   }
+  state.running = false;
+  if (state.again) { state.again = false; await wake("again"); }
+}
 
-  function sendNow() { calm(); return wake("send-now"); }
+export function sendNow() { calm(); return wake("send-now"); }
 
-  function retry(id) {
-    return update(id, {state: "waiting", message: ""}).then(function () { calm(); return wake("send-now"); });
-  }
+export async function retry(id) {
+  await update(id, {state: "waiting", message: ""});
+  calm();
+  return wake("send-now");
+}
 
-  // ---- Background Sync and persistent storage ----
-  function registerSync() {
-    if (!("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.ready.then(function (reg) {
-      if (reg.sync) return reg.sync.register(SYNC_TAG);
-    }).catch(function () { /* Background Sync is a bonus, never needed */ });
-  }
-
-  function askForPersistence() {
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
-  }
-
-  window.wardapp = window.wardapp || {};
-  window.wardapp.outbox = {
-    config: config, items: items, get: getItem, sent: sent, save: save, discard: discard,
-    retry: retry, sendNow: sendNow, wake: wake, update: update, state: function () { return Object.assign({}, state); },
-    askForPersistence: askForPersistence, fill: fill
-  };
-
-  window.addEventListener("online", function () { calm(); wake("online"); });
-  document.addEventListener("visibilitychange", function () {
+let started = false;
+/** On every officer page: send on load, when the phone is back online and when the app is
+ * shown again; the timer and Background Sync wake the same sender. */
+export function startSender() {
+  if (started) return;
+  started = true;
+  hearOtherTabs();
+  addEventListener("online", () => { calm(); wake("online"); });
+  document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") wake("visible");
   });
-  document.addEventListener("DOMContentLoaded", function () { wake("load"); });
-})();
+  wake("load");
+}

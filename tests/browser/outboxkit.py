@@ -4,9 +4,11 @@ import time
 
 from playwright.sync_api import Page, expect
 
-ITEMS = """() => wardapp.outbox.items().then(all => all.map(i => ({
+# The page's own outbox module: the same instance the page imported, from the same address.
+OUTBOX = 'import(new URL("/static/js/outbox.js", location.href).href)'
+ITEMS = f"""() => {OUTBOX}.then(outbox => outbox.items()).then(all => all.map(i => ({{
     id: i.id, state: i.state, message: i.message, user: i.user, photos: i.photos.length,
-    bytes: i.photos.reduce((n, p) => n + p.blob.size, 0), fieldErrors: i.fieldErrors})))"""
+    bytes: i.photos.reduce((n, p) => n + p.blob.size, 0), fieldErrors: i.fieldErrors}})))"""
 SHELL_KEPT = """async (paths) => {
     const found = await Promise.all(paths.map(p =>
         caches.match(new URL(p, location.href).href, {ignoreVary: true})));
@@ -99,7 +101,7 @@ def outbox_items(page: Page) -> list[dict]:
 def wait_for_outbox_count(page: Page, count: int, **kwargs) -> None:
     wait_until(
         page,
-        "n => wardapp.outbox.items().then(all => all.length === n)",
+        f"n => {OUTBOX}.then(o => o.items()).then(all => all.length === n)",
         count,
         what=f"{count} item(s) in the outbox",
         **kwargs,

@@ -2,21 +2,25 @@
 
 from playwright.sync_api import expect
 
-from .outboxkit import officer_ready_offline, outbox_items, record_offline, wait_until_sent
+from .outboxkit import OUTBOX, officer_ready_offline, outbox_items, record_offline, wait_until_sent
 
 API = "**/api/v1/evidence"
-COPIES = """async ({of, count}) => {
-    const item = await wardapp.outbox.get(of);
+COPIES = (
+    """async ({of, count}) => {
+    const outbox = await %s;
+    const item = await outbox.getItem(of);
     const keys = [];
     for (let n = 1; n <= count; n++) {
         const id = crypto.randomUUID();
         const fields = item.fields.map(([k, v]) => [k, k === "client_uuid" ? id : v]);
         const createdAt = new Date(Date.parse(item.createdAt) + n).toISOString();
-        await wardapp.outbox.save({...item, id, fields, createdAt});
+        await outbox.save({...item, id, fields, createdAt});
         keys.push(id);
     }
     return keys;
 }"""
+    % OUTBOX
+)
 
 
 def test_twenty_submissions_made_offline_drain_on_reconnect_into_twenty_rows(

@@ -1,4 +1,5 @@
-"""What every template gets: the menu for the user's role, labels, the language."""
+"""What every template gets: the menu for the user's role, labels, the language and the
+scripts' words in it."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wardapp.core.roles import ADMINS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
+from wardapp.core.script_words import script_words
 
 # (endpoint, label, who it is for): the menu, in order. An entry is offered to the roles its
 # view lets in (core.roles) that it is meant for: the unit's progress page opens for every
@@ -48,4 +50,5 @@ def template_context() -> dict:
         "nav_items": nav_items(),
         "role_labels": ROLE_LABELS,
         "current_locale": lambda: str(get_locale() or "vi"),
+        "script_words": script_words,
     }
