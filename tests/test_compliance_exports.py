@@ -300,7 +300,7 @@ def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(
 
 
 def test_a_running_job_polls_itself_and_a_page_without_script_refreshes(seeded, reviewer, quarter):
-    from wardapp.compliance import export_jobs
+    from wardapp.compliance.exports import jobs as export_jobs
 
     with seeded.test_request_context():
         user_id = db.session.scalar(select(Evidence.submitted_by_id))  # any user: the owner

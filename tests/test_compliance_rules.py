@@ -6,8 +6,8 @@ import pytest
 from compliancekit import local, make_evidence, make_plan, make_task, make_unit, weekly_from
 from sqlalchemy import event
 
+from wardapp.compliance.picture import compliance_for
 from wardapp.compliance.rules import Cell, Tally, expectation_for, judge
-from wardapp.compliance.services import compliance_for
 from wardapp.core.periods import Period, Week
 from wardapp.extensions import db
 

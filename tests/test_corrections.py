@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 import wardapp.evidence.services
 from wardapp.auth.models import User
-from wardapp.compliance.services import compliance_for
+from wardapp.compliance.picture import compliance_for
 from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from wardapp.auth.models import User
-from wardapp.compliance.settings import update_task_rule
+from wardapp.compliance.scoring import update_task_rule
 from wardapp.core.roles import Role
 from wardapp.demo_photos import site_photo
 from wardapp.evidence import services

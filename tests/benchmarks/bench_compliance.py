@@ -175,7 +175,7 @@ def signed_in(app):
 
 
 def bench_matrix(app) -> dict:
-    from wardapp.compliance.services import compliance_for
+    from wardapp.compliance.picture import compliance_for
     from wardapp.core.periods import Period
 
     with app.test_request_context():

@@ -1,7 +1,7 @@
-"""The compliance blueprint; its routes live in views, export_views, job_views, settings_views."""
+"""The compliance blueprint; its routes live in views, scoring_views and the exports' views."""
 
 from wardapp.core.blueprints import DomainBlueprint
 
 bp = DomainBlueprint(
-    "compliance", __package__, "views", "export_views", "job_views", "settings_views"
+    "compliance", __package__, "views", "scoring_views", "exports.views", "exports.job_views"
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wardapp.compliance.services import Picture
+from wardapp.compliance.picture import Picture
 from wardapp.core.periods import Week
 from wardapp.plans.models import Task
 

@@ -12,8 +12,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.compliance.rules import Cell
-from wardapp.compliance.services import Picture, compliance_for
 from wardapp.core.periods import Period
 from wardapp.plans.models import Plan, Task
 from wardapp.plans.periods import view_for

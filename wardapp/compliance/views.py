@@ -12,9 +12,9 @@ from jinja2_fragments.flask import render_block
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.chart import charts_for
 from wardapp.compliance.choice import Choice, choice_from_request
+from wardapp.compliance.picture import compliance_for, evidence_behind
 from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
-from wardapp.compliance.services import compliance_for, evidence_behind
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS

@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt
 from flask import current_app
 from flask_babel import gettext as _
 
-from wardapp.compliance.services import Picture
+from wardapp.compliance.picture import Picture
 from wardapp.core.text import export_safe
 
 FONT = "Times New Roman"

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wardapp.compliance.blueprint import bp
-from wardapp.compliance.forms import TaskRuleForm
-from wardapp.compliance.settings import update_task_rule
+from wardapp.compliance.scoring import update_task_rule
+from wardapp.compliance.scoring_forms import TaskRuleForm
 from wardapp.core.access import allow
 from wardapp.core.labels import RULE_LABELS
 from wardapp.core.roles import RULE_EDITORS, Role

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from wardapp.audit.services import record
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
-from wardapp.compliance.export_csv import csv_chunks
-from wardapp.compliance.export_docx import write_docx
-from wardapp.compliance.export_rows import Labels, Links
-from wardapp.compliance.export_xlsx import write_xlsx
-from wardapp.compliance.export_zip import zip_chunks
-from wardapp.compliance.services import Picture, compliance_for
+from wardapp.compliance.exports.csv_file import csv_chunks
+from wardapp.compliance.exports.docx_report import write_docx
+from wardapp.compliance.exports.rows import Labels, Links
+from wardapp.compliance.exports.xlsx_workbook import write_xlsx
+from wardapp.compliance.exports.zip_photos import zip_chunks
+from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.i18n import city_tz

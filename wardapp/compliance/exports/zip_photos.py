@@ -18,9 +18,9 @@ from datetime import tzinfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.export_rows import unit_ranges
-from wardapp.compliance.services import Picture
-from wardapp.compliance.tally import counted
+from wardapp.compliance.counting import counted
+from wardapp.compliance.exports.rows import unit_ranges
+from wardapp.compliance.picture import Picture
 from wardapp.core.text import is_hidden_in_name
 from wardapp.evidence.models import Evidence, Media
 from wardapp.media.storage import Storage

@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from wardapp.compliance.export_rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.exports.xlsx_splice import Formula, SplicedRows
+from wardapp.compliance.picture import Picture
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
-from wardapp.compliance.services import Picture
-from wardapp.compliance.xlsx_rows import Formula, SplicedRows
 from wardapp.core.labels import RULE_LABELS
 from wardapp.core.text import export_safe
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from wardapp.compliance.export_xlsx import write_xlsx
-from wardapp.compliance.services import compliance_for
+from wardapp.compliance.exports.xlsx_workbook import write_xlsx
+from wardapp.compliance.picture import compliance_for
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period
 from wardapp.extensions import db

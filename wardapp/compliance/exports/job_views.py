@@ -10,9 +10,9 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from wardapp.audit.services import record
-from wardapp.compliance import export_jobs
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
+from wardapp.compliance.exports import jobs as export_jobs
 from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.roles import READERS

@@ -13,8 +13,8 @@ from datetime import date, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from wardapp.compliance.counting import between_days, count_evidence, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
-from wardapp.compliance.tally import between_days, counted, tally
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
@@ -112,7 +112,7 @@ def compliance_for(
     spans = [e.window for e in expectations.values()]
     spans += [(s.start, s.end) for e in expectations.values() for s in e.slots]
     spans += [(w.monday, w.sunday) for w in period.weeks()]  # for the weekly chart
-    tallies = tally([t.id for t in tasks], sorted(shown), spans, tz, session)
+    tallies = count_evidence([t.id for t in tasks], sorted(shown), spans, tz, session)
     cells = {}
     for task in tasks:
         for a in task.assignments:

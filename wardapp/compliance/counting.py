@@ -50,7 +50,7 @@ def edges(spans: Iterable[tuple[date, date]]) -> list[date]:
     return sorted(days)
 
 
-def tally(
+def count_evidence(
     task_ids: list[int],
     unit_ids: list[int],
     spans: Iterable[tuple[date, date]],

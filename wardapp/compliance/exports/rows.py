@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.services import Picture
-from wardapp.compliance.tally import between_days, counted
+from wardapp.compliance.counting import between_days, counted
+from wardapp.compliance.picture import Picture
 from wardapp.core.labels import KIND_LABELS
 from wardapp.core.urls import external_url
 from wardapp.evidence.models import Evidence, Media

@@ -12,8 +12,8 @@ from datetime import tzinfo
 
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.export_rows import EvidenceRow, Labels, Links, accepted_rows
-from wardapp.compliance.services import Picture
+from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.picture import Picture
 from wardapp.core.text import export_safe
 
 CHUNK = 64 * 1024
