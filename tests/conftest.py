@@ -190,6 +190,6 @@ def seeded(app):
     from wardapp import demo
 
     with app.app_context():
-        demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+        demo.seed(with_evidence=False)
         db.session.commit()
     return app

@@ -176,7 +176,7 @@ def test_when_postgresql_goes_away_the_api_answers_503_and_comes_back_by_itself(
         try:
             with app.app_context():
                 db.create_all()
-                demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+                demo.seed(with_evidence=False)
                 db.session.commit()
             officer = Officer(app, "tho-xuong")
             fields = {

@@ -77,7 +77,7 @@ def test_failures_counted_in_redis_hold_the_account_in_every_app_process(tmp_pat
     first = process(tmp_path, redis_prefix)
     with first.app_context():
         db.create_all()
-        demo.seed(with_evidence=False, media_dir=first.config["MEDIA_DIR"])
+        demo.seed(with_evidence=False)
         db.session.commit()
     guesser = first.test_client()
     statuses = [post_login(guesser, f"doan-mat-khau-{i}").status_code for i in range(3)]
@@ -97,7 +97,7 @@ def test_in_redis_a_name_typed_another_way_counts_against_the_same_account(tmp_p
     app = process(tmp_path, redis_prefix)
     with app.app_context():
         db.create_all()
-        demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+        demo.seed(with_evidence=False)
         db.session.commit()
     client = app.test_client()
     for typed in ("vhtt", " VHTT ", "Vhtt\t"):
@@ -111,7 +111,7 @@ def test_the_per_address_cap_is_shared_through_redis_too(tmp_path, redis_prefix)
     first = process(tmp_path, redis_prefix, LOGIN_RATE_LIMIT="2 per minute")
     with first.app_context():
         db.create_all()
-        demo.seed(with_evidence=False, media_dir=first.config["MEDIA_DIR"])
+        demo.seed(with_evidence=False)
         db.session.commit()
     for i in range(2):
         post_login(first.test_client(), "sai", username=f"nobody{i}")

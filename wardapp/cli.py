@@ -85,6 +85,6 @@ def demo_command(evidence):
     """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
     from wardapp import demo
 
-    summary = demo.seed(with_evidence=evidence, media_dir=current_app.config["MEDIA_DIR"])
+    summary = demo.seed(with_evidence=evidence)
     db.session.commit()
     click.echo(summary)

@@ -131,7 +131,7 @@ def run(label: str, settings: dict, rows: int, folder: str) -> None:
     )
     with app.app_context():
         db.create_all()
-        demo.seed(with_evidence=False, media_dir=f"{folder}/media")
+        demo.seed(with_evidence=False)
         db.session.commit()
         started = time.perf_counter()
         seed(rows)

@@ -120,7 +120,7 @@ def serving(tmp_path, **config):
         )
         with app.app_context():
             db.create_all()
-            demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+            demo.seed(with_evidence=False)
             db.session.commit()
         server = LiveServer(app)
         app.wsgi_app = Recorder(app.wsgi_app, server)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from wardapp.auth.models import User
 from wardapp.compliance.scoring import update_task_rule
 from wardapp.core.roles import Role
-from wardapp.demo_photos import site_photo
+from wardapp.demo.photos import site_photo
 from wardapp.evidence import services
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.submission import RawFile, RawSubmission
@@ -42,7 +42,7 @@ STREETS = (
 )
 
 
-def seed_evidence(media_dir: str) -> str:
+def seed_evidence() -> str:
     if db.session.scalar(select(func.count(Evidence.id))):
         return "Demo evidence already present; nothing added."
     rng = random.Random(2024)

@@ -1,14 +1,10 @@
-"""The demo: the shipped plan, an account for every role and unit, and a year of evidence.
-
-Every demo account has the password ``wardapp-demo``. Running it again adds nothing twice.
-"""
+"""The demo's accounts: one for each staff role and one officer per unit, all with the
+password ``wardapp-demo``. Running it again adds nothing twice."""
 
 from sqlalchemy import select
 
 from wardapp.auth import services as accounts
-from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.seed import load_shipped_plan, seed_plan
 from wardapp.units.models import Unit
 
 DEMO_PASSWORD = "wardapp-demo"
@@ -45,18 +41,3 @@ def seed_accounts() -> int:
         created += 1
     db.session.flush()
     return created
-
-
-def seed(*, with_evidence: bool, media_dir: str) -> str:
-    seed_plan(db.session, load_shipped_plan())
-    created = seed_accounts()
-    lines = [
-        f"Plan loaded; {created} demo account(s) created "
-        f"({db.session.scalar(select(db.func.count(User.id)))} in all), "
-        f"password {DEMO_PASSWORD!r}."
-    ]
-    if with_evidence:
-        from wardapp.demo_evidence import seed_evidence
-
-        lines.append(seed_evidence(media_dir))
-    return "\n".join(lines)
