@@ -82,8 +82,7 @@ def error_response(status: int, message: str, fields: dict | None = None, **extr
 
 
 def http_error(exc: HTTPException):
-    message = exc.description if getattr(exc, "wardapp_message", False) else None
-    return error_response(exc.code or 500, message or _(ERROR_MESSAGES.get(exc.code, exc.name)))
+    return error_response(exc.code or 500, _(ERROR_MESSAGES.get(exc.code, exc.name)))
 
 
 def csrf_error(exc: CSRFError):

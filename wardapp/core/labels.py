@@ -23,9 +23,3 @@ RULE_LABELS = {
     "per_period": _l("Thường xuyên"),
     "on_change": _l("Khi có thay đổi (không chấm điểm)"),
 }
-
-UNIT_KIND_LABELS = {
-    "ward": _l("Phường"),
-    "commune": _l("Xã"),
-    "agency": _l("Cơ quan, đơn vị"),
-}

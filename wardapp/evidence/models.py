@@ -118,10 +118,6 @@ class Media(Base):
         self.phash = value
         self.phash_b0, self.phash_b1, self.phash_b2, self.phash_b3 = phash_bands(value)
 
-    @property
-    def is_image(self) -> bool:
-        return self.role == "photo"
-
 
 def phash_bands(value: str) -> tuple[int, int, int, int]:
     return tuple(int(value[i : i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]

@@ -69,12 +69,6 @@ class Storage(ABC):
     def exists(self, key: str) -> bool: ...
 
     @abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove the bytes; a missing key is fine. Keys are shared by identical content,
-        so the caller must know no other record still refers to it: a request never deletes
-        on its way out (see ``remove_orphans``)."""
-
-    @abstractmethod
     def remove_orphans(
         self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
     ) -> list[str]:
@@ -87,9 +81,6 @@ class Storage(ABC):
         then checked again: touched since ``older_than``, or named by a row
         (``still_named`` returns the keys some row names), it is put back.
         """
-
-    @abstractmethod
-    def size(self, key: str) -> int: ...
 
     @abstractmethod
     def modified_at(self, key: str) -> float:
@@ -154,12 +145,6 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self._file(key).is_file()
-
-    def delete(self, key: str) -> None:
-        self._file(key).unlink(missing_ok=True)
-
-    def size(self, key: str) -> int:
-        return self._file(key).stat().st_size
 
     def modified_at(self, key: str) -> float:
         return self._file(key).stat().st_mtime
