@@ -1,6 +1,6 @@
 """The admin's pages for accounts: list, create, edit, lock, reset a password."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,10 +27,7 @@ def _fill_choices(form: UserForm, units: list[Unit]) -> None:
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return db.get_or_404(User, user_id)
 
 
 @bp.get("/admin/users")

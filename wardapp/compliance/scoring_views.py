@@ -16,9 +16,7 @@ from wardapp.plans.models import Plan, Task
 
 
 def _plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404)
+    plan = db.get_or_404(Plan, plan_id)
     if current_user.role == Role.REVIEWER and current_user.scoped_units:
         abort(403)  # a reviewer of some units does not change how the whole plan is scored
     return plan
@@ -44,8 +42,8 @@ def rule_settings(plan_id: int):
 @allow(*RULE_EDITORS)
 def save_task_rule(plan_id: int, task_id: int):
     plan = _plan(plan_id)
-    task = db.session.get(Task, task_id)
-    if task is None or task.plan_id != plan.id:
+    task = db.get_or_404(Task, task_id)
+    if task.plan_id != plan.id:
         abort(404)
     form = TaskRuleForm(task)
     if not form.validate_on_submit():

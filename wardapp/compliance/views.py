@@ -82,14 +82,9 @@ def dashboard():
 def cell():
     """The evidence behind one cell: a page of its own, or the dashboard's panel (htmx)."""
     choice = _choice()
-    task = db.session.get(Task, request.args.get("task", type=int) or 0)
-    unit = db.session.get(Unit, request.args.get("unit", type=int) or 0)
-    if (
-        task is None
-        or unit is None
-        or task.plan_id != choice.plan.id
-        or not current_user.sees_unit(unit.id)
-    ):
+    task = db.get_or_404(Task, request.args.get("task", type=int) or 0)
+    unit = db.get_or_404(Unit, request.args.get("unit", type=int) or 0)
+    if task.plan_id != choice.plan.id or not current_user.sees_unit(unit.id):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
     judged = picture.cell(task.id, unit.id)
@@ -120,8 +115,8 @@ def unit_page():
         asked = current_user.unit_id
     elif asked is None:
         return redirect(url_for("compliance.dashboard", **choice.args()))
-    unit = db.session.get(Unit, asked or 0)
-    if unit is None or not current_user.sees_unit(unit.id):
+    unit = db.get_or_404(Unit, asked or 0)
+    if not current_user.sees_unit(unit.id):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
     return render_template(

@@ -1,6 +1,6 @@
 """The submission API the offline outbox (and any other client) speaks. JSON in Vietnamese."""
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -66,13 +66,11 @@ def api_submit():
 @bp.get("/api/v1/evidence/<int:evidence_id>")
 @allow(*SIGNED_IN)
 def api_evidence(evidence_id: int):
-    evidence = db.session.scalar(
+    evidence = db.first_or_404(
         visible(current_user)
         .where(Evidence.id == evidence_id)
         .options(selectinload(Evidence.media))
     )
-    if evidence is None:
-        abort(404)
     return jsonify(evidence_json(evidence, current_user))
 
 

@@ -30,9 +30,7 @@ PAGE = 30
 
 
 def _task_for(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None:
-        abort(404)
+    task = db.get_or_404(Task, task_id)
     if not may_submit(current_user, task):
         abort(403)
     return task
@@ -126,8 +124,8 @@ def mine():
 @bp.get("/evidence/<int:evidence_id>")
 @allow(*SIGNED_IN)
 def detail(evidence_id: int):
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or not may_see(current_user, evidence):
+    evidence = db.get_or_404(Evidence, evidence_id)
+    if not may_see(current_user, evidence):
         abort(404)
     return render_template(
         "evidence/detail.html",
@@ -143,8 +141,8 @@ def detail(evidence_id: int):
 @allow(*SIGNED_IN)
 def media_file(media_id: int, variant: str):
     """Files only through here: authorised, typed from what was checked, never sniffed."""
-    media = db.session.get(Media, media_id)
-    if media is None or not may_see(current_user, media.evidence):
+    media = db.get_or_404(Media, media_id)
+    if not may_see(current_user, media.evidence):
         abort(404)
     key = {"original": media.original_key, "display": media.display_key, "thumb": media.thumb_key}[
         variant

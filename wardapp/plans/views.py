@@ -5,7 +5,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
 from wardapp.plans.importer import PlanImportError, import_plan
+from wardapp.plans.models import Plan
 from wardapp.plans.periods import view_for
 
 
@@ -44,9 +45,7 @@ def plan_list():
 @bp.get("/plans/<int:plan_id>")
 @allow(*SIGNED_IN)
 def plan_detail(plan_id: int):
-    plan = lookup.current_plan(plan_id)
-    if plan is None:
-        abort(404)
+    plan = db.get_or_404(Plan, plan_id)
     return render_template(
         "plans/detail.html",
         plan=plan,

@@ -1,6 +1,6 @@
 """The review screen: the queue, inline decisions, bulk approval, the gallery."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -62,10 +62,7 @@ def queue_page():
 
 
 def _evidence_for_decision(evidence_id: int) -> Evidence:
-    evidence = db.session.scalar(visible(current_user).where(Evidence.id == evidence_id))
-    if evidence is None:
-        abort(404)
-    return evidence
+    return db.first_or_404(visible(current_user).where(Evidence.id == evidence_id))
 
 
 def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
