@@ -2,10 +2,9 @@
 and the admin's door for next year's plan, imported from its appendix table."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +15,7 @@ from wardapp.core.roles import ADMINS, READERS, SIGNED_IN, Role
 from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
+from wardapp.plans.forms import PlanImportForm
 from wardapp.plans.importer import PlanImportError, import_plan
 from wardapp.plans.models import Plan
 from wardapp.plans.periods import view_for
@@ -55,58 +55,46 @@ def plan_detail(plan_id: int):
     )
 
 
-IMPORT_SUFFIXES = {".xlsx", ".csv"}
-MAX_PLAN_FILE = 2 * 1024 * 1024
-
-
 @bp.route("/plans/import", methods=["GET", "POST"])
 @allow(*ADMINS)
 def plan_import():
     """Load a new year's plan; a bad file is refused whole, with each bad row's number."""
+    form = PlanImportForm()
     errors: list[str] = []
-    values = {
-        "year": request.form.get("year", str(date.today().year)),
-        "title": request.form.get("title", ""),
-        "city": request.form.get("city", "Bắc Giang"),
-    }
-    if request.method == "POST":
-        upload = request.files.get("file")
-        suffix = Path(upload.filename or "").suffix.lower() if upload else ""
-        year = request.form.get("year", type=int)
-        data = upload.read(MAX_PLAN_FILE + 1) if upload else b""
-        if suffix not in IMPORT_SUFFIXES or not data:
-            errors.append(_("Hãy chọn tệp XLSX hoặc CSV có bảng phụ lục của kế hoạch."))
-        elif len(data) > MAX_PLAN_FILE:
-            errors.append(_("Tệp quá lớn (tối đa 2 MB)."))
-        elif not year or not 2000 <= year <= 2100:
-            errors.append(_("Năm của kế hoạch không hợp lệ."))
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"plan{suffix}"
-                path.write_bytes(data)
-                try:
-                    plan = import_plan(
-                        db.session,
-                        path,
-                        year=year,
-                        title=values["title"] or None,
-                        city=values["city"].strip() or "Bắc Giang",
-                    )
-                except PlanImportError as exc:
-                    errors.extend(exc.messages)
-                else:
-                    record(
-                        current_user,
-                        "plan.import",
-                        plan,
-                        year=year,
-                        tasks=len(plan.tasks),
-                        filename=upload.filename,
-                    )
-                    flash(
-                        _("Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.", y=year, n=len(plan.tasks)),
-                        "success",
-                    )
-                    return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
+    if form.validate_on_submit():
+        upload = form.file.data
+        suffix = Path(upload.filename).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"plan{suffix}"
+            upload.save(path)
+            try:
+                plan = import_plan(
+                    db.session,
+                    path,
+                    year=form.year.data,
+                    title=form.title.data or None,
+                    city=form.city.data.strip() or "Bắc Giang",
+                )
+            except PlanImportError as exc:
+                errors.extend(exc.messages)
+            else:
+                record(
+                    current_user,
+                    "plan.import",
+                    plan,
+                    year=plan.year,
+                    tasks=len(plan.tasks),
+                    filename=upload.filename,
+                )
+                flash(
+                    _(
+                        "Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.",
+                        y=plan.year,
+                        n=len(plan.tasks),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors] + errors
     status = 422 if errors else 200
-    return render_template("plans/import.html", errors=errors, values=values), status
+    return render_template("plans/import.html", errors=errors, form=form), status
