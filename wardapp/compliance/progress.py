@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.compliance.rules import Cell
+from wardapp.core.i18n import fmt_date
 from wardapp.core.periods import Period
 from wardapp.plans.models import Plan, Task
 from wardapp.plans.periods import view_for
@@ -44,7 +45,7 @@ class Due:
         return _(
             "Hôm nay (%(today)s) không thuộc năm %(y)s của kế hoạch, nên không có việc "
             "“tuần này”. Dưới đây là kết quả %(p)s của đơn vị.",
-            today=self.today.strftime("%d/%m/%Y"),
+            today=fmt_date(self.today),
             y=self.period.year,
             p=self.period.label,
         )

@@ -28,6 +28,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from wardapp.core.i18n import fmt_date
 from wardapp.core.periods import Period, Week
 
 VERDICTS = ("met", "unmet", "pending", "unscored")
@@ -54,7 +55,7 @@ class Slot:
         if self.kind == "week":
             return Week(self.start).label
         if self.kind == "deadline":
-            return _("Hạn %(d)s", d=self.end.strftime("%d/%m/%Y"))
+            return _("Hạn %(d)s", d=fmt_date(self.end))
         return Period(
             self.kind,
             self.start.year,
@@ -88,7 +89,7 @@ def expectation_for(task, period: Period) -> Expectation:
             return Expectation((), whole, _l("Chưa đặt hạn hoàn thành."))
         if not period.contains(task.deadline):
             return Expectation(
-                (), whole, _l("Hạn %(d)s nằm ngoài kỳ này.", d=task.deadline.strftime("%d/%m/%Y"))
+                (), whole, _l("Hạn %(d)s nằm ngoài kỳ này.", d=fmt_date(task.deadline))
             )
         start = min(date(period.year, 1, 1), task.deadline)
         return Expectation((Slot("deadline", start, task.deadline, 1),), (start, task.deadline))

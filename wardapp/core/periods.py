@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask_babel import gettext as _
 
+from wardapp.core.i18n import fmt_date, fmt_day_month
+
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -46,8 +48,8 @@ class Week:
         return _(
             "Tuần %(n)s (%(a)s–%(b)s)",
             n=self.number,
-            a=self.monday.strftime("%d/%m"),
-            b=self.sunday.strftime("%d/%m/%Y"),
+            a=fmt_day_month(self.monday),
+            b=fmt_date(self.sunday),
         )
 
 

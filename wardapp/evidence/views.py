@@ -1,7 +1,6 @@
 """The officer's pages: the capture form for each kind, the unit's submissions, the files."""
 
 import uuid
-from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wardapp.core.access import allow
-from wardapp.core.i18n import city_tz
+from wardapp.core.i18n import fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
 from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.evidence import services
@@ -38,7 +37,7 @@ def _task_for(task_id: int) -> Task:
 
 def _prefill(task: Task, kind: str) -> dict:
     """Values a fresh form starts with; a correction starts from the returned evidence."""
-    values = {"occurred_at": datetime.now(city_tz()).strftime("%Y-%m-%dT%H:%M")}
+    values = {"occurred_at": fmt_input(now_local())}
     old_id = request.args.get("supersedes", type=int)
     if old_id:
         old = db.session.get(Evidence, old_id)
@@ -47,7 +46,7 @@ def _prefill(task: Task, kind: str) -> dict:
             values.update(
                 note=old.note,
                 supersedes=str(old.id),
-                occurred_at=old.occurred_at.astimezone(city_tz()).strftime("%Y-%m-%dT%H:%M"),
+                occurred_at=fmt_input(old.occurred_at),
             )
     return values
 

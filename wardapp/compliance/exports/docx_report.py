@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from wardapp.compliance.picture import Picture
+from wardapp.core.i18n import fmt_date
 from wardapp.core.text import export_safe
 
 FONT = "Times New Roman"
@@ -265,7 +266,7 @@ def write_docx(
     )
     _para(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True, before=6, indent_first=10)
     _para(document, _("1. Kết quả chung"), bold=True, indent_first=10)
-    as_of = picture.counted_to.strftime("%d/%m/%Y")
+    as_of = fmt_date(picture.counted_to)
     _para(
         document,
         _(

@@ -18,14 +18,14 @@ import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
 
 from wardapp.compliance.exports.xlsx_workbook import write_xlsx
 from wardapp.compliance.picture import compliance_for
-from wardapp.core.i18n import city_tz
+from wardapp.core.i18n import city_tz, fmt_datetime, now_local
 from wardapp.core.periods import Period
 from wardapp.extensions import db
 from wardapp.plans.models import Plan
@@ -144,7 +144,7 @@ def _build(
 
             part = folder / "export.xlsx.part"
             with part.open("wb") as target:
-                generated = datetime.now(city_tz()).strftime("%d/%m/%Y %H:%M")
+                generated = fmt_datetime(now_local())
                 job.done = write_xlsx(
                     picture, city_tz(), target, generated=generated, progress=progress
                 )

@@ -9,7 +9,7 @@ user may see and is recorded in the audit log.
 import io
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Response, current_app, send_file
 from flask_babel import force_locale
@@ -28,7 +28,7 @@ from wardapp.compliance.exports.zip_photos import zip_chunks
 from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
-from wardapp.core.i18n import city_tz
+from wardapp.core.i18n import city_tz, fmt_datetime, now_local
 from wardapp.core.periods import Period
 from wardapp.core.roles import READERS
 from wardapp.extensions import db
@@ -126,7 +126,7 @@ def export_xlsx():
     picture = _picture(_asked("xlsx"))
     workbook = tempfile.TemporaryFile(suffix=".xlsx")  # gone from disk when closed
     try:
-        generated = datetime.now(city_tz()).strftime("%d/%m/%Y %H:%M")
+        generated = fmt_datetime(now_local())
         write_xlsx(picture, city_tz(), workbook, generated=generated)
         workbook.seek(0)
     except BaseException:

@@ -22,6 +22,7 @@ from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted
 from wardapp.compliance.exports.xlsx_splice import Formula, SplicedRows
 from wardapp.compliance.picture import Picture
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
+from wardapp.core.i18n import fmt_date
 from wardapp.core.labels import RULE_LABELS
 from wardapp.core.text import export_safe
 
@@ -71,13 +72,13 @@ def write_summary(ws, picture: Picture, generated: str) -> None:
                 _(
                     "Kỳ: %(p)s (%(a)s – %(b)s)",
                     p=period.label,
-                    a=period.start.strftime("%d/%m/%Y"),
-                    b=period.end.strftime("%d/%m/%Y"),
+                    a=fmt_date(period.start),
+                    b=fmt_date(period.end),
                 ),
             )
         ]
     )
-    as_of = picture.counted_to.strftime("%d/%m/%Y")
+    as_of = fmt_date(picture.counted_to)
     ws.append(
         [
             text(
