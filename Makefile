@@ -6,12 +6,14 @@ PORT ?= 8000
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup serve test bench translations messages chromium clean
+.PHONY: setup serve test lint bench translations messages chromium clean locks
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions CI tested (requirements-dev.txt, made by `make locks`), then the app.
+$(VENV)/.installed: pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 translations: $(VENV)/.installed
@@ -36,6 +38,13 @@ test: setup chromium
 	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## ruff (lint and format), mypy and the import contracts; CI runs it before the tests
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_media.py
 	$(BIN)/python tests/benchmarks/bench_api.py
@@ -47,3 +56,9 @@ clean:
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F wardapp/translations/babel.cfg -k _l -k lazy_gettext -o wardapp/translations/messages.pot --no-location --sort-output --project wardapp .
 	$(BIN)/pybabel update -i wardapp/translations/messages.pot -d wardapp/translations --no-fuzzy-matching
+
+## Pin again after changing a range in pyproject.toml (keeps every pin that still fits)
+locks: $(VENV)/.installed
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra test --extra lint -o requirements-dev.txt pyproject.toml

@@ -1,4 +1,5 @@
 """The WSGI entry point for gunicorn: ``gunicorn wsgi:app``."""
+
 import gc
 
 from wardapp import create_app

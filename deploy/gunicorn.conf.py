@@ -11,6 +11,7 @@ upload and all. A threaded worker serves ``threads`` requests at once; photo dec
 to one submission a process at a time (``WARDAPP_MEDIA_WORK_SLOTS``), so the other threads
 keep answering pages and the health check.
 """
+
 import os
 from pathlib import Path
 
@@ -23,8 +24,11 @@ bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '
 
 # One process a core (at least 2, so one can restart while the other serves; at most 4, as
 # each holds its own copy of the app and of the photos it decodes).
-workers = int(os.environ.get("GUNICORN_WORKERS") or os.environ.get("WEB_CONCURRENCY")
-              or min(max(os.cpu_count() or 2, 2), 4))
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or os.environ.get("WEB_CONCURRENCY")
+    or min(max(os.cpu_count() or 2, 2), 4)
+)
 worker_class = "gthread"
 # Eight: one decoding photos, up to four waiting their turn (WARDAPP_MEDIA_WORK_QUEUE), and
 # still three for pages and /healthz. A thread waiting for a client or the database costs

@@ -3,6 +3,7 @@
 Every test that uses ``app`` runs on SQLite and, when ``WARDAPP_TEST_POSTGRES_URL`` names a
 server, on PostgreSQL too (each test in a schema of its own, dropped afterwards).
 """
+
 import os
 import re
 import secrets
@@ -66,18 +67,20 @@ def database_settings(backend: str, tmp_path):
 
 
 def make_app(settings: dict, tmp_path, **config):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-" + secrets.token_hex(8),
-        "MEDIA_DIR": str(tmp_path / "media"),
-        # A fast hash: the suite signs in hundreds of times; production keeps scrypt.
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        # The suite's reports happened in the shipped plan's 2024 and are sent today: every
-        # one would be "sent late". That warning has tests of its own, which set this back.
-        "LATE_AFTER_DAYS": 100_000,
-        **settings,
-        **config,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-" + secrets.token_hex(8),
+            "MEDIA_DIR": str(tmp_path / "media"),
+            # A fast hash: the suite signs in hundreds of times; production keeps scrypt.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # The suite's reports happened in the shipped plan's 2024 and are sent today: every
+            # one would be "sent late". That warning has tests of its own, which set this back.
+            "LATE_AFTER_DAYS": 100_000,
+            **settings,
+            **config,
+        }
+    )
 
 
 @pytest.fixture(params=BACKENDS)
@@ -164,8 +167,9 @@ class AuthActions:
 
     def login(self, username: str, password: str = "wardapp-demo"):
         token = csrf_token(self.client)
-        return self.client.post("/login", data={
-            "username": username, "password": password, "csrf_token": token})
+        return self.client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
 
     def logout(self):
         token = csrf_token(self.client, "/")
@@ -186,6 +190,6 @@ def seeded(app):
     from wardapp import demo
 
     with app.app_context():
-        demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+        demo.seed(with_evidence=False)
         db.session.commit()
     return app

@@ -1,13 +1,14 @@
 """Helpers for tests that submit evidence: sign in an officer, post a submission."""
+
 import io
 import uuid
 from datetime import datetime
 
+import imagefactory
+from conftest import AuthActions
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-import imagefactory
-from conftest import AuthActions
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 
@@ -34,14 +35,18 @@ class Officer:
         assert self.auth.login(username).status_code == 302
         self.token = self.auth.token()
 
-    def site_photo(self, *, number: int = 6, photos=None, client_uuid=None, headers=None,
-                   **fields):
+    def site_photo(self, *, number: int = 6, photos=None, client_uuid=None, headers=None, **fields):
         data = {
             "client_uuid": str(uuid.uuid4()) if client_uuid is None else client_uuid,
-            "task_id": str(task_id(self.app, number)), "kind": "site_photo",
-            "occurred_at": "2024-03-20T09:00", "place": "Dải phân cách đường Hùng Vương",
-            "installed": "Pano tuyên truyền CCHC", "quantity": "2",
-            "lat": str(CITY[0]), "lon": str(CITY[1]), "accuracy": "12",
+            "task_id": str(task_id(self.app, number)),
+            "kind": "site_photo",
+            "occurred_at": "2024-03-20T09:00",
+            "place": "Dải phân cách đường Hùng Vương",
+            "installed": "Pano tuyên truyền CCHC",
+            "quantity": "2",
+            "lat": str(CITY[0]),
+            "lon": str(CITY[1]),
+            "accuracy": "12",
         }
         data.update(fields)
         return self.post(data, photos=[photo()] if photos is None else photos, headers=headers)
@@ -55,6 +60,9 @@ class Officer:
         for name, content in attachments:
             files.append(("attachment", (io.BytesIO(content), name)))
         multipart = list(form.items()) + files
-        return self.client.post("/api/v1/evidence", data=MultiDict(multipart),
-                                headers={"X-CSRFToken": self.token, **(headers or {})},
-                                content_type="multipart/form-data")
+        return self.client.post(
+            "/api/v1/evidence",
+            data=MultiDict(multipart),
+            headers={"X-CSRFToken": self.token, **(headers or {})},
+            content_type="multipart/form-data",
+        )

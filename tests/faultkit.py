@@ -1,4 +1,5 @@
 """Faults made on purpose: a database that goes away, a disk that fills up, a held lock."""
+
 from __future__ import annotations
 
 import errno
@@ -58,7 +59,7 @@ class TcpProxy:
         self.open_sockets: set[socket.socket] = set()
         self.lock = threading.Lock()
 
-    def start(self) -> "TcpProxy":
+    def start(self) -> TcpProxy:
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", self.port))

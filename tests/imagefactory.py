@@ -6,6 +6,7 @@ alone cannot tell a transposed picture from an upright one). A photo tagged with
 orientation stores the scene put through the inverse of that orientation, derived here from
 the EXIF text (which stored row/column is the visual top/left), not from the code under test.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,16 @@ LatLon = tuple[float, float]
 #   5: row 0 is the visual left, column 0 the visual top → the transpose (its own inverse).
 #   7: row 0 is the visual right, column 0 the visual bottom → the transverse.
 _T = Image.Transpose
-STORED_FROM_UPRIGHT = {1: None, 2: _T.FLIP_LEFT_RIGHT, 3: _T.ROTATE_180, 4: _T.FLIP_TOP_BOTTOM,
-                       5: _T.TRANSPOSE, 6: _T.ROTATE_90, 7: _T.TRANSVERSE, 8: _T.ROTATE_270}
+STORED_FROM_UPRIGHT = {
+    1: None,
+    2: _T.FLIP_LEFT_RIGHT,
+    3: _T.ROTATE_180,
+    4: _T.FLIP_TOP_BOTTOM,
+    5: _T.TRANSPOSE,
+    6: _T.ROTATE_90,
+    7: _T.TRANSVERSE,
+    8: _T.ROTATE_270,
+}
 
 
 def scene(width: int, height: int, *, seed: int = 0) -> Image.Image:
@@ -58,9 +67,14 @@ def photo_like(width: int, height: int, *, seed: int = 0) -> Image.Image:
     """
     base = scene(width, height, seed=seed).filter(ImageFilter.GaussianBlur(2))
     across = Image.linear_gradient("L").transpose(Image.Transpose.ROTATE_90)
-    tint = Image.merge("RGB", (Image.radial_gradient("L").resize((width, height)),
-                               across.resize((width, height)),
-                               Image.new("L", (width, height), 128)))
+    tint = Image.merge(
+        "RGB",
+        (
+            Image.radial_gradient("L").resize((width, height)),
+            across.resize((width, height)),
+            Image.new("L", (width, height), 128),
+        ),
+    )
     noise = Image.merge("RGB", [Image.effect_noise((width, height), 40) for _ in range(3)])
     return Image.blend(Image.blend(base, tint, 0.25), noise, 0.25)
 
@@ -73,8 +87,13 @@ def _dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
     return IFDRational(degrees), IFDRational(minutes), IFDRational(seconds, 10_000)
 
 
-def exif(*, orientation: int | None = None, gps: LatLon | None = None,
-         taken_at: datetime | None = None, offset: str | None = None) -> Image.Exif:
+def exif(
+    *,
+    orientation: int | None = None,
+    gps: LatLon | None = None,
+    taken_at: datetime | None = None,
+    offset: str | None = None,
+) -> Image.Exif:
     """EXIF as cameras write it: orientation in IFD0, times in the Exif IFD, GPS in its own."""
     data = Image.Exif()
     data[0x010F] = "TestCam"  # Make: something harmless that must not leak either
@@ -87,14 +106,21 @@ def exif(*, orientation: int | None = None, gps: LatLon | None = None,
             exif_ifd[0x9011] = offset  # OffsetTimeOriginal
     if gps is not None:
         lat, lon = gps
-        data.get_ifd(0x8825).update({  # version, latitude ref and value, longitude ref and value
-            0: b"\x02\x03\x00\x00", 1: "N" if lat >= 0 else "S", 2: _dms(lat),
-            3: "E" if lon >= 0 else "W", 4: _dms(lon)})
+        data.get_ifd(0x8825).update(
+            {  # version, latitude ref and value, longitude ref and value
+                0: b"\x02\x03\x00\x00",
+                1: "N" if lat >= 0 else "S",
+                2: _dms(lat),
+                3: "E" if lon >= 0 else "W",
+                4: _dms(lon),
+            }
+        )
     return data
 
 
-def stored_pixels(width: int, height: int, orientation: int | None, *,
-                  seed: int = 0) -> Image.Image:
+def stored_pixels(
+    width: int, height: int, orientation: int | None, *, seed: int = 0
+) -> Image.Image:
     upright = scene(width, height, seed=seed)
     transpose = STORED_FROM_UPRIGHT.get(orientation or 1)
     return upright.transpose(transpose) if transpose is not None else upright
@@ -106,26 +132,48 @@ def _encode(image: Image.Image, image_format: str, **params: object) -> bytes:
     return out.getvalue()
 
 
-def jpeg(width: int, height: int, *, orientation: int | None = None,
-         gps: LatLon | None = None, taken_at: datetime | None = None,
-         offset: str | None = None, progressive: bool = False, quality: int = 90,
-         seed: int = 0) -> bytes:
+def jpeg(
+    width: int,
+    height: int,
+    *,
+    orientation: int | None = None,
+    gps: LatLon | None = None,
+    taken_at: datetime | None = None,
+    offset: str | None = None,
+    progressive: bool = False,
+    quality: int = 90,
+    seed: int = 0,
+) -> bytes:
     """A camera JPEG whose *upright* picture is ``width`` × ``height``, with a COM segment."""
     tags = exif(orientation=orientation, gps=gps, taken_at=taken_at, offset=offset)
-    return _encode(stored_pixels(width, height, orientation, seed=seed), "JPEG", quality=quality,
-                   progressive=progressive, exif=tags, comment=b"secret comment")
+    return _encode(
+        stored_pixels(width, height, orientation, seed=seed),
+        "JPEG",
+        quality=quality,
+        progressive=progressive,
+        exif=tags,
+        comment=b"secret comment",
+    )
 
 
-def heic(width: int, height: int, *, orientation: int | None = None,
-         gps: LatLon | None = None, taken_at: datetime | None = None,
-         offset: str | None = None, quality: int = 70) -> bytes:
+def heic(
+    width: int,
+    height: int,
+    *,
+    orientation: int | None = None,
+    gps: LatLon | None = None,
+    taken_at: datetime | None = None,
+    offset: str | None = None,
+    quality: int = 70,
+) -> bytes:
     """An iPhone-style HEIC written by pillow-heif (which turns orientation into irot/imir)."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
     tags = exif(orientation=orientation, gps=gps, taken_at=taken_at, offset=offset)
-    return _encode(stored_pixels(width, height, orientation), "HEIF", quality=quality,
-                   exif=tags.tobytes())
+    return _encode(
+        stored_pixels(width, height, orientation), "HEIF", quality=quality, exif=tags.tobytes()
+    )
 
 
 def png(width: int, height: int, *, seed: int = 0) -> bytes:
@@ -148,8 +196,9 @@ def recompressed(data: bytes, *, scale: float = 1.0, quality: int = 75) -> bytes
     with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
         if scale != 1.0:
-            image = image.resize((round(image.width * scale), round(image.height * scale)),
-                                 Image.Resampling.LANCZOS)
+            image = image.resize(
+                (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS
+            )
         return _encode(image, "JPEG", quality=quality)
 
 
@@ -158,9 +207,9 @@ def jpeg_claiming_size(width: int, height: int) -> bytes:
     data = bytearray(jpeg(16, 16))
     pos = 2
     while pos < len(data):
-        marker, length = data[pos + 1], struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        marker, length = data[pos + 1], struct.unpack(">H", data[pos + 2 : pos + 4])[0]
         if marker in (0xC0, 0xC1, 0xC2):
-            data[pos + 5:pos + 9] = struct.pack(">HH", height, width)
+            data[pos + 5 : pos + 9] = struct.pack(">HH", height, width)
             return bytes(data)
         pos += 2 + length
     raise AssertionError("no SOF segment")
@@ -170,12 +219,13 @@ def webp_claiming_size(width: int, height: int) -> bytes:
     """A tiny lossy WebP whose VP8 frame header claims ``width`` × ``height`` (≤ 16383)."""
     data = bytearray(_encode(Image.new("RGB", (64, 64), RED), "WEBP", quality=50))
     start = data.find(b"\x9d\x01\x2a")  # the VP8 key-frame start code precedes the size
-    data[start + 3:start + 7] = struct.pack("<HH", width, height)
+    data[start + 3 : start + 7] = struct.pack("<HH", width, height)
     return bytes(data)
 
 
 def _png(width: int, height: int, row: bytes, bit_depth: int, colour_type: int) -> bytes:
     """A PNG of ``height`` copies of one filtered ``row``, compressed without holding them."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body)
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
@@ -185,8 +235,12 @@ def _png(width: int, height: int, row: bytes, bit_depth: int, colour_type: int) 
         parts.append(compressor.compress(row * min(1000, height - start)))
     parts.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
 
 
 def png_bomb(width: int, height: int) -> bytes:
@@ -201,9 +255,11 @@ def flat_png(width: int, height: int, colour: tuple[int, int, int] = (200, 200, 
 
 def pdf(comment: bytes = b"") -> bytes:
     """A one-page PDF with a correct cross-reference table, carrying ``comment`` if given."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     if comment:
         out += b"% " + comment + b"\n"
@@ -245,10 +301,18 @@ _DOCX_BODY = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def docx(*, macro_enabled: bool = False) -> bytes:
     """A minimal Word document; ``macro_enabled`` makes it a .docm dressed as .docx."""
-    main = (b"application/vnd.ms-word.document.macroEnabled.main+xml" if macro_enabled else
-            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
-    return _zip({"[Content_Types].xml": _DOCX_TYPES % main, "_rels/.rels": _DOCX_RELS,
-                 "word/document.xml": _DOCX_BODY})
+    main = (
+        b"application/vnd.ms-word.document.macroEnabled.main+xml"
+        if macro_enabled
+        else b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": _DOCX_TYPES % main,
+            "_rels/.rels": _DOCX_RELS,
+            "word/document.xml": _DOCX_BODY,
+        }
+    )
 
 
 def xlsx() -> bytes:
@@ -268,8 +332,13 @@ def plain_zip() -> bytes:
 
 def odt() -> bytes:
     """An OpenDocument text: a ZIP with a mimetype member, not an Office Open XML file."""
-    return _zip({"mimetype": b"application/vnd.oasis.opendocument.text",
-                 "content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<m/>"})
+    return _zip(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.text",
+            "content.xml": b"<office:document-content/>",
+            "META-INF/manifest.xml": b"<m/>",
+        }
+    )
 
 
 def wav(seconds: float = 0.1, rate: int = 8000) -> bytes:
@@ -297,8 +366,10 @@ def _box(kind: bytes, *children: bytes) -> bytes:
 def m4a(*, brand: bytes = b"M4A ", video: bool = False) -> bytes:
     """The box structure of an MP4 file: ftyp, a moov with a sound (and maybe a video) track."""
     ftyp = _box(b"ftyp", brand + b"\x00\x00\x00\x00" + brand + b"isom")
-    tracks = [_box(b"trak", _box(b"mdia", _box(b"hdlr", b"\x00" * 8 + kind + b"\x00" * 13)))
-              for kind in ([b"soun", b"vide"] if video else [b"soun"])]
+    tracks = [
+        _box(b"trak", _box(b"mdia", _box(b"hdlr", b"\x00" * 8 + kind + b"\x00" * 13)))
+        for kind in ([b"soun", b"vide"] if video else [b"soun"])
+    ]
     return ftyp + _box(b"moov", *tracks) + _box(b"mdat", b"\x00" * 64)
 
 

@@ -1,4 +1,5 @@
 """Holding one request at a chosen point while another runs: races made to happen every time."""
+
 from __future__ import annotations
 
 import threading

@@ -1,19 +1,20 @@
 """A ward's attendance list and the people who may or may not read it, for security tests."""
+
 import io
 import zipfile
 
-import pytest
-from sqlalchemy import select
-
 import imagefactory
+import pytest
 from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
 from reviewkit import Reviewer
+from sqlalchemy import select
 from test_access import url_args
+
 from wardapp.auth import services as accounts
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
 SHEET = imagefactory.pdf(comment=b"Danh sach ky ten " + MARK.encode())
@@ -21,14 +22,24 @@ OWNER, OTHER_UNIT, SCOPED = "tho-xuong", "song-mai", "duyet-song-mai"
 INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "noivu"}
 OUTSIDERS = {"another unit's officer": OTHER_UNIT, "a reviewer scoped elsewhere": SCOPED}
 
+
 def meeting(app, officer: Officer, seed: int) -> dict:
     """A training class with its sign-in sheet: the attendance list the issue protects."""
-    response = officer.post({
-        "client_uuid": f"00000000-0000-4000-8000-{seed:012d}", "task_id": str(task_id(app, 5)),
-        "kind": "meeting", "occurred_at": "2024-03-21T14:00", "meeting_type": "Lớp tập huấn",
-        "place": f"Hội trường {MARK}", "organiser": f"Ban {MARK}", "attendees": "42",
-        "note": f"Danh sách {MARK}"},
-        photos=[photo(seed, size=(320, 240))], attachments=[(f"ky-ten-{MARK}.pdf", SHEET)])
+    response = officer.post(
+        {
+            "client_uuid": f"00000000-0000-4000-8000-{seed:012d}",
+            "task_id": str(task_id(app, 5)),
+            "kind": "meeting",
+            "occurred_at": "2024-03-21T14:00",
+            "meeting_type": "Lớp tập huấn",
+            "place": f"Hội trường {MARK}",
+            "organiser": f"Ban {MARK}",
+            "attendees": "42",
+            "note": f"Danh sách {MARK}",
+        },
+        photos=[photo(seed, size=(320, 240))],
+        attachments=[(f"ky-ten-{MARK}.pdf", SHEET)],
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -40,8 +51,14 @@ def world(seeded):
     args = url_args(seeded)
     with seeded.app_context():
         song_mai = db.session.scalar(select(Unit).where(Unit.code == OTHER_UNIT))
-        accounts.create_user(None, username=SCOPED, password="wardapp-demo", role="reviewer",
-                             display_name="Người duyệt Song Mai", scoped_units=[song_mai])
+        accounts.create_user(
+            None,
+            username=SCOPED,
+            password="wardapp-demo",
+            role="reviewer",
+            display_name="Người duyệt Song Mai",
+            scoped_units=[song_mai],
+        )
         db.session.commit()
     owner = Officer(seeded, OWNER)
     approved, waiting = meeting(seeded, owner, 1), meeting(seeded, owner, 2)
@@ -49,9 +66,14 @@ def world(seeded):
     with seeded.app_context():
         unit_id = db.session.get(Evidence, approved["id"]).unit_id
     photo_media, sheet_media = approved["media"]
-    return {"args": {**args, "evidence_id": approved["id"]}, "approved": approved,
-            "waiting": waiting, "photo": photo_media["id"], "sheet": sheet_media["id"],
-            "unit_id": unit_id}
+    return {
+        "args": {**args, "evidence_id": approved["id"]},
+        "approved": approved,
+        "waiting": waiting,
+        "photo": photo_media["id"],
+        "sheet": sheet_media["id"],
+        "unit_id": unit_id,
+    }
 
 
 def signed_in(app, username: str):

@@ -3,6 +3,7 @@
 For what the test client cannot show: a worker killed mid-request, many processes writing at
 once. Loopback only; every process started here is ended by the code that started it.
 """
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -41,39 +42,57 @@ class Instance:
         self.media = self.folder / "media"
         self.database = self.folder / "wardapp.sqlite3"
         self.env = {
-            **os.environ, "FLASK_APP": str(ROOT / "wsgi.py"),
+            **os.environ,
+            "FLASK_APP": str(ROOT / "wsgi.py"),
             "WARDAPP_DATABASE_URL": database_url or f"sqlite:///{self.database}",
-            "WARDAPP_MEDIA_DIR": str(self.media), "WARDAPP_SECRET_KEY": "throw-away",
+            "WARDAPP_MEDIA_DIR": str(self.media),
+            "WARDAPP_SECRET_KEY": "throw-away",
             # Demo accounts are made fast; the hash of a real installation is scrypt.
             "WARDAPP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             **{f"WARDAPP_{k}": str(v) for k, v in settings.items()},
         }
 
     def flask(self, *args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "flask", *args], env=self.env, cwd=ROOT,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode not in (0, 1):
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stderr}")
         return result
 
-    def set_up(self) -> "Instance":
+    def set_up(self) -> Instance:
         self.flask("db", "upgrade", "-d", str(ROOT / "migrations")).check_returncode()
         self.flask("wardapp", "demo", "--no-evidence").check_returncode()
         return self
 
     def files(self) -> set[str]:
         """Every file under the media folder, temporaries included, relative to it."""
-        return {p.relative_to(self.media).as_posix() for p in self.media.rglob("*")
-                if p.is_file()} if self.media.is_dir() else set()
+        return (
+            {p.relative_to(self.media).as_posix() for p in self.media.rglob("*") if p.is_file()}
+            if self.media.is_dir()
+            else set()
+        )
 
 
 class Server:
     """gunicorn on a free loopback port, in a process group of its own so it can be killed
     whole, the way a crash or an OOM kill takes a server down."""
 
-    def __init__(self, instance: Instance, *, port: int | None = None, workers: int = 2,
-                 threads: int = 1, timeout: int = 120, config: Path | None = None,
-                 **environment: str):
+    def __init__(
+        self,
+        instance: Instance,
+        *,
+        port: int | None = None,
+        workers: int = 2,
+        threads: int = 1,
+        timeout: int = 120,
+        config: Path | None = None,
+        **environment: str,
+    ):
         """gunicorn with these settings, or with the configuration file ``config`` and
         ``environment`` (GUNICORN_TIMEOUT=…) for it to read; it binds to ``port`` either way."""
         self.instance = instance
@@ -82,15 +101,29 @@ class Server:
         self.log_path = instance.folder / "gunicorn.log"
         self.log = open(self.log_path, "ab")
         if config is None:
-            command = ["--workers", str(workers), "--threads", str(threads), "--timeout",
-                       str(timeout), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+            command = [
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                str(timeout),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "wsgi:app",
+            ]
         else:
             command = ["-c", str(config)]
         env = {**instance.env, **environment, "PORT": str(self.port)}
         env.pop("GUNICORN_BIND", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *command], env=env, cwd=ROOT, stdout=self.log,
-            stderr=self.log, start_new_session=True)
+            [sys.executable, "-m", "gunicorn", *command],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
         self._wait_until_healthy()
 
     def _wait_until_healthy(self, patience: float = 60.0) -> None:
@@ -131,15 +164,21 @@ class Server:
 class HttpUser:
     """A person's browser or phone: a cookie jar, a CSRF token, the real pages and API."""
 
-    def __init__(self, base: str, username: str, password: str = "wardapp-demo",
-                 timeout: float = 120):
+    def __init__(
+        self, base: str, username: str, password: str = "wardapp-demo", timeout: float = 120
+    ):
         self.base = base
         self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         page = self.open("/login").read().decode()
-        body = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrf_token": CSRF_META.search(page).group(1)}).encode()
+        body = urllib.parse.urlencode(
+            {
+                "username": username,
+                "password": password,
+                "csrf_token": CSRF_META.search(page).group(1),
+            }
+        ).encode()
         home = self.open("/login", body).read().decode()
         self.token = CSRF_META.search(home).group(1)
 
@@ -147,8 +186,9 @@ class HttpUser:
         request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
         return self.opener.open(request, timeout=self.timeout)
 
-    def call(self, path: str, data: bytes | None = None, headers: dict | None = None
-             ) -> tuple[int, bytes]:
+    def call(
+        self, path: str, data: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes]:
         """Status and body; an HTTP error is an answer like any other."""
         try:
             with self.open(path, data, headers) as response:
@@ -163,17 +203,28 @@ class HttpUser:
         return json.loads(self.call("/api/v1/tasks")[1])["tasks"]
 
 
-def site_photo_submission(client_uuid: str, task_id: int, photo: bytes, *,
-                          place: str = "Dải phân cách đường Hùng Vương") -> tuple[bytes, dict]:
+def site_photo_submission(
+    client_uuid: str, task_id: int, photo: bytes, *, place: str = "Dải phân cách đường Hùng Vương"
+) -> tuple[bytes, dict]:
     """A site-photo submission encoded as the outbox sends it: body and headers."""
-    boundary, body = encode_multipart({
-        "client_uuid": client_uuid, "task_id": str(task_id), "kind": "site_photo",
-        "occurred_at": "2024-03-20T09:00", "place": place, "installed": "Pano tuyên truyền",
-        "quantity": "1", "lat": "21.2731", "lon": "106.1946",
-        "photo": FileStorage(io.BytesIO(photo), "anh.jpg", content_type="image/jpeg"),
-    })
-    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}",
-                  "Idempotency-Key": client_uuid}
+    boundary, body = encode_multipart(
+        {
+            "client_uuid": client_uuid,
+            "task_id": str(task_id),
+            "kind": "site_photo",
+            "occurred_at": "2024-03-20T09:00",
+            "place": place,
+            "installed": "Pano tuyên truyền",
+            "quantity": "1",
+            "lat": "21.2731",
+            "lon": "106.1946",
+            "photo": FileStorage(io.BytesIO(photo), "anh.jpg", content_type="image/jpeg"),
+        }
+    )
+    return body, {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Idempotency-Key": client_uuid,
+    }
 
 
 def submit(user: HttpUser, body: bytes, headers: dict) -> tuple[int, bytes]:

@@ -4,18 +4,21 @@ The table below is the decision. A route added to the app without a line here fa
 ``test_every_route_has_an_access_decision``; a view whose guard disagrees with its line fails
 ``test_each_role_reaches_exactly_its_routes``.
 """
+
+import re
+
 import pytest
+from evidencekit import Officer
 from sqlalchemy import select
 
-from evidencekit import Officer
-
 from wardapp.auth.models import User
-from wardapp.extensions import db
+from wardapp.core.roles import ADMINS, DECIDERS, OFFICERS, READERS, RULE_EDITORS, SIGNED_IN, Role
 from wardapp.evidence.models import Evidence
+from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
 
-ANON, OFFICER, REVIEWER, OVERSEER, ADMIN = "anonymous", "officer", "reviewer", "overseer", "admin"
-SIGNED_IN = {OFFICER, REVIEWER, OVERSEER, ADMIN}
+ANON = "anonymous"
+OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
 EVERYONE = SIGNED_IN | {ANON}
 
 # endpoint: (method, who may reach it)
@@ -25,41 +28,41 @@ EXPECTED = {
     "core.set_language": ("POST", EVERYONE),
     "core.home": ("GET", SIGNED_IN),
     "plans.plan_detail": ("GET", SIGNED_IN),
-    "plans.plan_list": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "plans.plan_import": ("GET", {ADMIN}),
-    "auth.users": ("GET", {ADMIN}),
-    "auth.user_new": ("GET", {ADMIN}),
-    "auth.user_edit": ("GET", {ADMIN}),
-    "auth.user_password": ("POST", {ADMIN}),
+    "plans.plan_list": ("GET", READERS),
+    "plans.plan_import": ("GET", ADMINS),
+    "auth.users": ("GET", ADMINS),
+    "auth.user_new": ("GET", ADMINS),
+    "auth.user_edit": ("GET", ADMINS),
+    "auth.user_password": ("POST", ADMINS),
     "evidence.api_tasks": ("GET", SIGNED_IN),
     "evidence.api_evidence_list": ("GET", SIGNED_IN),
     "evidence.api_evidence": ("GET", SIGNED_IN),
-    "evidence.api_submit": ("POST", {OFFICER}),
-    "evidence.capture": ("GET", {OFFICER}),
-    "evidence.mine": ("GET", {OFFICER}),
+    "evidence.api_submit": ("POST", OFFICERS),
+    "evidence.capture": ("GET", OFFICERS),
+    "evidence.mine": ("GET", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
-    "offline.outbox": ("GET", {OFFICER}),
+    "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
     "offline.api_session": ("GET", SIGNED_IN),
-    "review.queue_page": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "review.gallery": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "review.bulk": ("GET", {REVIEWER}),
-    "review.approve": ("POST", {REVIEWER}),
-    "review.return_evidence": ("POST", {REVIEWER}),
-    "compliance.dashboard": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "review.queue_page": ("GET", READERS),
+    "review.gallery": ("GET", READERS),
+    "review.bulk": ("GET", DECIDERS),
+    "review.approve": ("POST", DECIDERS),
+    "review.return_evidence": ("POST", DECIDERS),
+    "compliance.dashboard": ("GET", READERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
-    "compliance.rule_settings": ("GET", {REVIEWER, ADMIN}),
-    "compliance.save_task_rule": ("POST", {REVIEWER, ADMIN}),
-    "compliance.export_xlsx": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.export_csv": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.export_docx": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.export_zip": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.start_export": ("POST", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.export_job": ("GET", {REVIEWER, OVERSEER, ADMIN}),
-    "compliance.export_job_file": ("GET", {REVIEWER, OVERSEER, ADMIN}),
+    "compliance.rule_settings": ("GET", RULE_EDITORS),
+    "compliance.save_task_rule": ("POST", RULE_EDITORS),
+    "compliance.export_xlsx": ("GET", READERS),
+    "compliance.export_csv": ("GET", READERS),
+    "compliance.export_docx": ("GET", READERS),
+    "compliance.export_zip": ("GET", READERS),
+    "compliance.start_export": ("POST", READERS),
+    "compliance.export_job": ("GET", READERS),
+    "compliance.export_job_file": ("GET", READERS),
     "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
 }
 
@@ -92,8 +95,10 @@ def test_every_route_has_an_access_decision(app):
 def reached(response) -> bool:
     if response.status_code in (401, 403):
         return False
-    return not (response.status_code in (301, 302, 303)
-                and "/login?next=" in response.headers.get("Location", ""))
+    return not (
+        response.status_code in (301, 302, 303)
+        and "/login?next=" in response.headers.get("Location", "")
+    )
 
 
 @pytest.mark.parametrize("role", [ANON, OFFICER, REVIEWER, OVERSEER, ADMIN])
@@ -103,6 +108,7 @@ def test_each_role_reaches_exactly_its_routes(seeded, role, auth, client):
         assert auth.login(ACCOUNTS[role]).status_code == 302
     with seeded.test_request_context():
         from flask import url_for
+
         urls = {}
         for rule in seeded.url_map.iter_rules():
             if rule.endpoint in EXPECTED:
@@ -122,3 +128,15 @@ def test_a_refused_api_call_gets_json_not_a_login_page(client):
     response = client.get("/api/v1/anything", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.is_json and response.json["error"]
+
+
+@pytest.mark.parametrize("role", [OFFICER, REVIEWER, OVERSEER, ADMIN])
+def test_the_menu_offers_each_role_only_pages_its_views_open(seeded, role, auth, client):
+    """The menu and the guards read one table: every entry opens, for the role that sees it."""
+    assert auth.login(ACCOUNTS[role]).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    nav = home[home.index('<nav class="nav"') : home.index("</nav>")]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links, "no menu"
+    for link in links:
+        assert reached(client.get(link)), f"{role} is offered {link} and refused it"

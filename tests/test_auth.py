@@ -1,4 +1,5 @@
 """Signing in and out, throttling, locked accounts, CSRF and the admin's account pages."""
+
 import pytest
 from sqlalchemy import select
 
@@ -55,12 +56,20 @@ def test_deactivated_user_is_signed_out_on_the_next_request(seeded, auth, client
     assert client.get("/").status_code == 200
     admin = seeded.test_client()
     from conftest import AuthActions
+
     admin_auth = AuthActions(admin)
     admin_auth.login("admin")
     target = user(seeded, "song-mai")
-    response = admin.post(f"/admin/users/{target.id}", data={
-        "csrf_token": admin_auth.token(), "display_name": target.display_name,
-        "role": "officer", "unit_id": target.unit_id, "active": ""})
+    response = admin.post(
+        f"/admin/users/{target.id}",
+        data={
+            "csrf_token": admin_auth.token(),
+            "display_name": target.display_name,
+            "role": "officer",
+            "unit_id": target.unit_id,
+            "active": "",
+        },
+    )
     assert response.status_code == 302
     assert user(seeded, "song-mai").active is False
     after = client.get("/")
@@ -101,9 +110,18 @@ def test_sign_out_ends_the_session(seeded, auth, client):
 def test_admin_creates_an_officer_who_can_then_sign_in(seeded, auth, client):
     auth.login("admin")
     unit_id = user(seeded, "tho-xuong").unit_id
-    response = client.post("/admin/users/new", data={
-        "csrf_token": auth.token(), "username": "lan.nguyen", "display_name": "Nguyễn Thị Lan",
-        "role": "officer", "unit_id": unit_id, "password": "hoa-sen-2024", "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": auth.token(),
+            "username": "lan.nguyen",
+            "display_name": "Nguyễn Thị Lan",
+            "role": "officer",
+            "unit_id": unit_id,
+            "password": "hoa-sen-2024",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     created = user(seeded, "lan.nguyen")
     assert created.unit_id == unit_id and created.role == "officer"
@@ -116,9 +134,17 @@ def test_admin_creates_an_officer_who_can_then_sign_in(seeded, auth, client):
 
 def test_admin_form_explains_a_weak_password_and_an_officer_without_unit(seeded, auth, client):
     auth.login("admin")
-    response = client.post("/admin/users/new", data={
-        "csrf_token": auth.token(), "username": "weak", "display_name": "Weak",
-        "role": "officer", "unit_id": 0, "password": "12345"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": auth.token(),
+            "username": "weak",
+            "display_name": "Weak",
+            "role": "officer",
+            "unit_id": 0,
+            "password": "12345",
+        },
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Mật khẩu cần ít nhất 10 ký tự." in body
@@ -129,12 +155,15 @@ def test_admin_form_explains_a_weak_password_and_an_officer_without_unit(seeded,
 def test_password_reset_ends_the_users_sessions_and_sets_the_new_one(seeded, auth, client):
     officer = seeded.test_client()
     from conftest import AuthActions
+
     officer_auth = AuthActions(officer)
     officer_auth.login("da-mai")
     auth.login("admin")
     target = user(seeded, "da-mai")
-    response = client.post(f"/admin/users/{target.id}/password", data={
-        "csrf_token": auth.token(), "password": "mat-khau-moi-99"})
+    response = client.post(
+        f"/admin/users/{target.id}/password",
+        data={"csrf_token": auth.token(), "password": "mat-khau-moi-99"},
+    )
     assert response.status_code == 302
     assert officer.get("/").status_code == 302
     assert officer_auth.login("da-mai").status_code == 401

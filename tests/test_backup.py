@@ -1,19 +1,20 @@
 """`flask wardapp backup` and `restore`: a consistent copy taken while officers keep sending."""
+
 import secrets
 import threading
 import time
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, select, text
-
 from conftest import POSTGRES_URL, make_app, pg_url
 from evidencekit import Officer, photo
-from wardapp.evidence.fsck import GRACE_SECONDS, check
-from wardapp.evidence.intake import storage
+from sqlalchemy import create_engine, select, text
+
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.ops.backup import take_backup
+from wardapp.ops.fsck import GRACE_SECONDS, check
 
 
 class Sender(threading.Thread):
@@ -39,21 +40,28 @@ class Sender(threading.Thread):
         """Until a submission started after this call has been answered."""
         with self.answered:
             target = len(self.statuses) + 2  # the one in flight now may predate the call
-            assert self.answered.wait_for(lambda: len(self.statuses) >= target, timeout=60), \
+            assert self.answered.wait_for(lambda: len(self.statuses) >= target, timeout=60), (
                 "the sender stopped sending"
+            )
 
 
 def rows(app) -> dict[int, tuple]:
     with app.app_context():
-        return {e.id: (e.client_uuid, e.fingerprint, e.status, e.fields)
-                for e in db.session.scalars(select(Evidence))}
+        return {
+            e.id: (e.client_uuid, e.fingerprint, e.status, e.fields)
+            for e in db.session.scalars(select(Evidence))
+        }
 
 
 def files(app) -> dict[str, bytes]:
     with app.app_context():
         store = storage()
-        keys = {k for m in db.session.scalars(select(Media))
-                for k in (m.original_key, m.display_key, m.thumb_key) if k}
+        keys = {
+            k
+            for m in db.session.scalars(select(Media))
+            for k in (m.original_key, m.display_key, m.thumb_key)
+            if k
+        }
         return {k: store.open(k).read() for k in keys}
 
 
@@ -63,8 +71,9 @@ def fresh_instance(backend, tmp_path, schema):
     folder = tmp_path / f"fresh-{secrets.token_hex(3)}"
     folder.mkdir()
     if backend == "sqlite":
-        app = make_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'restored.sqlite3'}"},
-                       folder)
+        app = make_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'restored.sqlite3'}"}, folder
+        )
         yield app
         with app.app_context():
             db.engine.dispose()
@@ -74,8 +83,13 @@ def fresh_instance(backend, tmp_path, schema):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = pg_url(POSTGRES_URL).rsplit("/", 1)[0] + f"/{name}"
-    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
-        "connect_args": {"options": f"-csearch_path={schema}"}}}, folder)
+    app = make_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+        },
+        folder,
+    )
     try:
         yield app
     finally:
@@ -88,7 +102,8 @@ def fresh_instance(backend, tmp_path, schema):
 
 
 def test_a_backup_taken_while_an_officer_submits_restores_the_same_rows_and_files(
-        seeded, backend, tmp_path):
+    seeded, backend, tmp_path
+):
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(1)])
     sender = Sender(seeded)
     sender.start()
@@ -109,8 +124,9 @@ def test_a_backup_taken_while_an_officer_submits_restores_the_same_rows_and_file
     assert len(source_rows) > manifest.rows["evidence"] >= 2  # it went on after the snapshot
 
     with fresh_instance(backend, tmp_path, manifest.schema) as fresh:
-        result = fresh.test_cli_runner().invoke(args=["wardapp", "restore",
-                                                      str(tmp_path / "backup")])
+        result = fresh.test_cli_runner().invoke(
+            args=["wardapp", "restore", str(tmp_path / "backup")]
+        )
         assert result.exit_code == 0, result.output
         assert "Files and rows agree." in result.output
         restored = rows(fresh)
@@ -119,11 +135,12 @@ def test_a_backup_taken_while_an_officer_submits_restores_the_same_rows_and_file
         restored_files = files(fresh)
         assert restored_files == {k: source_files[k] for k in restored_files}
         with fresh.app_context():
-            later = check(storage(), repair=False, max_pixels=10**8,
-                          now=time.time() + 10 * GRACE_SECONDS)
+            later = check(
+                storage(), repair=False, max_pixels=10**8, now=time.time() + 10 * GRACE_SECONDS
+            )
         assert later.clean, (later.orphans, later.missing)  # no file of an unsnapshotted row
         officer = Officer(fresh, "tho-xuong")
-        shown = officer.client.get(f"/api/v1/evidence?limit=200").json["items"]
+        shown = officer.client.get("/api/v1/evidence?limit=200").json["items"]
         first = min(shown, key=lambda item: item["id"])
         original = officer.client.get(first["media"][0]["urls"]["original"])
         assert original.status_code == 200 and original.data == photo(1)
@@ -169,8 +186,10 @@ def test_restore_refuses_an_instance_that_already_has_data(seeded, tmp_path):
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_file_damaged_in_the_backup_is_reported_not_restored(seeded, tmp_path):
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(5)])
-    assert seeded.test_cli_runner().invoke(
-        args=["wardapp", "backup", str(tmp_path / "b")]).exit_code == 0
+    assert (
+        seeded.test_cli_runner().invoke(args=["wardapp", "backup", str(tmp_path / "b")]).exit_code
+        == 0
+    )
     damaged = sorted((tmp_path / "b" / "media").rglob("*.jpg"))[0]
     damaged.write_bytes(damaged.read_bytes()[:-10])
     key = damaged.relative_to(tmp_path / "b" / "media").as_posix()

@@ -1,11 +1,12 @@
 """The officer's pages: the capture form posts without JavaScript, "My submissions", resubmitting."""
+
 import io
 import re
 
+from evidencekit import Officer, photo, task_id
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from evidencekit import Officer, photo, task_id
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 
@@ -38,20 +39,38 @@ def test_a_task_with_several_kinds_asks_which_one_first(seeded):
 
 def post_form(officer, number, kind, fields, photos=()):
     page = form_page(officer, number, kind).get_data(as_text=True)
-    data = MultiDict({"csrf_token": hidden(page, "csrf_token"),
-                      "client_uuid": hidden(page, "client_uuid"),
-                      "task_id": str(task_id(officer.app, number)), "kind": kind, **fields})
+    data = MultiDict(
+        {
+            "csrf_token": hidden(page, "csrf_token"),
+            "client_uuid": hidden(page, "client_uuid"),
+            "task_id": str(task_id(officer.app, number)),
+            "kind": kind,
+            **fields,
+        }
+    )
     for i, content in enumerate(photos):
         data.add("photo", (io.BytesIO(content), f"anh-{i}.jpg"))
-    return officer.client.post(f"/tasks/{task_id(officer.app, number)}/new?kind={kind}", data=data,
-                               content_type="multipart/form-data")
+    return officer.client.post(
+        f"/tasks/{task_id(officer.app, number)}/new?kind={kind}",
+        data=data,
+        content_type="multipart/form-data",
+    )
 
 
 def test_without_javascript_the_form_posts_and_lands_in_my_submissions(seeded):
     officer = Officer(seeded, "tho-xuong")
-    response = post_form(officer, 6, "site_photo", {
-        "occurred_at": "2024-03-20T09:00", "place": "Trụ sở UBND phường",
-        "installed": "Áp phích CCHC", "quantity": "4"}, photos=[photo(seed=30)])
+    response = post_form(
+        officer,
+        6,
+        "site_photo",
+        {
+            "occurred_at": "2024-03-20T09:00",
+            "place": "Trụ sở UBND phường",
+            "installed": "Áp phích CCHC",
+            "quantity": "4",
+        },
+        photos=[photo(seed=30)],
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/mine")
     mine = officer.client.get("/mine").get_data(as_text=True)
     assert "Chờ duyệt" in mine and "Nhiệm vụ 6" in mine
@@ -59,8 +78,12 @@ def test_without_javascript_the_form_posts_and_lands_in_my_submissions(seeded):
 
 def test_a_form_with_mistakes_comes_back_with_messages_beside_the_fields(seeded):
     officer = Officer(seeded, "tho-xuong")
-    response = post_form(officer, 6, "site_photo", {
-        "occurred_at": "2024-03-20T09:00", "place": "", "installed": "Pano", "quantity": "-1"})
+    response = post_form(
+        officer,
+        6,
+        "site_photo",
+        {"occurred_at": "2024-03-20T09:00", "place": "", "installed": "Pano", "quantity": "-1"},
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert 'id="e-place"' in body and 'id="e-quantity"' in body and 'id="e-photo"' in body
@@ -78,7 +101,9 @@ def test_a_returned_item_is_corrected_and_sent_again_as_a_new_evidence(seeded):
         db.session.commit()
     mine = officer.client.get("/mine").get_data(as_text=True)
     assert "Ảnh không rõ" in mine and f"supersedes={first['id']}" in mine
-    page = officer.client.get(f"/tasks/{task_id(seeded, 6)}/new?kind=site_photo&supersedes={first['id']}")
+    page = officer.client.get(
+        f"/tasks/{task_id(seeded, 6)}/new?kind=site_photo&supersedes={first['id']}"
+    )
     assert 'value="Dải phân cách đường Hùng Vương"' in page.get_data(as_text=True)
     again = officer.site_photo(photos=[photo(seed=31)], supersedes=str(first["id"]))
     assert again.status_code == 201

@@ -1,25 +1,27 @@
 """The exports, read back the way the city reads them: openpyxl, python-docx, csv, zipfile."""
+
 import csv
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from compliancekit import local, make_evidence, weekly_from
+from conftest import AuthActions
 from docx import Document
+from evidencekit import Officer, photo
 from openpyxl import load_workbook
 from sqlalchemy import select
-
-from conftest import AuthActions
-from compliancekit import local, make_evidence, weekly_from
-from evidencekit import Officer, photo
 from test_compliance_pages import matrix
-from wardapp.compliance.periods import Period
-from wardapp.evidence.intake import storage
+
+from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, Unit
+from wardapp.media.app_store import storage
+from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 HYPERLINK = re.compile(r'^=HYPERLINK\("([^"]+)","[^"]*"\)$')
 
@@ -27,7 +29,7 @@ HYPERLINK = re.compile(r'^=HYPERLINK\("([^"]+)","[^"]*"\)$')
 def decide(app, evidence_id: int, status: str) -> None:
     with app.app_context():
         evidence = db.session.get(Evidence, evidence_id)
-        evidence.status, evidence.reviewed_at = status, datetime(2024, 4, 9, tzinfo=timezone.utc)
+        evidence.status, evidence.reviewed_at = status, datetime(2024, 4, 9, tzinfo=UTC)
         db.session.commit()
 
 
@@ -46,14 +48,22 @@ def quarter(seeded):
         plan_id = db.session.scalar(select(Plan.id))
         db.session.commit()
     tho_xuong, ngo_quyen = Officer(seeded, "tho-xuong"), Officer(seeded, "ngo-quyen")
-    two = tho_xuong.site_photo(photos=[photo(1), photo(2)], occurred_at="2024-03-20T09:00",
-                               note="=HYPERLINK(\"http://evil.example\",\"bấm\")").json["id"]
+    two = tho_xuong.site_photo(
+        photos=[photo(1), photo(2)],
+        occurred_at="2024-03-20T09:00",
+        note='=HYPERLINK("http://evil.example","bấm")',
+    ).json["id"]
     returned = ngo_quyen.site_photo(photos=[photo(3)], occurred_at="2024-03-19T09:00").json["id"]
     waiting = ngo_quyen.site_photo(photos=[photo(4)], occurred_at="2024-03-21T09:00").json["id"]
     decide(seeded, two, "approved")
     decide(seeded, returned, "returned")
-    return {"plan": plan_id, "accepted_photo_item": two, "returned": returned, "waiting": waiting,
-            "query": f"plan={plan_id}&quarter=1"}
+    return {
+        "plan": plan_id,
+        "accepted_photo_item": two,
+        "returned": returned,
+        "waiting": waiting,
+        "query": f"plan={plan_id}&quarter=1",
+    }
 
 
 @pytest.fixture
@@ -84,11 +94,17 @@ def test_the_workbooks_summary_matches_the_dashboard_cell_by_cell(reviewer, quar
     found = {}
     for row in summary.iter_rows(min_row=7):
         if row[0].value in shown:
-            found[row[0].value] = [(c.value.split(" ", 1)[0] if c.value else None, c.fill.fgColor.rgb)
-                                   for c in row[1:1 + len(tasks)]]
+            found[row[0].value] = [
+                (c.value.split(" ", 1)[0] if c.value else None, c.fill.fgColor.rgb)
+                for c in row[1 : 1 + len(tasks)]
+            ]
     assert found.keys() == shown.keys()
-    colours = {"verdict-met": "00C6EFCE", "verdict-unmet": "00FFC7CE",
-               "verdict-pending": "00FFEB9C", "verdict-unscored": "00EDEDED"}
+    colours = {
+        "verdict-met": "00C6EFCE",
+        "verdict-unmet": "00FFC7CE",
+        "verdict-pending": "00FFEB9C",
+        "verdict-unscored": "00EDEDED",
+    }
     for unit, cells in shown.items():
         for (cls, ratio), (value, colour) in zip(cells, found[unit]):
             if cls == "none":
@@ -101,8 +117,12 @@ def test_the_workbooks_summary_matches_the_dashboard_cell_by_cell(reviewer, quar
     assert book.sheetnames == ["Tổng hợp", "Minh chứng"] + [f"NV{n}" for n in range(1, 11)]
 
 
-def test_the_evidence_sheet_has_one_row_per_accepted_item_with_working_links(seeded, reviewer, quarter):
-    book = load_workbook(io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data))
+def test_the_evidence_sheet_has_one_row_per_accepted_item_with_working_links(
+    seeded, reviewer, quarter
+):
+    book = load_workbook(
+        io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
+    )
     rows = list(book["Minh chứng"].iter_rows(values_only=True))
     header, items = rows[0], rows[1:]
     assert header[:4] == ("Mã minh chứng", "TT nhiệm vụ", "Nhiệm vụ", "Đơn vị")
@@ -111,8 +131,10 @@ def test_the_evidence_sheet_has_one_row_per_accepted_item_with_working_links(see
         per_unit[(item[1], item[3])] = per_unit.get((item[1], item[3]), 0) + 1
     assert per_unit == {(3, "Thọ Xương"): 13, (3, "Dĩnh Trì"): 9, (6, "Thọ Xương"): 1}
     photo_row = next(i for i in items if i[0] == quarter["accepted_photo_item"])
-    assert photo_row[9].startswith("=HYPERLINK(\"http://evil")  # typed text, kept as text …
-    assert book["Minh chứng"].cell(items.index(photo_row) + 2, 10).data_type == "s"  # … not a formula
+    assert photo_row[9].startswith('=HYPERLINK("http://evil')  # typed text, kept as text …
+    assert (
+        book["Minh chứng"].cell(items.index(photo_row) + 2, 10).data_type == "s"
+    )  # … not a formula
     links = [HYPERLINK.match(v).group(1) for v in photo_row[11:] if isinstance(v, str)]
     assert len(links) == 3 and photo_row[12] == 2  # the item, two photos
     anonymous = seeded.test_client()
@@ -124,7 +146,9 @@ def test_the_evidence_sheet_has_one_row_per_accepted_item_with_working_links(see
 
 
 def test_each_task_has_a_sheet_with_its_units_and_what_they_miss(reviewer, quarter):
-    book = load_workbook(io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data))
+    book = load_workbook(
+        io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
+    )
     rows = {r[0]: r for r in book["NV3"].iter_rows(values_only=True) if r[0]}
     assert rows["Nhiệm vụ 3: Chuyển đổi số trên hệ thống truyền thanh (mỗi tuần 1 lần)"]
     dinh_tri = rows["Dĩnh Trì"]
@@ -155,8 +179,14 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
     response = reviewer.get(f"/compliance/export.docx?{quarter['query']}")
     document = Document(io.BytesIO(response.data))
     section = document.sections[0]
-    sizes = [section.page_width, section.page_height, section.left_margin, section.right_margin,
-             section.top_margin, section.bottom_margin]
+    sizes = [
+        section.page_width,
+        section.page_height,
+        section.left_margin,
+        section.right_margin,
+        section.top_margin,
+        section.bottom_margin,
+    ]
     assert [round(s.mm) for s in sizes] == [210, 297, 30, 15, 20, 20]  # A4, Decree 30 margins
     assert document.styles["Normal"].font.name == "Times New Roman"
     header, units, closing = document.tables
@@ -167,15 +197,18 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
     assert right[-1] == "Bắc Giang, ngày …… tháng …… năm ……"  # a long-past quarter: to fill in
     texts = [p.text for p in document.paragraphs]
     assert "BÁO CÁO" in texts
-    assert ("Kết quả thực hiện Kế hoạch tuyên truyền cải cách hành chính nhà nước quý I năm 2024"
-            in texts)
+    assert (
+        "Kết quả thực hiện Kế hoạch tuyên truyền cải cách hành chính nhà nước quý I năm 2024"
+        in texts
+    )
     shown = dashboard(reviewer, quarter["query"])
     table = {row.cells[1].text: [c.text for c in row.cells] for row in units.rows[1:]}
     assert table.keys() == shown.keys()
     for unit, cells in shown.items():
         verdicts = [cls for cls, _ in cells]
-        assert table[unit][2:5] == [str(verdicts.count(v)) for v in
-                                    ("verdict-met", "verdict-unmet", "verdict-pending")], unit
+        assert table[unit][2:5] == [
+            str(verdicts.count(v)) for v in ("verdict-met", "verdict-unmet", "verdict-pending")
+        ], unit
     assert table["Dĩnh Trì"][5] == "3, 6"  # the tasks it has not met
     recipients, signer = (c.text.split("\n") for c in closing.rows[0].cells)
     assert recipients[0] == "Nơi nhận:" and recipients[-1] == "- Lưu: VT."
@@ -184,11 +217,18 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
 
 
 def test_the_reports_office_number_signer_and_recipients_come_from_the_settings(
-        seeded, reviewer, quarter):
-    seeded.config.update(REPORT_OFFICE="Phòng Nội vụ", REPORT_SYMBOL="BC-PNV",
-                         REPORT_SIGNER_TITLE="KT. TRƯỞNG PHÒNG", REPORT_SIGNER_NAME="Nguyễn Văn A",
-                         REPORT_RECIPIENTS=["Sở Nội vụ tỉnh"])
-    document = Document(io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data))
+    seeded, reviewer, quarter
+):
+    seeded.config.update(
+        REPORT_OFFICE="Phòng Nội vụ",
+        REPORT_SYMBOL="BC-PNV",
+        REPORT_SIGNER_TITLE="KT. TRƯỞNG PHÒNG",
+        REPORT_SIGNER_NAME="Nguyễn Văn A",
+        REPORT_RECIPIENTS=["Sở Nội vụ tỉnh"],
+    )
+    document = Document(
+        io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data)
+    )
     left = document.tables[0].rows[0].cells[0].text.split("\n")
     assert left[1] == "PHÒNG NỘI VỤ" and left[-1].endswith("/BC-PNV")
     recipients, signer = (c.text.split("\n") for c in document.tables[2].rows[0].cells)
@@ -197,8 +237,10 @@ def test_the_reports_office_number_signer_and_recipients_come_from_the_settings(
 
 
 def test_the_report_is_dated_today_while_the_quarter_is_current(reviewer, quarter, monkeypatch):
-    monkeypatch.setattr("wardapp.core.views.today_local", lambda: datetime(2024, 4, 5).date())
-    document = Document(io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data))
+    monkeypatch.setattr("wardapp.core.i18n.today_local", lambda: datetime(2024, 4, 5).date())
+    document = Document(
+        io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data)
+    )
     date_line = document.tables[0].rows[0].cells[1].text.split("\n")[-1]
     assert date_line == "Bắc Giang, ngày 05 tháng 4 năm 2024"
 
@@ -227,19 +269,29 @@ def test_exports_are_for_readers_of_the_picture_only(seeded, quarter, auth, clie
         assert client.get(f"/compliance/export.{fmt}").status_code == 403
 
 
-def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(seeded, reviewer, quarter):
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      reviewer.get(f"/compliance?{quarter['query']}").get_data(as_text=True)).group(1)
-    started = reviewer.post(f"/compliance/exports?{quarter['query']}", data={"csrf_token": token},
-                            headers={"HX-Request": "true"})
+def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(
+    seeded, reviewer, quarter
+):
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"',
+        reviewer.get(f"/compliance?{quarter['query']}").get_data(as_text=True),
+    ).group(1)
+    started = reviewer.post(
+        f"/compliance/exports?{quarter['query']}",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
     assert started.status_code == 202
     status = started.get_data(as_text=True)
     assert "<html" not in status and 'id="export-job"' in status
     file_url = re.search(r'href="(/compliance/exports/[\w-]+/file)"', status).group(1)
     book = load_workbook(io.BytesIO(reviewer.get(file_url).data))
-    direct = load_workbook(io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data))
-    assert [r[:11] for r in book["Minh chứng"].iter_rows(values_only=True)] == \
-        [r[:11] for r in direct["Minh chứng"].iter_rows(values_only=True)]
+    direct = load_workbook(
+        io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
+    )
+    assert [r[:11] for r in book["Minh chứng"].iter_rows(values_only=True)] == [
+        r[:11] for r in direct["Minh chứng"].iter_rows(values_only=True)
+    ]
     job_page = file_url.removesuffix("/file")
     other = seeded.test_client()
     assert AuthActions(other).login("noivu").status_code == 302
@@ -248,11 +300,13 @@ def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(se
 
 
 def test_a_running_job_polls_itself_and_a_page_without_script_refreshes(seeded, reviewer, quarter):
-    from wardapp.compliance import export_jobs
+    from wardapp.compliance.exports import jobs as export_jobs
 
     with seeded.test_request_context():
         user_id = db.session.scalar(select(Evidence.submitted_by_id))  # any user: the owner
-        job = export_jobs.Job("x" * export_jobs.JOB_ID, user_id, "cchc-2024-q1.xlsx", done=5, total=20)
+        job = export_jobs.Job(
+            "x" * export_jobs.JOB_ID, user_id, "cchc-2024-q1.xlsx", done=5, total=20
+        )
         folder = export_jobs._root() / job.id
         folder.mkdir(parents=True)
         export_jobs._save(folder, job)
@@ -263,6 +317,7 @@ def test_a_running_job_polls_itself_and_a_page_without_script_refreshes(seeded, 
         assert export_jobs.find("../../etc", user_id) is None
     with seeded.test_request_context():
         from flask import render_template
+
         html_text = render_template("compliance/export_job.html", job=found)
     assert 'hx-trigger="load delay:1s"' in html_text and 'http-equiv="refresh"' in html_text
     assert "5/20" in html_text
@@ -273,7 +328,7 @@ def test_each_units_rows_are_read_through_the_task_unit_date_index(seeded, revie
     """Every per-unit read of an export is a range of (task, unit, occurred_at), whatever
     other index could also serve it: SQLite without statistics once chose the queue's
     (status, occurred_at) index here and read the whole window once per unit."""
-    from sqlalchemy import event, text
+    from sqlalchemy import event
 
     with seeded.app_context():
         engine = db.engine
@@ -291,26 +346,37 @@ def test_each_units_rows_are_read_through_the_task_unit_date_index(seeded, revie
     assert reads
     with seeded.app_context():
         for statement, parameters in reads[:5]:
-            plan = db.session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters).all()
+            plan = (
+                db.session.connection()
+                .exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                .all()
+            )
             first = plan[0][-1]
             assert "ix_evidence_task_unit_occurred" in first, plan
 
 
 @pytest.mark.app_config(BASE_URL="https://minhchung.example.gov.vn")
 def test_links_in_the_files_come_from_the_configured_address_not_the_requests_host(
-        reviewer, quarter):
+    reviewer, quarter
+):
     forged = {"Host": "evil.example"}
     session = reviewer.get_cookie("session")
     reviewer.set_cookie("session", session.value, domain="evil.example")  # sent to that host
-    csv_text = reviewer.get(f"/compliance/export.csv?{quarter['query']}",
-                            headers=forged).get_data(as_text=True)
+    csv_text = reviewer.get(f"/compliance/export.csv?{quarter['query']}", headers=forged).get_data(
+        as_text=True
+    )
     workbook = reviewer.get(f"/compliance/export.xlsx?{quarter['query']}", headers=forged)
     assert workbook.status_code == 200, workbook.status_code
     book = load_workbook(io.BytesIO(workbook.data))
-    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
-             if c.value] + [c.hyperlink.target for ws in book.worksheets for row in ws.iter_rows()
-                            for c in row if c.hyperlink]
+    cells = [
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value
+    ] + [
+        c.hyperlink.target
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.hyperlink
+    ]
     links = [t for t in cells + csv_text.split(",") if "://" in t and "HYPERLINK" not in t]
     assert links and all("https://minhchung.example.gov.vn/" in t for t in links)
     assert "evil.example" not in csv_text.replace('"http://evil.example"', "")

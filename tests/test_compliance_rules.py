@@ -1,13 +1,14 @@
 """The rules engine: how the plan's "when" column turns evidence into đạt / chưa đạt."""
+
 from datetime import date
 
 import pytest
+from compliancekit import local, make_evidence, make_plan, make_task, make_unit, weekly_from
 from sqlalchemy import event
 
-from compliancekit import local, make_evidence, make_plan, make_task, make_unit, weekly_from
-from wardapp.compliance.periods import Period, Week
+from wardapp.compliance.picture import compliance_for
 from wardapp.compliance.rules import Cell, Tally, expectation_for, judge
-from wardapp.compliance.services import compliance_for
+from wardapp.core.periods import Period, Week
 from wardapp.extensions import db
 
 
@@ -27,6 +28,7 @@ def judged(rule: Rule, period: Period, days: dict, *, scored=True, as_of=None) -
 
 
 # The straddling week --------------------------------------------------------------------
+
 
 def test_a_week_belongs_to_the_quarter_that_holds_its_thursday():
     q3, q4 = Period.quarter(2024, 3), Period.quarter(2024, 4)
@@ -70,6 +72,7 @@ def test_weekly_is_met_only_when_every_week_has_an_accepted_item():
 
 # Pending, returned, minimums ---------------------------------------------------------------
 
+
 def test_only_approved_evidence_makes_a_cell_met_and_waiting_evidence_makes_it_pending():
     q1 = Period.quarter(2024, 1)
     weeks = {w.monday: ["approved"] for w in q1.weeks()}
@@ -82,8 +85,9 @@ def test_only_approved_evidence_makes_a_cell_met_and_waiting_evidence_makes_it_p
 def test_a_monthly_minimum_must_be_met_in_every_month_of_the_quarter():
     monthly = Rule("per_period", min_count=1, period="month")
     q1 = Period.quarter(2024, 1)
-    cell = judged(monthly, q1, {date(2024, 1, 5): ["approved", "approved"],
-                                date(2024, 3, 5): ["approved"]})
+    cell = judged(
+        monthly, q1, {date(2024, 1, 5): ["approved", "approved"], date(2024, 3, 5): ["approved"]}
+    )
     assert (cell.verdict, cell.done, cell.expected, cell.accepted) == ("unmet", 2, 3, 3)
     assert [s.label for s in cell.missing] == ["Tháng 2/2024"]
 
@@ -118,11 +122,14 @@ def test_a_running_week_is_due_not_missed_and_the_future_is_not_expected():
     cell = judged(Rule("weekly"), q2, done, as_of=date(2024, 5, 8))  # a Wednesday
     assert (cell.verdict, cell.done, cell.expected) == ("met", 5, 5)
     assert cell.open_slot.start == date(2024, 5, 6) and cell.missing == []
-    nothing_due = judged(Rule("deadline", deadline=date(2024, 6, 30)), q2, {}, as_of=date(2024, 5, 8))
+    nothing_due = judged(
+        Rule("deadline", deadline=date(2024, 6, 30)), q2, {}, as_of=date(2024, 5, 8)
+    )
     assert nothing_due.verdict == "unscored" and nothing_due.open_slot is not None
 
 
 # Through the database: time zone, review date, corrections, who is scored -----------------
+
 
 @pytest.fixture
 def ward(app):

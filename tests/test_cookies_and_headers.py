@@ -2,14 +2,15 @@
 
 Run on SQLite only: nothing here depends on the database.
 """
+
 import re
 
 import pytest
+from conftest import csrf_token
+from evidencekit import Officer
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from conftest import csrf_token
-from evidencekit import Officer
 from wardapp.audit.models import AuditEvent
 from wardapp.core.access import public
 from wardapp.extensions import db
@@ -21,14 +22,24 @@ def sign_in(client, **request):
     """Sign in as an officer with "remember me", the way the login page does."""
     page = client.get("/login", **request).get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    return client.post("/login", data={"username": "tho-xuong", "password": "wardapp-demo",
-                                       "remember": "y", "csrf_token": token}, **request)
+    return client.post(
+        "/login",
+        data={
+            "username": "tho-xuong",
+            "password": "wardapp-demo",
+            "remember": "y",
+            "csrf_token": token,
+        },
+        **request,
+    )
 
 
 def cookies(response) -> dict[str, set[str]]:
     """Each cookie set by the answer, with its attributes in lower case."""
-    return {header.split("=", 1)[0]: {part.strip().lower() for part in header.split(";")[1:]}
-            for header in response.headers.getlist("Set-Cookie")}
+    return {
+        header.split("=", 1)[0]: {part.strip().lower() for part in header.split(";")[1:]}
+        for header in response.headers.getlist("Set-Cookie")
+    }
 
 
 def test_over_plain_http_the_session_cookie_is_httponly_and_lax_but_not_secure(seeded):
@@ -144,15 +155,16 @@ def test_every_answer_carries_the_strict_policy_and_the_other_security_headers(s
     missing = {}
     for name, response in got.items():
         policy = response.headers.get("Content-Security-Policy", "")
-        directives = dict((d.split(" ", 1) + [""])[:2] for d in
-                          (p.strip() for p in policy.split(";")) if d)
+        directives = dict(
+            (d.split(" ", 1) + [""])[:2] for d in (p.strip() for p in policy.split(";")) if d
+        )
         problems = [
             directives.get("script-src") != "'self'",
             directives.get("frame-ancestors") != "'none'",
             "unsafe-inline" in directives.get("script-src", "") or "unsafe-eval" in policy,
             response.headers.get("X-Content-Type-Options") != "nosniff",
-            response.headers.get("Referrer-Policy") not in ("same-origin", "no-referrer",
-                                                            "strict-origin-when-cross-origin"),
+            response.headers.get("Referrer-Policy")
+            not in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"),
         ]
         if any(problems):
             missing[name] = problems

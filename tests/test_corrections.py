@@ -1,5 +1,6 @@
 """Correcting a returned item: one live correction at most, a decision and a correction never
 both win, and a corrected chain counts once in the matrix and in every file."""
+
 import csv
 import hashlib
 import io
@@ -9,19 +10,19 @@ from datetime import date
 
 import docx
 import openpyxl
-from sqlalchemy import select
-
-import wardapp.evidence.services
 from compliancekit import local, make_evidence, make_plan, make_task, make_unit
 from evidencekit import Officer, photo
 from racekit import Gate, Running
 from reviewkit import Reviewer
+from sqlalchemy import select
+
+import wardapp.evidence.services
 from wardapp.auth.models import User
-from wardapp.compliance.periods import Period
-from wardapp.compliance.services import compliance_for
-from wardapp.evidence.intake import storage
+from wardapp.compliance.picture import compliance_for
+from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 
 def returned_item(app) -> int:
@@ -35,8 +36,13 @@ def second_phone(app) -> Officer:
     """Another officer of the same ward, on another phone."""
     with app.app_context():
         first = db.session.scalar(select(User).where(User.username == "tho-xuong"))
-        other = User(username="tho-xuong-2", display_name="Cán bộ hai", role="officer",
-                     unit_id=first.unit_id, active=True)
+        other = User(
+            username="tho-xuong-2",
+            display_name="Cán bộ hai",
+            role="officer",
+            unit_id=first.unit_id,
+            active=True,
+        )
         other.set_password("wardapp-demo")
         db.session.add(other)
         db.session.commit()
@@ -45,8 +51,13 @@ def second_phone(app) -> Officer:
 
 def live_corrections(app, evidence_id: int) -> list[int]:
     with app.app_context():
-        return list(db.session.scalars(select(Evidence.id).where(
-            Evidence.supersedes_id == evidence_id, Evidence.status != "withdrawn")))
+        return list(
+            db.session.scalars(
+                select(Evidence.id).where(
+                    Evidence.supersedes_id == evidence_id, Evidence.status != "withdrawn"
+                )
+            )
+        )
 
 
 def correcting(item_id: int):
@@ -54,8 +65,7 @@ def correcting(item_id: int):
     return lambda evidence: evidence.supersedes_id == item_id
 
 
-def test_two_phones_correcting_one_returned_item_at_once_make_one_correction(
-        seeded, monkeypatch):
+def test_two_phones_correcting_one_returned_item_at_once_make_one_correction(seeded, monkeypatch):
     """Both phones pass every check before either writes: the database decides."""
     item = returned_item(seeded)
     first, other = Officer(seeded, "tho-xuong"), second_phone(seeded)
@@ -78,12 +88,12 @@ def test_two_phones_correcting_one_returned_item_at_once_make_one_correction(
 
 
 def test_a_decision_changed_while_the_correction_arrives_refuses_the_correction(
-        seeded, monkeypatch):
+    seeded, monkeypatch
+):
     item = returned_item(seeded)
     officer, reviewer = Officer(seeded, "tho-xuong"), Reviewer(seeded)
     gate = Gate(monkeypatch, wardapp.evidence.services, "warnings_for", correcting(item))
-    correction = Running(lambda: officer.site_photo(photos=[photo(seed=65)],
-                                                    supersedes=str(item)))
+    correction = Running(lambda: officer.site_photo(photos=[photo(seed=65)], supersedes=str(item)))
     gate.wait()  # checked against the returned item; its row not written yet
     assert reviewer.approve(item).status_code == 200  # the reviewer thinks better of it
     gate.open()
@@ -92,16 +102,18 @@ def test_a_decision_changed_while_the_correction_arrives_refuses_the_correction(
     assert live_corrections(seeded, item) == []
 
 
-def test_a_correction_written_while_the_decision_is_made_refuses_the_decision(
-        seeded, monkeypatch):
+def test_a_correction_written_while_the_decision_is_made_refuses_the_decision(seeded, monkeypatch):
     item = returned_item(seeded)
     officer, reviewer = Officer(seeded, "tho-xuong"), Reviewer(seeded)
     with seeded.app_context():
         seen = db.session.get(Evidence, item).version
-    gate = Gate(monkeypatch, wardapp.evidence.services, "record",
-                lambda user, action, *a, **k: action == "evidence.submit")
-    correction = Running(lambda: officer.site_photo(photos=[photo(seed=66)],
-                                                    supersedes=str(item)))
+    gate = Gate(
+        monkeypatch,
+        wardapp.evidence.services,
+        "record",
+        lambda user, action, *a, **k: action == "evidence.submit",
+    )
+    correction = Running(lambda: officer.site_photo(photos=[photo(seed=66)], supersedes=str(item)))
     gate.wait()  # written, not yet committed
     decision = Running(lambda: reviewer.approve(item, version=seen))
     # The decision waits for the correction's lock where the rule is kept; without it, it
@@ -119,16 +131,22 @@ def test_a_chain_approved_twice_before_the_rule_counts_once_everywhere(app):
     """Rows left by the old race: the returned item and its correction both approved."""
     with app.app_context():
         unit = make_unit()
-        task = make_task(make_plan(), 1, "per_period", leads=[unit], min_count=1,
-                         period="quarter")
+        task = make_task(make_plan(), 1, "per_period", leads=[unit], min_count=1, period="quarter")
         old = make_evidence(task, unit, local(2024, 2, 5), "approved")
         new = make_evidence(task, unit, local(2024, 2, 6), "approved", supersedes=old)
         for item, seed in ((old, 67), (new, 68)):
             data = photo(seed=seed)
-            db.session.add(Media(evidence_id=item.id, role="photo", position=0,
-                                 sha256=hashlib.sha256(data).hexdigest(),
-                                 content_type="image/jpeg", size=len(data),
-                                 original_key=storage().put(data, ".jpg")))
+            db.session.add(
+                Media(
+                    evidence_id=item.id,
+                    role="photo",
+                    position=0,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    content_type="image/jpeg",
+                    size=len(data),
+                    original_key=storage().put(data, ".jpg"),
+                )
+            )
         plan_id = task.plan_id
         db.session.commit()
         picture = compliance_for(task.plan, Period.quarter(2024, 1), as_of=date(2025, 1, 1))
@@ -138,15 +156,22 @@ def test_a_chain_approved_twice_before_the_rule_counts_once_everywhere(app):
         db.session.add(admin)
         db.session.commit()
     from conftest import AuthActions
+
     client = app.test_client()
     assert AuthActions(client).login("admin").status_code == 302
     query = f"plan={plan_id}&quarter=1"
-    rows = list(csv.reader(io.StringIO(
-        client.get(f"/compliance/export.csv?{query}").get_data(as_text=True))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/compliance/export.csv?{query}").get_data(as_text=True))
+        )
+    )
     assert len(rows) == 2  # the header and one item
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/compliance/export.xlsx?{query}").data))
-    evidence_sheet = next(ws for ws in book.worksheets if ws.max_row > 1 and
-                          any("Mã minh chứng" == c.value for c in ws[1]))
+    evidence_sheet = next(
+        ws
+        for ws in book.worksheets
+        if ws.max_row > 1 and any("Mã minh chứng" == c.value for c in ws[1])
+    )
     assert evidence_sheet.max_row == 2
     report = docx.Document(io.BytesIO(client.get(f"/compliance/export.docx?{query}").data))
     text = "\n".join(p.text for p in report.paragraphs)

@@ -1,16 +1,17 @@
 """CSRF on every state-changing request: found from the URL map, refused with 400, and nothing
 changes (no row, no file, no change to the session); the same requests with their token do
 change something, so the check can fail."""
+
 import io
 import os
 
 import pytest
-from flask import url_for
-
 from conftest import AuthActions
 from evidencekit import photo, task_id
+from flask import url_for
 from securitykit import OTHER_UNIT, OWNER, world  # noqa: F401  (world is a fixture)
 from test_access import ACCOUNTS, EXPECTED
+
 from wardapp.extensions import db
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -21,34 +22,62 @@ def requests_that_would_change_something(app, world) -> dict[str, tuple]:
     token, changes something a person would notice. Routes not listed get an empty body."""
     from test_plans import GOOD_ROWS, HEADER
 
-    plan_file = ("\ufeff" + "\n".join(",".join(f'"{c}"' for c in row)
-                                      for row in [HEADER] + GOOD_ROWS)).encode()
-    site = {"client_uuid": "9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e", "kind": "site_photo",
-            "task_id": str(task_id(app, 6)), "occurred_at": "2024-03-20T09:00",
-            "place": "Đường Hùng Vương", "installed": "Pano", "quantity": "1",
-            "photo": (photo(9), "anh.jpg")}
+    plan_file = (
+        "\ufeff" + "\n".join(",".join(f'"{c}"' for c in row) for row in [HEADER] + GOOD_ROWS)
+    ).encode()
+    site = {
+        "client_uuid": "9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e",
+        "kind": "site_photo",
+        "task_id": str(task_id(app, 6)),
+        "occurred_at": "2024-03-20T09:00",
+        "place": "Đường Hùng Vương",
+        "installed": "Pano",
+        "quantity": "1",
+        "photo": (photo(9), "anh.jpg"),
+    }
     task6, unit = task_id(app, 6), world["unit_id"]
     waiting = {"evidence_id": world["waiting"]["id"]}
     return {
         "auth.login": (None, {}, {"username": "vhtt", "password": "wardapp-demo"}),
         "auth.logout": (OWNER, {}, {}),
         "core.set_language": (OWNER, {"code": "en"}, {"next": "/"}),
-        "auth.user_new": ("admin", {}, {"username": "lan.nguyen", "display_name": "Lan",
-                                        "role": "officer", "unit_id": unit,
-                                        "password": "hoa-sen-2024", "active": "y"}),
-        "auth.user_edit": ("admin", {}, {"display_name": "Đổi tên", "role": "officer",
-                                         "unit_id": unit, "active": ""}),
+        "auth.user_new": (
+            "admin",
+            {},
+            {
+                "username": "lan.nguyen",
+                "display_name": "Lan",
+                "role": "officer",
+                "unit_id": unit,
+                "password": "hoa-sen-2024",
+                "active": "y",
+            },
+        ),
+        "auth.user_edit": (
+            "admin",
+            {},
+            {"display_name": "Đổi tên", "role": "officer", "unit_id": unit, "active": ""},
+        ),
         "auth.user_password": ("admin", {}, {"password": "mat-khau-moi-99"}),
-        "plans.plan_import": ("admin", {}, {"year": "2025", "city": "Bắc Giang",
-                                            "file": (plan_file, "2025.csv")}),
+        "plans.plan_import": (
+            "admin",
+            {},
+            {"year": "2025", "city": "Bắc Giang", "file": (plan_file, "2025.csv")},
+        ),
         "evidence.api_submit": (OTHER_UNIT, {}, site),
-        "evidence.capture": (OTHER_UNIT, {"task_id": task6, "kind": "site_photo"},
-                             {**site, "client_uuid": "1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5"}),
+        "evidence.capture": (
+            OTHER_UNIT,
+            {"task_id": task6, "kind": "site_photo"},
+            {**site, "client_uuid": "1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5"},
+        ),
         "review.approve": ("vhtt", waiting, {}),
         "review.return_evidence": ("vhtt", waiting, {"reason": "Ảnh không rõ"}),
         "review.bulk": ("vhtt", {}, {"confirm": "yes", "shown": str(world["waiting"]["id"])}),
-        "compliance.save_task_rule": ("vhtt", {"task_id": task6}, {
-            f"t{task6}-min_count": "5", f"t{task6}-period": "quarter"}),
+        "compliance.save_task_rule": (
+            "vhtt",
+            {"task_id": task6},
+            {f"t{task6}-min_count": "5", f"t{task6}-period": "quarter"},
+        ),
     }
 
 
@@ -59,8 +88,10 @@ def with_files(body: dict) -> dict:
 
 def database_state(app) -> dict[str, list[str]]:
     with app.app_context():
-        return {table.name: sorted(map(repr, db.session.execute(table.select()).all()))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: sorted(map(repr, db.session.execute(table.select()).all()))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def session_state(client) -> dict:
@@ -70,12 +101,14 @@ def session_state(client) -> dict:
 
 
 @pytest.mark.parametrize("token", ["none", "another session's"])
-def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(
-        world, seeded, token):
+def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(world, seeded, token):
     known = requests_that_would_change_something(seeded, world)
     with seeded.test_request_context():
-        rules = [(rule, method) for rule in seeded.url_map.iter_rules()
-                 for method in sorted(rule.methods & STATE_CHANGING)]
+        rules = [
+            (rule, method)
+            for rule in seeded.url_map.iter_rules()
+            for method in sorted(rule.methods & STATE_CHANGING)
+        ]
     assert {rule.endpoint for rule, _ in rules} >= {"evidence.api_submit", "review.approve"}
     wrong = []
     for rule, method in rules:
@@ -87,8 +120,9 @@ def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(
         elif token != "none":
             client.get("/login")  # a session of its own, for "another session's" token
         with seeded.test_request_context():
-            url = url_for(rule.endpoint, **{**{a: world["args"][a] for a in rule.arguments},
-                                            **args})
+            url = url_for(
+                rule.endpoint, **{**{a: world["args"][a] for a in rule.arguments}, **args}
+            )
         form = with_files(body)
         headers = {}
         if token != "none":
@@ -96,8 +130,9 @@ def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(
             form["csrf_token"] = stolen
             headers["X-CSRFToken"] = stolen
         before = (database_state(seeded), session_state(client), media_listing(seeded))
-        response = client.open(url, method=method, data=form, headers=headers,
-                               content_type="multipart/form-data")
+        response = client.open(
+            url, method=method, data=form, headers=headers, content_type="multipart/form-data"
+        )
         after = (database_state(seeded), session_state(client), media_listing(seeded))
         if response.status_code != 400 or before != after:
             wrong.append((rule.endpoint, response.status_code, before == after))
@@ -114,7 +149,8 @@ def test_the_same_requests_with_their_token_do_change_something(world, seeded):
     """The check above can fail: with a valid token, each listed request changes state."""
     unchanged = []
     for endpoint, (account, args, body) in requests_that_would_change_something(
-            seeded, world).items():
+        seeded, world
+    ).items():
         client = seeded.test_client()
         auth = AuthActions(client)
         if account:
@@ -125,8 +161,12 @@ def test_the_same_requests_with_their_token_do_change_something(world, seeded):
         token = auth.token("/login" if account is None else "/")
         before = (database_state(seeded), session_state(client), media_listing(seeded))
         tokens = {"csrf_token": token, f"t{task_id(seeded, 6)}-csrf_token": token}
-        client.post(url, data={**with_files(body), **tokens}, headers={"X-CSRFToken": token},
-                    content_type="multipart/form-data")
+        client.post(
+            url,
+            data={**with_files(body), **tokens},
+            headers={"X-CSRFToken": token},
+            content_type="multipart/form-data",
+        )
         if (database_state(seeded), session_state(client), media_listing(seeded)) == before:
             unchanged.append(endpoint)
     assert unchanged == []

@@ -1,4 +1,5 @@
 """`flask wardapp demo`: a year of believable evidence, loaded once."""
+
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,11 @@ def test_the_demo_fills_every_screen_and_runs_twice_without_duplicates(app):
     first = runner.invoke(args=["wardapp", "demo"])
     assert first.exit_code == 0, first.output
     with app.app_context():
-        statuses = dict(db.session.execute(
-            select(Evidence.status, func.count()).group_by(Evidence.status)).all())
+        statuses = dict(
+            db.session.execute(
+                select(Evidence.status, func.count()).group_by(Evidence.status)
+            ).all()
+        )
         evidence = db.session.scalar(select(func.count(Evidence.id)))
         photos = db.session.scalar(select(func.count(Media.id)).where(Media.role == "photo"))
         users = db.session.scalar(select(func.count(User.id)))
@@ -41,6 +45,7 @@ def test_the_demo_matrix_scores_task_6_by_quarter_so_the_dashboard_has_verdicts(
     the settings page (audited), so the dashboard shows met and unmet, not only "không tính"."""
     from conftest import AuthActions
     from test_compliance_pages import matrix
+
     from wardapp.audit.models import AuditEvent
     from wardapp.plans.models import Plan, Task
 
@@ -48,8 +53,9 @@ def test_the_demo_matrix_scores_task_6_by_quarter_so_the_dashboard_has_verdicts(
     with app.app_context():
         task6 = db.session.scalar(select(Task).where(Task.number == 6))
         assert (task6.min_count, task6.period) == (1, "quarter")
-        assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "task.rule_settings"))
+        assert db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "task.rule_settings")
+        )
         plan_id = db.session.scalar(select(Plan.id))
     client = app.test_client()
     AuthActions(client).login("vhtt")

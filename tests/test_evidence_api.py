@@ -1,13 +1,14 @@
 """POST /api/v1/evidence: created once per client_uuid, refused clearly, scoped by unit."""
+
 import threading
 import uuid
 
-import pytest
-from sqlalchemy import func, select
-
 import imagefactory
+import pytest
 from conftest import at_once
 from evidencekit import CITY, Officer, photo, task_id
+from sqlalchemy import func, select
+
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 
@@ -19,6 +20,7 @@ def count(app, model=Evidence) -> int:
 
 def stored_files(app) -> list:
     from pathlib import Path
+
     root = Path(app.config["MEDIA_DIR"])
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
@@ -29,8 +31,11 @@ def test_a_submission_is_created_with_its_photo_metadata(seeded):
     assert response.status_code == 201, response.json
     body = response.json
     assert body["status"] == "submitted" and body["kind"] == "site_photo"
-    assert body["fields"] == {"place": "Dải phân cách đường Hùng Vương",
-                              "installed": "Pano tuyên truyền CCHC", "quantity": 2}
+    assert body["fields"] == {
+        "place": "Dải phân cách đường Hùng Vương",
+        "installed": "Pano tuyên truyền CCHC",
+        "quantity": 2,
+    }
     [media] = body["media"]
     assert (media["width"], media["height"]) == (800, 600)
     assert media["taken_at"] == "2024-03-20T01:30:00+00:00"  # 08:30 at +07:00
@@ -93,8 +98,9 @@ def test_two_identical_requests_racing_create_one_row(seeded, monkeypatch):
     monkeypatch.setattr(services, "store_files", store_then_wait)
     officers = [Officer(seeded, "tho-xuong"), Officer(seeded, "tho-xuong")]
     key, image = str(uuid.uuid4()), photo(seed=7)
-    results = at_once(*[lambda o=o: o.site_photo(client_uuid=key, photos=[image])
-                        for o in officers])
+    results = at_once(
+        *[lambda o=o: o.site_photo(client_uuid=key, photos=[image]) for o in officers]
+    )
     assert sorted(r.status_code for r in results) == [200, 201]
     assert results[0].json["id"] == results[1].json["id"]
     assert count(seeded) == 1 and count(seeded, Media) == 1
@@ -144,8 +150,9 @@ def test_the_task_list_holds_the_units_tasks_with_their_forms(seeded):
 
 
 def test_missing_fields_get_vietnamese_messages_per_field(seeded):
-    response = Officer(seeded, "tho-xuong").site_photo(place="", quantity="zero",
-                                                      occurred_at="hôm qua", photos=[])
+    response = Officer(seeded, "tho-xuong").site_photo(
+        place="", quantity="zero", occurred_at="hôm qua", photos=[]
+    )
     assert response.status_code == 422
     fields = response.json["fields"]
     assert set(fields) >= {"place", "quantity", "occurred_at", "photo"}
@@ -202,6 +209,7 @@ def test_too_many_files_get_413(seeded):
 
 def test_a_vietnamese_file_name_in_nfd_is_stored_in_nfc(seeded):
     import unicodedata
+
     name = unicodedata.normalize("NFD", "Ảnh hội nghị.jpg")
     response = Officer(seeded, "tho-xuong").site_photo(photos=[(name, photo())])
     assert response.status_code == 201
@@ -210,9 +218,16 @@ def test_a_vietnamese_file_name_in_nfd_is_stored_in_nfc(seeded):
 
 def test_attachments_are_checked_for_what_they_claim(seeded):
     officer = Officer(seeded, "tho-xuong")
-    data = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(seeded, 3)),
-            "kind": "broadcast", "occurred_at": "2024-03-18T06:30", "station": "Đài truyền thanh phường",
-            "start_time": "06:30", "minutes": "15", "topic": "Chuyển đổi số"}
+    data = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": str(task_id(seeded, 3)),
+        "kind": "broadcast",
+        "occurred_at": "2024-03-18T06:30",
+        "station": "Đài truyền thanh phường",
+        "start_time": "06:30",
+        "minutes": "15",
+        "topic": "Chuyển đổi số",
+    }
     refused = officer.post(data, attachments=[("kich-ban.docx", imagefactory.plain_zip())])
     assert refused.status_code == 415 and "attachment" in refused.json["fields"]
     accepted = officer.post(data, attachments=[("kich-ban.pdf", imagefactory.pdf())])
@@ -264,3 +279,10 @@ def test_an_empty_file_input_is_no_file_at_all(seeded):
     response = officer.site_photo(photos=[("", b""), photo(seed=78)])
     assert response.status_code == 201, response.json
     assert len(response.json["media"]) == 1
+
+
+def test_every_kind_of_evidence_has_its_fields_and_every_schema_a_kind():
+    from wardapp.evidence.models import EVIDENCE_KINDS
+    from wardapp.evidence.schema import SCHEMAS
+
+    assert tuple(SCHEMAS) == EVIDENCE_KINDS

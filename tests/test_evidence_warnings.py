@@ -1,13 +1,12 @@
 """Warnings stored for the reviewer: reused or near-identical photos, odd times, odd places."""
-from datetime import datetime
 
-from datetime import timedelta
-
-import pytest
+from datetime import datetime, timedelta
 
 import imagefactory
+import pytest
 from evidencekit import Officer, photo, task_id
 from reviewkit import Reviewer
+
 from wardapp.core.i18n import city_tz
 
 
@@ -102,7 +101,8 @@ def test_exif_the_server_reads_wins_over_what_the_phone_reported(seeded):
 def test_a_report_dated_outside_the_plans_year_is_flagged(seeded):
     when = datetime(2023, 12, 20, 9, 0)
     response = Officer(seeded, "tho-xuong").site_photo(
-        photos=[photo(seed=22, taken_at=when)], occurred_at="2023-12-20T09:00")
+        photos=[photo(seed=22, taken_at=when)], occurred_at="2023-12-20T09:00"
+    )
     assert codes(response) == ["outside_plan"]
     assert "20/12/2023" in response.json["warnings"][0]["message"]
     assert "2024" in response.json["warnings"][0]["message"]
@@ -122,7 +122,8 @@ def test_a_report_sent_within_the_delay_is_not_late(seeded):
     when = datetime.now(tz) - timedelta(days=2)
     response = Officer(seeded, "tho-xuong").site_photo(
         photos=[photo(seed=24, taken_at=when.replace(tzinfo=None))],
-        occurred_at=when.strftime("%Y-%m-%dT%H:%M"))
+        occurred_at=when.strftime("%Y-%m-%dT%H:%M"),
+    )
     assert "sent_late" not in codes(response)
 
 
@@ -133,7 +134,8 @@ def test_a_time_ahead_of_the_servers_clock_is_refused_past_a_small_allowance(see
     when = datetime.now(tz) + ahead
     response = Officer(seeded, "tho-xuong").site_photo(
         photos=[photo(seed=25, taken_at=when.replace(tzinfo=None))],
-        occurred_at=when.strftime("%Y-%m-%dT%H:%M"))
+        occurred_at=when.strftime("%Y-%m-%dT%H:%M"),
+    )
     assert response.status_code == status
     if status == 422:
         assert response.json["fields"]["occurred_at"] == "Thời điểm này còn ở tương lai."

@@ -6,6 +6,7 @@ Two ways in: through the API (where the policy refuses or cleans the text) and a
 before the policy (written straight to the database, with units and tasks named the same way),
 which the export writers must make safe themselves. Bounded like ``test_fuzz``; SQLite only.
 """
+
 import csv
 import io
 import unicodedata
@@ -13,21 +14,22 @@ import uuid
 import zipfile
 
 import pytest
+from compliancekit import local, make_evidence
 from docx import Document
+from evidencekit import Officer, task_id
 from hypothesis import given, settings
 from openpyxl import load_workbook
-from sqlalchemy import select
-
-from compliancekit import local, make_evidence
-from evidencekit import Officer, task_id
 from reviewkit import Reviewer
+from sqlalchemy import select
 from test_compliance_exports import decide
 from test_fuzz import BOUNDED
 from textkit import TEXT, as_exported, as_stored, is_refused, refuses, unsafe_in
+
 from wardapp.auth.services import create_user
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, Unit
+from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 TEXT_FIELDS = ("station", "topic", "summary", "note")
@@ -43,19 +45,38 @@ def quarter(seeded):
     with seeded.app_context():
         plan_id = db.session.scalar(select(Plan.id))
         unit = db.session.scalar(select(Unit).where(Unit.code == "tho-xuong"))
-        create_user(None, username="vhtt-tho-xuong", password="wardapp-demo",
-                    display_name="Cán bộ VHTT", role="reviewer", scoped_units=[unit])
+        create_user(
+            None,
+            username="vhtt-tho-xuong",
+            password="wardapp-demo",
+            display_name="Cán bộ VHTT",
+            role="reviewer",
+            scoped_units=[unit],
+        )
         db.session.commit()
-    return {"officer": officer, "reviewer": Reviewer(seeded, "vhtt-tho-xuong").client,
-            "query": f"plan={plan_id}&quarter=1"}
+    return {
+        "officer": officer,
+        "reviewer": Reviewer(seeded, "vhtt-tho-xuong").client,
+        "query": f"plan={plan_id}&quarter=1",
+    }
 
 
 def through_the_api(app, officer, text: str) -> int | None:
     """A broadcast with ``text`` in every free-text field; its id once accepted, or None."""
-    response = officer.post({
-        "client_uuid": str(uuid.uuid4()), "task_id": str(task_id(app, 3)), "kind": "broadcast",
-        "occurred_at": "2024-03-20T09:00", "station": "Đài " + text, "topic": "CCHC " + text,
-        "start_time": "06:30", "minutes": "15", "summary": text, "note": text})
+    response = officer.post(
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "task_id": str(task_id(app, 3)),
+            "kind": "broadcast",
+            "occurred_at": "2024-03-20T09:00",
+            "station": "Đài " + text,
+            "topic": "CCHC " + text,
+            "start_time": "06:30",
+            "minutes": "15",
+            "summary": text,
+            "note": text,
+        }
+    )
     if refuses(text):
         assert response.status_code == 422
         assert set(TEXT_FIELDS) <= set(response.json["fields"])
@@ -70,19 +91,34 @@ def stored_before_the_policy(app, text: str) -> int:
     with app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.code == "tho-xuong"))
         unit.short_name = ("Thọ Xương " + text)[:100]
-        tasks = {t.number: t for t in db.session.scalars(select(Task).where(Task.number.in_((3, 6))))}
+        tasks = {
+            t.number: t for t in db.session.scalars(select(Task).where(Task.number.in_((3, 6))))
+        }
         tasks[3].short_title, tasks[6].short_title = "Phát thanh " + text, "Pano " + text
-        evidence = make_evidence(tasks[3], unit, local(2024, 3, 21), kind="broadcast", fields={
-            "station": text, "start_time": "06:30", "minutes": 15, "topic": text,
-            "summary": text})
+        evidence = make_evidence(
+            tasks[3],
+            unit,
+            local(2024, 3, 21),
+            kind="broadcast",
+            fields={
+                "station": text,
+                "start_time": "06:30",
+                "minutes": 15,
+                "topic": text,
+                "summary": text,
+            },
+        )
         evidence.note = text
         db.session.commit()
         return evidence.id
 
 
 def hidden_in_name(name: str) -> list[str]:
-    return [f"U+{ord(c):04X}" for c in name
-            if unicodedata.category(c) in ("Cc", "Cf", "Cs") or is_refused(c)]
+    return [
+        f"U+{ord(c):04X}"
+        for c in name
+        if unicodedata.category(c) in ("Cc", "Cf", "Cs") or is_refused(c)
+    ]
 
 
 def read_workbook(data: bytes) -> dict[int, tuple]:
@@ -113,7 +149,8 @@ def read_report(data: bytes) -> list[str]:
 @settings(BOUNDED, max_examples=25)  # four exports an example
 @given(typed=TEXT, legacy=TEXT)
 def test_every_export_of_any_text_opens_again_and_holds_the_text_less_what_was_removed(
-        seeded, quarter, typed, legacy):
+    seeded, quarter, typed, legacy
+):
     api_id = through_the_api(seeded, quarter["officer"], typed)
     old_id = stored_before_the_policy(seeded, legacy)
     reviewer, query = quarter["reviewer"], quarter["query"]

@@ -4,6 +4,7 @@ Whatever happens, nothing is half-stored (no row without its files, no file left
 would not find), the client is told to try again, and its retry with the same client_uuid
 lands exactly once.
 """
+
 import os
 import socket
 import sqlite3
@@ -12,14 +13,14 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import func, select
-
-import wardapp.media.storage
 from conftest import database_settings, make_app
 from evidencekit import Officer, photo, task_id
 from faultkit import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for, write_lock
 from reviewkit import Reviewer, status
 from serverkit import HttpUser, Instance, Server, site_photo_submission, submit
+from sqlalchemy import func, select
+
+import wardapp.media.storage
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 
@@ -35,8 +36,9 @@ def instance(tmp_path_factory):
 
 def rows_with(instance, client_uuid: str) -> int:
     with sqlite3.connect(instance.database) as conn:
-        return conn.execute("SELECT count(*) FROM evidence WHERE client_uuid = ?",
-                            (client_uuid,)).fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM evidence WHERE client_uuid = ?", (client_uuid,)
+        ).fetchone()[0]
 
 
 def attempt(user, body, headers) -> str | int:
@@ -64,8 +66,9 @@ def test_a_server_killed_after_storing_the_files_leaves_no_row_and_the_retry_lan
         # Another writer holds the database: the request stores its files, then waits to
         # insert its row, and is killed there, between the two.
         with sqlite_write_lock(instance.database):
-            sending = threading.Thread(target=lambda: answers.append(
-                attempt(officer, body, headers)))
+            sending = threading.Thread(
+                target=lambda: answers.append(attempt(officer, body, headers))
+            )
             sending.start()
             wait_for(lambda: len(instance.files() - before) == 3, "original, copy and thumbnail")
             server.kill()
@@ -77,8 +80,9 @@ def test_a_server_killed_after_storing_the_files_leaves_no_row_and_the_retry_lan
         for name in left:  # an hour later, fsck names each of them
             os.utime(instance.media / name, (time.time() - 7200,) * 2)
         found = instance.flask("wardapp", "fsck")
-        assert found.returncode == 1 and all(f"orphan file (no row points at it): {n}" in
-                                             found.stdout for n in left)
+        assert found.returncode == 1 and all(
+            f"orphan file (no row points at it): {n}" in found.stdout for n in left
+        )
 
         server = Server(instance, port=server.port)
         retry_lands_once(server, officer, body, headers, key, instance)
@@ -97,9 +101,11 @@ def test_a_server_killed_while_the_photo_is_still_arriving_stores_nothing(instan
         body, headers = site_photo_submission(key, task, photo(72, size=(1600, 1200)))
         before = instance.files()
         cookie = officer.cookie_header()
-        head = (f"POST /api/v1/evidence HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-                f"Content-Type: {headers['Content-Type']}\r\nContent-Length: {len(body)}\r\n"
-                f"X-CSRFToken: {officer.token}\r\nCookie: {cookie}\r\n\r\n").encode()
+        head = (
+            f"POST /api/v1/evidence HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Content-Type: {headers['Content-Type']}\r\nContent-Length: {len(body)}\r\n"
+            f"X-CSRFToken: {officer.token}\r\nCookie: {cookie}\r\n\r\n"
+        ).encode()
         slow = socket.create_connection(("127.0.0.1", server.port))
         slow.sendall(head + body[: len(body) // 2])
         client_port = slow.getsockname()[1]
@@ -126,8 +132,7 @@ def media_files(app) -> list[str]:
 
 
 @pytest.mark.app_config(LOCK_TIMEOUT_MS=300)
-def test_while_another_writer_holds_the_database_the_api_answers_503_then_recovers(
-        seeded, backend):
+def test_while_another_writer_holds_the_database_the_api_answers_503_then_recovers(seeded, backend):
     officer = Officer(seeded, "tho-xuong")
     with write_lock(seeded, backend):
         refused = officer.site_photo(client_uuid=UUID, photos=[photo(73)])
@@ -144,7 +149,8 @@ def test_while_another_writer_holds_the_database_the_api_answers_503_then_recove
 
 @pytest.mark.app_config(LOCK_TIMEOUT_MS=300)
 def test_while_another_writer_holds_the_database_a_page_answers_503_with_the_error_page(
-        seeded, backend):
+    seeded, backend
+):
     evidence_id = Officer(seeded, "tho-xuong").site_photo(photos=[photo(77)]).json["id"]
     reviewer = Reviewer(seeded)
     with write_lock(seeded, backend):
@@ -164,17 +170,24 @@ def test_when_postgresql_goes_away_the_api_answers_503_and_comes_back_by_itself(
 
     with database_settings("postgresql", tmp_path) as settings:
         settings["SQLALCHEMY_DATABASE_URI"] = settings["SQLALCHEMY_DATABASE_URI"].replace(
-            "127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+            "127.0.0.1:5432", f"127.0.0.1:{proxy.port}"
+        )
         app = make_app(settings, tmp_path)
         try:
             with app.app_context():
                 db.create_all()
-                demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+                demo.seed(with_evidence=False)
                 db.session.commit()
             officer = Officer(app, "tho-xuong")
-            fields = {"client_uuid": UUID, "task_id": str(task_id(app, 6)), "kind": "site_photo",
-                      "occurred_at": "2024-03-20T09:00", "place": "Đường Hùng Vương",
-                      "installed": "Pano", "quantity": "1"}
+            fields = {
+                "client_uuid": UUID,
+                "task_id": str(task_id(app, 6)),
+                "kind": "site_photo",
+                "occurred_at": "2024-03-20T09:00",
+                "place": "Đường Hùng Vương",
+                "installed": "Pano",
+                "quantity": "1",
+            }
             proxy.stop()
             refused = officer.post(fields, photos=[photo(74)])
             assert refused.status_code == 503 and refused.is_json and refused.json["error"]
@@ -193,8 +206,7 @@ def test_when_postgresql_goes_away_the_api_answers_503_and_comes_back_by_itself(
             proxy.stop()
 
 
-def test_a_full_media_disk_stores_nothing_answers_507_and_the_retry_succeeds(
-        seeded, monkeypatch):
+def test_a_full_media_disk_stores_nothing_answers_507_and_the_retry_succeeds(seeded, monkeypatch):
     officer = Officer(seeded, "tho-xuong")
     photos = [photo(75), photo(76)]
     disk = FullDisk(free=len(photos[0]) + 100)  # the first original fits, nothing after it

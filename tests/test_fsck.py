@@ -1,13 +1,14 @@
 """`flask wardapp fsck`: files nothing points at, and rows whose files are gone."""
+
 import os
 import time
 
+from evidencekit import Officer, photo
 from sqlalchemy import select
 
-from evidencekit import Officer, photo
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 
 def age(app, key, seconds=7200):
@@ -15,6 +16,11 @@ def age(app, key, seconds=7200):
         file = storage().path(key)
     past = time.time() - seconds
     os.utime(file, (past, past))
+
+
+def lose(key: str) -> None:
+    """A file gone from the disk, as after a failed disk or a careless hand."""
+    storage().path(key).unlink()
 
 
 def test_an_old_orphan_file_is_found_and_removed_but_a_fresh_one_is_spared(seeded):
@@ -35,8 +41,8 @@ def test_a_lost_display_copy_is_made_again_from_the_original(seeded):
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=40)])
     with seeded.app_context():
         media = db.session.scalars(select(Media)).one()
-        storage().delete(media.display_key)
-        storage().delete(media.thumb_key)
+        lose(media.display_key)
+        lose(media.thumb_key)
     runner = seeded.test_cli_runner()
     assert runner.invoke(args=["wardapp", "fsck"]).exit_code == 1
     result = runner.invoke(args=["wardapp", "fsck", "--repair"])
@@ -51,7 +57,7 @@ def test_a_lost_original_is_reported_as_unrecoverable(seeded):
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=41)])
     with seeded.app_context():
         media = db.session.scalars(select(Media)).one()
-        storage().delete(media.original_key)
+        lose(media.original_key)
         media_id = media.id
     result = seeded.test_cli_runner().invoke(args=["wardapp", "fsck", "--repair"])
     assert result.exit_code == 1

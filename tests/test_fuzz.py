@@ -4,38 +4,84 @@ photo's bytes on the way, never a 500, and never half an item stored.
 Bounded (60 examples a property, no deadline, no example database on disk) so the suite stays
 fast; SQLite only, like the other tests that do not depend on the database.
 """
+
 import functools
 import os
 import unicodedata
 import uuid
 
+import imagefactory
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from evidencekit import CITY, TAKEN, Officer, task_id
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import imagefactory
-from evidencekit import CITY, TAKEN, Officer, task_id
 from wardapp.evidence.models import Evidence
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
-BOUNDED = settings(max_examples=60, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                          HealthCheck.too_slow])
-FIELDS = sorted({f.name for kind in KINDS.values() for f in kind.fields} | {
-    "client_uuid", "task_id", "kind", "occurred_at", "note", "lat", "lon", "accuracy",
-    "located_at", "supersedes", "photo_meta"})
-EDGES = ["", " ", "0", "-1", "1e309", "NaN", "-inf", "9" * 30, "2024-02-30T25:61",
-         "1900-01-01T00:00", "9999-12-31T23:59:59+14:00", "00000000-0000-0000-0000-000000000000",
-         "[]", "{}", '[{"lat": "x"}]', "Hội nghị", "Zalo", "https://", "javascript:alert(1)",
-         "\x00", "\ud7ff\ue000", "‮", "²", "①", "0001-01-01T00:00", "\ufffe",
-         "[" * 3000 + "]" * 3000]
+BOUNDED = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+FIELDS = sorted(
+    {f.name for kind in SCHEMAS.values() for f in kind.fields}
+    | {
+        "client_uuid",
+        "task_id",
+        "kind",
+        "occurred_at",
+        "note",
+        "lat",
+        "lon",
+        "accuracy",
+        "located_at",
+        "supersedes",
+        "photo_meta",
+    }
+)
+EDGES = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "-inf",
+    "9" * 30,
+    "2024-02-30T25:61",
+    "1900-01-01T00:00",
+    "9999-12-31T23:59:59+14:00",
+    "00000000-0000-0000-0000-000000000000",
+    "[]",
+    "{}",
+    '[{"lat": "x"}]',
+    "Hội nghị",
+    "Zalo",
+    "https://",
+    "javascript:alert(1)",
+    "\x00",
+    "\ud7ff\ue000",
+    "‮",
+    "²",
+    "①",
+    "0001-01-01T00:00",
+    "\ufffe",
+    "[" * 3000 + "]" * 3000,
+]
 VALUES = st.one_of(
-    st.text(max_size=400), st.sampled_from(EDGES), st.uuids().map(str),
-    st.integers(-10**12, 10**12).map(str), st.floats().map(repr),
+    st.text(max_size=400),
+    st.sampled_from(EDGES),
+    st.uuids().map(str),
+    st.integers(-(10**12), 10**12).map(str),
+    st.floats().map(repr),
     st.datetimes().map(lambda d: d.isoformat()),
-    st.floats(-200, 200).map(lambda x: f"{x:.6f}"))
+    st.floats(-200, 200).map(lambda x: f"{x:.6f}"),
+)
 
 
 @functools.cache
@@ -66,9 +112,12 @@ def sent_whole_or_not_at_all(app, response, before) -> None:
             evidence = db.session.get(Evidence, response.json["id"])
             for value in list(evidence.fields.values()) + [evidence.note]:
                 assert not isinstance(value, str) or unicodedata.is_normalized("NFC", value)
-            assert all(os.path.exists(os.path.join(app.config["MEDIA_DIR"], key))
-                       for m in evidence.media for key in (m.original_key, m.display_key,
-                                                           m.thumb_key) if key)
+            assert all(
+                os.path.exists(os.path.join(app.config["MEDIA_DIR"], key))
+                for m in evidence.media
+                for key in (m.original_key, m.display_key, m.thumb_key)
+                if key
+            )
     else:
         assert (rows, files) == before  # refused or a replay: nothing new
 
@@ -79,19 +128,38 @@ def officer(seeded):
 
 
 @BOUNDED
-@given(kind=st.sampled_from(sorted(KINDS)), task=st.sampled_from([1, 2, 3, 5, 6, 7, None]),
-       changes=st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=5),
-       photos=st.integers(0, 2))
+@given(
+    kind=st.sampled_from(sorted(SCHEMAS)),
+    task=st.sampled_from([1, 2, 3, 5, 6, 7, None]),
+    changes=st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=5),
+    photos=st.integers(0, 2),
+)
 def test_any_field_values_are_answered_without_a_500_and_never_half_stored(
-        seeded, officer, kind, task, changes, photos):
-    form = {"client_uuid": str(uuid.uuid4()), "kind": kind,
-            "task_id": str(task_id(seeded, task)) if task else "abc",
-            "occurred_at": "2024-03-20T09:00", "place": "Đường Hùng Vương",
-            "installed": "Pano", "quantity": "2", "station": "Đài phường", "start_time": "06:30",
-            "minutes": "15", "topic": "CCHC", "meeting_type": "Hội nghị",
-            "organiser": "UBND", "attendees": "30", "channel": "Zalo",
-            "url": "https://bacgiang.gov.vn", "title": "Tin", "procedures": "2",
-            "lat": "21.27", "lon": "106.19", **changes}
+    seeded, officer, kind, task, changes, photos
+):
+    form = {
+        "client_uuid": str(uuid.uuid4()),
+        "kind": kind,
+        "task_id": str(task_id(seeded, task)) if task else "abc",
+        "occurred_at": "2024-03-20T09:00",
+        "place": "Đường Hùng Vương",
+        "installed": "Pano",
+        "quantity": "2",
+        "station": "Đài phường",
+        "start_time": "06:30",
+        "minutes": "15",
+        "topic": "CCHC",
+        "meeting_type": "Hội nghị",
+        "organiser": "UBND",
+        "attendees": "30",
+        "channel": "Zalo",
+        "url": "https://bacgiang.gov.vn",
+        "title": "Tin",
+        "procedures": "2",
+        "lat": "21.27",
+        "lon": "106.19",
+        **changes,
+    }
     before = stored(seeded)
     response = officer.post(form, photos=[small_photo()] * photos)
     sent_whole_or_not_at_all(seeded, response, before)
@@ -117,15 +185,14 @@ def mutate(data: bytes, mutations) -> bytes:
         elif name == "insert":
             out[at:at] = what
         elif name == "delete":
-            del out[at:at + what]
+            del out[at : at + what]
         elif name == "overwrite":
-            out[at:at + len(what)] = what
+            out[at : at + len(what)] = what
     return bytes(out)
 
 
 @BOUNDED
-@given(image=st.sampled_from(["jpeg", "png"]), mutations=st.lists(MUTATION, min_size=1,
-                                                                   max_size=4))
+@given(image=st.sampled_from(["jpeg", "png"]), mutations=st.lists(MUTATION, min_size=1, max_size=4))
 def test_a_damaged_photo_is_refused_cleanly_or_stored_whole(seeded, officer, image, mutations):
     data = mutate(small_photo() if image == "jpeg" else small_png(), mutations)
     before = stored(seeded)

@@ -9,43 +9,78 @@ property test then sends random mixtures to random routes. Only Thọ Xương an
 active, so a compliance picture (and each export the walk asks for) is small. SQLite only,
 like ``test_fuzz``.
 """
+
 import io
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from flask import Request, url_for
-from hypothesis import given, settings, strategies as st
-from sqlalchemy import select
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.routing import AnyConverter, IntegerConverter
-
 from conftest import AuthActions
+from flask import Request, url_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
 from test_access import EXPECTED, url_args
 from test_fuzz import BOUNDED, EDGES, small_photo
 from textkit import TEXT
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import AnyConverter, IntegerConverter
+
 from wardapp.auth.services import create_user
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
-pytestmark = [pytest.mark.parametrize("backend", ["sqlite"]),
-              pytest.mark.app_config(LOGIN_RATE_LIMIT="100000 per minute",
-                                     LOGIN_FAILURES_BEFORE_DELAY=10**6,
-                                     LOGIN_FAILURES_BEFORE_LOCK=10**6,
-                                     LOGIN_ADDRESS_FAILURES_BEFORE_DELAY=10**6,
-                                     LOGIN_ADDRESS_FAILURES_BEFORE_LOCK=10**6)]
-ACCOUNTS = {"anonymous": None, "officer": "tho-xuong", "reviewer": "vhtt", "overseer": "noivu",
-            "admin": "admin"}
+pytestmark = [
+    pytest.mark.parametrize("backend", ["sqlite"]),
+    pytest.mark.app_config(
+        LOGIN_RATE_LIMIT="100000 per minute",
+        LOGIN_FAILURES_BEFORE_DELAY=10**6,
+        LOGIN_FAILURES_BEFORE_LOCK=10**6,
+        LOGIN_ADDRESS_FAILURES_BEFORE_DELAY=10**6,
+        LOGIN_ADDRESS_FAILURES_BEFORE_LOCK=10**6,
+    ),
+]
+ACCOUNTS = {
+    "anonymous": None,
+    "officer": "tho-xuong",
+    "reviewer": "vhtt",
+    "overseer": "noivu",
+    "admin": "admin",
+}
 # One of each kind: nothing, numbers past any column or not numbers at all, digits that are
 # not ASCII ("²" passes isdigit), dates a datetime holds but a time zone cannot move, cursors
 # in year 1 and 9999, text the policy refuses, JSON nested past the parser's recursion, long.
 HOSTILE = [
-    "", "0", "-1", "9" * 30, "1e400", "NaN", "²", "①", "١٢", "0001-01-01", "9999-12-31",
-    "0001-01-01T00:00", "9999-12-31T23:59:59-14:00", "2024-02-30T25:61",
-    "-62135596800.000000_1", "253402300799.0_1", "\x00", "\ufffe", "Pano \u202egpj.exe",
-    "[" * 5000 + "]" * 5000, '[{"lat": "x", "taken_at": {"a": [1]}}]', "Ư" * 5000,
-    "<script>alert(1)</script>", "../../etc/passwd", "javascript:alert(1)",
-    "00000000-0000-0000-0000-000000000000", "on", "https://"]
+    "",
+    "0",
+    "-1",
+    "9" * 30,
+    "1e400",
+    "NaN",
+    "²",
+    "①",
+    "١٢",
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59:59-14:00",
+    "2024-02-30T25:61",
+    "-62135596800.000000_1",
+    "253402300799.0_1",
+    "\x00",
+    "\ufffe",
+    "Pano \u202egpj.exe",
+    "[" * 5000 + "]" * 5000,
+    '[{"lat": "x", "taken_at": {"a": [1]}}]',
+    "Ư" * 5000,
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "javascript:alert(1)",
+    "00000000-0000-0000-0000-000000000000",
+    "on",
+    "https://",
+]
 WORDS = ["", "x", "²", "..", "%2F", "Ư" * 300, "\u202e", "vi", "en"]
 NUMBERS = [0, 2**31, 2**63, 10**30]  # no real row: each is someone else's or nobody's
 
@@ -107,15 +142,22 @@ class Walker:
         Recorded.asked = set()
         try:
             with self.app.test_request_context():
-                query = {k: v for k, v in params.items()
-                         if k not in route.arguments and isinstance(v, str)}
-                url = url_for(route.endpoint, **{a: values[a] for a in route.arguments},
-                              **(query if route.method == "GET" else {}))
+                query = {
+                    k: v
+                    for k, v in params.items()
+                    if k not in route.arguments and isinstance(v, str)
+                }
+                url = url_for(
+                    route.endpoint,
+                    **{a: values[a] for a in route.arguments},
+                    **(query if route.method == "GET" else {}),
+                )
             if route.method == "GET":
                 response = self.client.get(url, headers=headers)
             else:
-                response = self.client.post(url, headers=headers,
-                                            data={"csrf_token": self.token, **params})
+                response = self.client.post(
+                    url, headers=headers, data={"csrf_token": self.token, **params}
+                )
             response.get_data()  # a streamed body fails while it is read
             self.asked = Recorded.asked - {"csrf_token"}  # before a sign-in asks its own
             status = response.status_code
@@ -143,8 +185,12 @@ class Map:
 
     def ordinary_for(self, asked: set[str]) -> dict[str, str]:
         """Every group of ordinary values one of whose names the view asked for."""
-        return {name: value for group in self.ordinary.values() if asked & group.keys()
-                for name, value in group.items()}
+        return {
+            name: value
+            for group in self.ordinary.values()
+            if asked & group.keys()
+            for name, value in group.items()
+        }
 
     def discover(self, app) -> "Map":
         for rule in app.url_map.iter_rules():
@@ -175,28 +221,64 @@ def ordinary_values(app, args: dict) -> dict[str, dict[str, str]]:
         filtered_task = db.session.scalar(select(Task.id).where(Task.number == 3))
     task, rules = args["task_id"], f"t{args['task_id']}-"
     groups = {
-        "filters": {"task": filtered_task, "unit": unit_id, "status": "all",
-                    "from": "2024-01-01", "to": "2024-03-31", "size": 5, "warnings": "1", "plan": args["plan_id"],
-                    "quarter": 1, "month": 3, "period": "quarter", "limit": 10,
-                    "unit_id": unit_id},
-        "evidence": {"client_uuid": lambda: str(uuid.uuid4()), "task_id": task,
-                     "photo": lambda: (io.BytesIO(small_photo()), "anh.jpg"),
-                     "kind": "site_photo", "occurred_at": "2024-05-20T09:00",
-                     "place": "Đường Hùng Vương", "installed": "Pano", "quantity": 2,
-                     "lat": 21.27, "lon": 106.19, "accuracy": 10,
-                     "located_at": "2024-05-20T09:01", "note": "Ghi chú",
-                     "photo_meta": '{"taken_at": "2024-05-20T08:30", "lat": 21.27}'},
-        "account": {"username": "khach-la", "password": "hoa-sen-2024",
-                    "display_name": "Cán bộ mới", "role": "officer", "active": "y",
-                    "remember": "y"},
-        "rule": {rules + "min_count": 1, rules + "period": "month",
-                 rules + "deadline": "2024-06-30", rules + "scored": unit_id},
-        "decision": {"reason": "Ảnh không rõ", "reason_pick": "Sai địa điểm", "ids": args[
-            "evidence_id"], "confirm": "yes", "next": "/review"},
+        "filters": {
+            "task": filtered_task,
+            "unit": unit_id,
+            "status": "all",
+            "from": "2024-01-01",
+            "to": "2024-03-31",
+            "size": 5,
+            "warnings": "1",
+            "plan": args["plan_id"],
+            "quarter": 1,
+            "month": 3,
+            "period": "quarter",
+            "limit": 10,
+            "unit_id": unit_id,
+        },
+        "evidence": {
+            "client_uuid": lambda: str(uuid.uuid4()),
+            "task_id": task,
+            "photo": lambda: (io.BytesIO(small_photo()), "anh.jpg"),
+            "kind": "site_photo",
+            "occurred_at": "2024-05-20T09:00",
+            "place": "Đường Hùng Vương",
+            "installed": "Pano",
+            "quantity": 2,
+            "lat": 21.27,
+            "lon": 106.19,
+            "accuracy": 10,
+            "located_at": "2024-05-20T09:01",
+            "note": "Ghi chú",
+            "photo_meta": '{"taken_at": "2024-05-20T08:30", "lat": 21.27}',
+        },
+        "account": {
+            "username": "khach-la",
+            "password": "hoa-sen-2024",
+            "display_name": "Cán bộ mới",
+            "role": "officer",
+            "active": "y",
+            "remember": "y",
+        },
+        "rule": {
+            rules + "min_count": 1,
+            rules + "period": "month",
+            rules + "deadline": "2024-06-30",
+            rules + "scored": unit_id,
+        },
+        "decision": {
+            "reason": "Ảnh không rõ",
+            "reason_pick": "Sai địa điểm",
+            "ids": args["evidence_id"],
+            "confirm": "yes",
+            "next": "/review",
+        },
         "plan": {"title": "Kế hoạch", "year": 2025, "city": "Bắc Giang"},
     }
-    return {g: {name: value if callable(value) else str(value) for name, value in values.items()}
-            for g, values in groups.items()}
+    return {
+        g: {name: value if callable(value) else str(value) for name, value in values.items()}
+        for g, values in groups.items()
+    }
 
 
 def small_world(app) -> None:
@@ -212,8 +294,14 @@ def routes(seeded) -> Map:
     args = url_args(seeded)
     with seeded.app_context():  # the accounts pages edit someone nobody signs in as
         unit = db.session.scalar(select(Unit).where(Unit.code == "tho-xuong"))
-        args["user_id"] = create_user(None, username="can-bo-thu", password="wardapp-demo",
-                                      display_name="Cán bộ thử", role="officer", unit=unit).id
+        args["user_id"] = create_user(
+            None,
+            username="can-bo-thu",
+            password="wardapp-demo",
+            display_name="Cán bộ thử",
+            role="officer",
+            unit=unit,
+        ).id
         db.session.commit()
     small_world(seeded)
     seeded.request_class = RecordingRequest
@@ -250,10 +338,15 @@ def test_every_parameter_of_every_route_takes_every_hostile_value_without_a_500(
         ordinary = routes.ordinary_for(names)
         turns = [(route, role) for route in members for role in routes.roles[route]]
         changes = [{name: value} for name in sorted(names) for value in HOSTILE]
-        tries += [(*turns[i % len(turns)], change, {**ordinary, **change}, {})
-                  for i, change in enumerate(changes)]
-        tries += [(route, routes.roles[route][i % len(routes.roles[route])], {}, ordinary, values)
-                  for route in members for i, values in enumerate(url_variants(route))]
+        tries += [
+            (*turns[i % len(turns)], change, {**ordinary, **change}, {})
+            for i, change in enumerate(changes)
+        ]
+        tries += [
+            (route, routes.roles[route][i % len(routes.roles[route])], {}, ordinary, values)
+            for route in members
+            for i, values in enumerate(url_variants(route))
+        ]
     failures = []
     for route, role, change, params, url_values in tries:
         status = routes.walkers[role].send(route, params, url_values)
@@ -263,8 +356,14 @@ def test_every_parameter_of_every_route_takes_every_hostile_value_without_a_500(
     assert not failures, "\n".join(map(repr, failures))
 
 
-PARAMS = st.one_of(st.sampled_from(HOSTILE + EDGES), TEXT, st.integers().map(str),
-                   st.floats().map(repr), st.dates().map(str), st.datetimes().map(str))
+PARAMS = st.one_of(
+    st.sampled_from(HOSTILE + EDGES),
+    TEXT,
+    st.integers().map(str),
+    st.floats().map(repr),
+    st.dates().map(str),
+    st.datetimes().map(str),
+)
 
 
 @settings(BOUNDED, max_examples=300)
@@ -273,12 +372,25 @@ def test_random_mixtures_of_parameters_on_random_routes_never_get_a_500(routes, 
     route = data.draw(st.sampled_from(sorted(routes.routes, key=str)), label="route")
     role = data.draw(st.sampled_from(routes.roles[route]), label="role")
     names = sorted(routes.routes[route] | set(routes.ordinary_for(routes.routes[route])))
-    params = data.draw(st.dictionaries(st.sampled_from(names or ["x"]), PARAMS, max_size=6),
-                       label="params")
-    url_values = data.draw(st.fixed_dictionaries({}, optional={
-        name: st.sampled_from([variant[name] for variant in url_variants(route)
-                               if name in variant]) for name in route.arguments}), label="url")
+    params = data.draw(
+        st.dictionaries(st.sampled_from(names or ["x"]), PARAMS, max_size=6), label="params"
+    )
+    url_values = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                name: st.sampled_from(
+                    [variant[name] for variant in url_variants(route) if name in variant]
+                )
+                for name in route.arguments
+            },
+        ),
+        label="url",
+    )
     status = routes.walkers[role].send(
-        route, {**routes.ordinary_for(routes.routes[route]), **params}, url_values,
-        htmx=data.draw(st.booleans(), label="htmx"))
+        route,
+        {**routes.ordinary_for(routes.routes[route]), **params},
+        url_values,
+        htmx=data.draw(st.booleans(), label="htmx"),
+    )
     assert isinstance(status, int) and status < 500, status

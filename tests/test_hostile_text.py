@@ -1,20 +1,21 @@
 """Every text field and file name tried with script, HTML, template syntax, control characters,
 Vietnamese in NFD and 10,000 characters: stored as given in NFC, shown escaped, never a 500.
 Bidi controls and non-characters are refused by name in evidence, removed everywhere else."""
+
 import unicodedata
 import uuid
 
-import pytest
-from markupsafe import escape
-from sqlalchemy import select
-
 import imagefactory
+import pytest
 from conftest import AuthActions
 from evidencekit import Officer, photo, task_id
+from markupsafe import escape
 from reviewkit import Reviewer, status
+from sqlalchemy import select
 from textkit import as_stored, is_unsafe
+
 from wardapp.evidence.models import Evidence
-from wardapp.evidence.schema import KINDS, MAX_TEXT
+from wardapp.evidence.schema import MAX_TEXT, SCHEMAS
 from wardapp.extensions import db
 
 PAYLOADS = {
@@ -45,15 +46,21 @@ KIND_CASES = {
 
 
 def text_fields(kind: str) -> list:
-    return [f for f in KINDS[kind].fields if f.type in ("text", "textarea")]
+    return [f for f in SCHEMAS[kind].fields if f.type in ("text", "textarea")]
 
 
 def submit(app, officer, kind: str, payload: str, *, name: str | None = None):
     """``payload`` in every text field, the note and the file's name (unless one is given)."""
     number, values, file_role = KIND_CASES[kind]
-    form = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(app, number)),
-            "kind": kind, "occurred_at": "2024-03-20T09:00", "note": payload, **values,
-            **{f.name: payload for f in text_fields(kind)}}
+    form = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": str(task_id(app, number)),
+        "kind": kind,
+        "occurred_at": "2024-03-20T09:00",
+        "note": payload,
+        **values,
+        **{f.name: payload for f in text_fields(kind)},
+    }
     # Quoted the way a browser quotes a file name in a multipart body.
     name = (payload if name is None else name)[:200]
     name = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
@@ -69,8 +76,7 @@ def shown_escaped(html: str, value: str) -> bool:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_each_text_field_is_stored_as_given_in_nfc_or_refused_with_its_field_named(
-        seeded, payload):
+def test_each_text_field_is_stored_as_given_in_nfc_or_refused_with_its_field_named(seeded, payload):
     officer = Officer(seeded, "tho-xuong")
     value = PAYLOADS[payload]
     for kind in KIND_CASES:
@@ -94,7 +100,8 @@ def test_each_text_field_is_stored_as_given_in_nfc_or_refused_with_its_field_nam
 
 @pytest.mark.parametrize("payload", REFUSED)
 def test_a_bidi_control_or_non_character_is_refused_naming_each_field_and_character(
-        seeded, payload):
+    seeded, payload
+):
     officer = Officer(seeded, "tho-xuong")
     value, points = REFUSED[payload]
     for kind in KIND_CASES:
@@ -117,12 +124,12 @@ def test_the_refusal_says_which_kind_of_character_it_is(seeded):
 
 
 @pytest.mark.parametrize("payload", REFUSED)
-def test_a_file_name_loses_its_bidi_controls_and_non_characters_and_keeps_the_rest(
-        seeded, payload):
+def test_a_file_name_loses_its_bidi_controls_and_non_characters_and_keeps_the_rest(seeded, payload):
     officer = Officer(seeded, "tho-xuong")
     value = REFUSED[payload][0]
-    response = submit(seeded, officer, "site_photo", "Đường Hùng Vương",
-                      name=f"{value} \u200fảnh\u202egpj.exe")
+    response = submit(
+        seeded, officer, "site_photo", "Đường Hùng Vương", name=f"{value} \u200fảnh\u202egpj.exe"
+    )
     assert response.status_code == 201, response.json
     with seeded.app_context():
         name = db.session.get(Evidence, response.json["id"]).media[0].original_name
@@ -130,10 +137,11 @@ def test_a_file_name_loses_its_bidi_controls_and_non_characters_and_keeps_the_re
 
 
 # Lists show an item on one line, so the payloads of many lines are left to the tests above.
-@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"
-                                     and "\n" not in as_stored(PAYLOADS[p])])
-def test_what_was_stored_is_shown_escaped_on_the_detail_page_the_queue_and_mine(
-        seeded, payload):
+@pytest.mark.parametrize(
+    "payload",
+    [p for p in PAYLOADS if p != "10,000 characters" and "\n" not in as_stored(PAYLOADS[p])],
+)
+def test_what_was_stored_is_shown_escaped_on_the_detail_page_the_queue_and_mine(seeded, payload):
     officer, reviewer = Officer(seeded, "tho-xuong"), Reviewer(seeded)
     value = as_stored(PAYLOADS[payload])
     ids = [submit(seeded, officer, kind, PAYLOADS[payload]).json["id"] for kind in KIND_CASES]
@@ -151,44 +159,80 @@ def test_what_was_stored_is_shown_escaped_on_the_detail_page_the_queue_and_mine(
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_the_capture_form_posted_without_javascript_answers_escaped_and_never_500(
-        seeded, payload):
+def test_the_capture_form_posted_without_javascript_answers_escaped_and_never_500(seeded, payload):
     officer = Officer(seeded, "tho-xuong")
     value = PAYLOADS[payload]
-    form = {"csrf_token": officer.token, "client_uuid": str(uuid.uuid4()),
-            "kind": "broadcast", "occurred_at": "2024-03-20T09:00", "start_time": "25:99",
-            "minutes": value, "station": value, "topic": value, "summary": value, "note": value}
+    form = {
+        "csrf_token": officer.token,
+        "client_uuid": str(uuid.uuid4()),
+        "kind": "broadcast",
+        "occurred_at": "2024-03-20T09:00",
+        "start_time": "25:99",
+        "minutes": value,
+        "station": value,
+        "topic": value,
+        "summary": value,
+        "note": value,
+    }
     page = officer.client.post(f"/tasks/{task_id(seeded, 3)}/new?kind=broadcast", data=form)
     assert page.status_code == 422  # the time is wrong, so the form comes back filled in
     html = page.get_data(as_text=True)
     assert shown_escaped(html, value) or shown_escaped(html, as_stored(value))
 
 
-QUERY_NAMES = ("kind", "unit", "unit_id", "task", "task_id", "status", "from", "to", "after",
-               "before", "client_uuid", "plan", "quarter", "year", "next", "supersedes",
-               "limit", "size", "period")
+QUERY_NAMES = (
+    "kind",
+    "unit",
+    "unit_id",
+    "task",
+    "task_id",
+    "status",
+    "from",
+    "to",
+    "after",
+    "before",
+    "client_uuid",
+    "plan",
+    "quarter",
+    "year",
+    "next",
+    "supersedes",
+    "limit",
+    "size",
+    "period",
+)
 
 
 def test_hostile_query_strings_on_every_page_never_cause_a_500(seeded):
     from flask import url_for
-
     from test_access import url_args
 
     args = url_args(seeded)
     # Markup and quotes, NUL and other controls, NFD, and a long value (a proxy would cut a
     # URL of 10,000 characters before it arrived).
-    values = [PAYLOADS["attribute breakout"], PAYLOADS["control characters"],
-              PAYLOADS["Vietnamese in NFD"], PAYLOADS["10,000 characters"][:1000],
-              "99999999999999999999999"]  # past any integer column
+    values = [
+        PAYLOADS["attribute breakout"],
+        PAYLOADS["control characters"],
+        PAYLOADS["Vietnamese in NFD"],
+        PAYLOADS["10,000 characters"][:1000],
+        "99999999999999999999999",
+    ]  # past any integer column
     failures = []
     for user in ("tho-xuong", "admin"):  # an officer's pages, and every reader's page
         client = Officer(seeded, user).client
         for value in values:
             with seeded.test_request_context():
-                urls = [url_for(r.endpoint, **{**{name: value for name in QUERY_NAMES},
-                                               **{a: args[a] for a in r.arguments}})
-                        for r in seeded.url_map.iter_rules()
-                        if "GET" in r.methods and r.endpoint != "static"]
+                urls = [
+                    url_for(
+                        r.endpoint,
+                        **{
+                            **{name: value for name in QUERY_NAMES},
+                            **{a: args[a] for a in r.arguments},
+                        },
+                    )
+                    for r in seeded.url_map.iter_rules()
+                    if "GET" in r.methods and r.endpoint != "static"
+                ]
             for url in urls:
                 status = client.get(url).status_code
                 if status >= 500:
@@ -201,22 +245,31 @@ def test_hostile_sign_in_names_and_passwords_are_refused_cleanly(seeded, auth, p
     value = PAYLOADS[payload]
     response = auth.login(value, value)
     assert response.status_code in (401, 422)
-    assert value not in response.get_data(as_text=True) or not any(c in value for c in "<>\"")
+    assert value not in response.get_data(as_text=True) or not any(c in value for c in '<>"')
 
 
 HIDDEN_FROM_NAMES = {name: value for name, (value, _points) in REFUSED.items()}
 
 
-@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p != "10,000 characters"] +
-                         list(HIDDEN_FROM_NAMES))
-def test_a_display_name_an_admin_types_is_shown_escaped_to_everyone(seeded, auth, client,
-                                                                    payload):
+@pytest.mark.parametrize(
+    "payload", [p for p in PAYLOADS if p != "10,000 characters"] + list(HIDDEN_FROM_NAMES)
+)
+def test_a_display_name_an_admin_types_is_shown_escaped_to_everyone(seeded, auth, client, payload):
     auth.login("admin")
     value = {**PAYLOADS, **HIDDEN_FROM_NAMES}[payload]
     one_line = " ".join(as_stored(value).split())
-    response = client.post("/admin/users/new", data={
-        "csrf_token": auth.token(), "username": "can-bo-moi", "display_name": value,
-        "role": "reviewer", "unit_id": 0, "password": "hoa-sen-2024", "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": auth.token(),
+            "username": "can-bo-moi",
+            "display_name": value,
+            "role": "reviewer",
+            "unit_id": 0,
+            "password": "hoa-sen-2024",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     listing = client.get("/admin/users").get_data(as_text=True)
     assert shown_escaped(listing, one_line)
@@ -226,6 +279,7 @@ def test_a_display_name_an_admin_types_is_shown_escaped_to_everyone(seeded, auth
     assert shown_escaped(header, one_line)
     with seeded.app_context():
         from wardapp.auth.models import User
+
         user = db.session.scalar(select(User).where(User.username == "can-bo-moi"))
         assert user.display_name == one_line  # nobody to tell, so removed, not refused
         assert unicodedata.is_normalized("NFC", user.display_name)
@@ -243,9 +297,16 @@ def test_a_reviewers_reason_loses_bidi_controls_and_non_characters(seeded, paylo
 
 def test_a_note_over_the_limit_is_refused_by_name_and_nothing_is_stored(seeded):
     officer = Officer(seeded, "tho-xuong")
-    form = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(seeded, 6)),
-            "kind": "site_photo", "occurred_at": "2024-03-20T09:00", "place": "Hùng Vương",
-            "installed": "Pano", "quantity": "1", "note": "Ghi chú dài. " * 200}
+    form = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": str(task_id(seeded, 6)),
+        "kind": "site_photo",
+        "occurred_at": "2024-03-20T09:00",
+        "place": "Hùng Vương",
+        "installed": "Pano",
+        "quantity": "1",
+        "note": "Ghi chú dài. " * 200,
+    }
     response = officer.post(form, photos=[("a.jpg", photo(3, size=(64, 48)))])
     assert response.status_code == 422
     assert response.json["fields"]["note"] == f"Tối đa {MAX_TEXT} ký tự."

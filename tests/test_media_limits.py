@@ -1,26 +1,30 @@
 """Every photo format has a pixel limit, and a submission a decoding budget, both checked from
 the headers before anything is decoded."""
+
 from __future__ import annotations
 
 import functools
 import uuid
 
+import imagefactory as make
 import pytest
+from evidencekit import Officer, task_id
+from mediakit import MAX_BYTES, MAX_PIXELS, refusal
 from PIL import ImageFile
 from sqlalchemy import func, select
 
-import imagefactory as make
-from evidencekit import Officer, task_id
-from mediakit import MAX_BYTES, MAX_PIXELS, refusal
 from wardapp.config import Defaults
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.media import MediaError, UploadLimits, inspect_uploads
 from wardapp.media.photos import read_header
 
-LIMITS = UploadLimits(max_bytes=Defaults.MAX_FILE_BYTES, max_pixels=Defaults.MAX_IMAGE_PIXELS,
-                      max_decode_pixels=Defaults.MAX_DECODE_PIXELS,
-                      max_request_pixels=Defaults.MAX_REQUEST_DECODE_PIXELS)
+LIMITS = UploadLimits(
+    max_bytes=Defaults.MAX_FILE_BYTES,
+    max_pixels=Defaults.MAX_IMAGE_PIXELS,
+    max_decode_pixels=Defaults.MAX_DECODE_PIXELS,
+    max_request_pixels=Defaults.MAX_REQUEST_DECODE_PIXELS,
+)
 
 
 @functools.cache
@@ -36,8 +40,10 @@ def flat_png_24_mp() -> bytes:
 @pytest.fixture
 def no_decoding(monkeypatch):
     """Any photo decoded from here on fails the test."""
+
     def load(self):
         raise AssertionError(f"decoded a {self.size[0]}×{self.size[1]} {self.format}")
+
     monkeypatch.setattr(ImageFile.ImageFile, "load", load)
 
 
@@ -48,8 +54,9 @@ def test_a_49_megapixel_png_of_a_few_hundred_kilobytes_is_refused_from_its_heade
     error = refusal(data, "ảnh phẳng.png", max_decode_pixels=Defaults.MAX_DECODE_PIXELS)
 
     assert error.status == 422
-    assert error.message == ('Ảnh "ảnh phẳng.png" có quá nhiều điểm ảnh (tối đa 25 triệu); '
-                             "hãy gửi ảnh nhỏ hơn.")
+    assert error.message == (
+        'Ảnh "ảnh phẳng.png" có quá nhiều điểm ảnh (tối đa 25 triệu); hãy gửi ảnh nhỏ hơn.'
+    )
 
 
 @pytest.mark.parametrize("encode", [make.png, make.webp, make.heic], ids=["png", "webp", "heic"])
@@ -60,9 +67,10 @@ def test_every_format_decoded_in_full_is_held_to_the_lower_limit(encode, no_deco
 
 
 def test_a_jpeg_decoded_at_a_reduced_scale_keeps_the_higher_limit():
-    upload = inspect_uploads([("photo", "ảnh.jpg", make.jpeg(400, 300))],
-                             UploadLimits(MAX_BYTES, MAX_PIXELS, max_decode_pixels=100_000,
-                                          max_request_pixels=10**9))[0]
+    upload = inspect_uploads(
+        [("photo", "ảnh.jpg", make.jpeg(400, 300))],
+        UploadLimits(MAX_BYTES, MAX_PIXELS, max_decode_pixels=100_000, max_request_pixels=10**9),
+    )[0]
 
     assert upload.photo is not None and (upload.photo.width, upload.photo.height) == (400, 300)
 
@@ -74,7 +82,8 @@ def test_a_jpeg_counts_the_pixels_it_is_decoded_at_and_other_formats_every_pixel
 
 
 def test_ten_large_but_allowed_photos_in_one_submission_are_refused_before_any_is_decoded(
-        no_decoding):
+    no_decoding,
+):
     photos = [("photo", f"ảnh {n}.png", flat_png_24_mp()) for n in range(10)]
 
     with pytest.raises(MediaError) as caught:
@@ -83,7 +92,8 @@ def test_ten_large_but_allowed_photos_in_one_submission_are_refused_before_any_i
     assert caught.value.status == 413 and caught.value.field == "photo"
     assert caught.value.message.startswith(
         "Các ảnh của lần gửi này quá lớn để xử lý cùng lúc (240 triệu điểm ảnh, tối đa 150 "
-        "triệu mỗi lần gửi)")
+        "triệu mỗi lần gửi)"
+    )
 
 
 def test_a_photo_too_large_for_its_format_is_named_before_the_submission_total(no_decoding):
@@ -97,9 +107,16 @@ def test_a_photo_too_large_for_its_format_is_named_before_the_submission_total(n
 
 def test_the_api_refuses_a_submission_whose_photos_decode_too_much_and_keeps_nothing(seeded):
     officer = Officer(seeded, "tho-xuong")
-    form = {"client_uuid": str(uuid.uuid4()), "task_id": str(task_id(seeded, 5)),
-            "kind": "meeting", "occurred_at": "2024-03-21T14:00", "meeting_type": "Hội nghị",
-            "place": "Hội trường", "organiser": "UBND phường", "attendees": "40"}
+    form = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": str(task_id(seeded, 5)),
+        "kind": "meeting",
+        "occurred_at": "2024-03-21T14:00",
+        "meeting_type": "Hội nghị",
+        "place": "Hội trường",
+        "organiser": "UBND phường",
+        "attendees": "40",
+    }
 
     response = officer.post(form, photos=[(f"ảnh {n}.png", flat_png_24_mp()) for n in range(7)])
 

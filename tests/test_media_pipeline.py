@@ -3,6 +3,7 @@
 Every file here is made by ``imagefactory`` on the spot; see its docstring for the
 red-top-left / blue-top-right scene that tells an upright copy from a turned one.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,11 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import imagefactory as make
 import pytest
+from mediakit import MAX_PIXELS, refusal
 from PIL import Image, ImageFile
 
-import imagefactory as make
-from mediakit import MAX_PIXELS, refusal
 from wardapp.media import (
     phash_distance,
     process_photo,
@@ -62,6 +63,7 @@ def assert_no_metadata(jpeg_bytes: bytes) -> None:
 
 # --- Photos: orientation, sizes, metadata --------------------------------------------------
 
+
 @pytest.mark.parametrize("size", [(640, 400), (2600, 1600)], ids=["kept-size", "downscaled"])
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_every_exif_orientation_comes_out_upright(orientation, size):
@@ -90,12 +92,19 @@ def test_small_photo_is_not_enlarged():
     assert result.display_size == (200, 120) and result.thumb_size == (200, 120)
 
 
-@pytest.mark.parametrize("size,orientation",
-                         [((640, 400), None), ((640, 400), 6), ((3000, 2000), 1)],
-                         ids=["kept-size", "rotated", "downscaled"])
+@pytest.mark.parametrize(
+    "size,orientation",
+    [((640, 400), None), ((640, 400), 6), ((3000, 2000), 1)],
+    ids=["kept-size", "rotated", "downscaled"],
+)
 def test_copies_carry_no_exif_gps_or_comment(size, orientation):
-    data = make.jpeg(*size, orientation=orientation, gps=(21.2731, 106.1946),
-                     taken_at=datetime(2025, 3, 14, 9, 30), offset="+07:00")
+    data = make.jpeg(
+        *size,
+        orientation=orientation,
+        gps=(21.2731, 106.1946),
+        taken_at=datetime(2025, 3, 14, 9, 30),
+        offset="+07:00",
+    )
     with Image.open(io.BytesIO(data)) as original:  # the factory really wrote them
         assert original.getexif().get_ifd(0x8825)
 
@@ -105,9 +114,11 @@ def test_copies_carry_no_exif_gps_or_comment(size, orientation):
     assert_no_metadata(result.thumb)
 
 
-@pytest.mark.parametrize("lat,lon", [(21.0278, 105.8342), (40.6892, -74.0445),
-                                     (-33.8568, 151.2153), (-22.9519, -43.2105)],
-                         ids=["north-east", "north-west", "south-east", "south-west"])
+@pytest.mark.parametrize(
+    "lat,lon",
+    [(21.0278, 105.8342), (40.6892, -74.0445), (-33.8568, 151.2153), (-22.9519, -43.2105)],
+    ids=["north-east", "north-west", "south-east", "south-west"],
+)
 def test_gps_is_read_as_signed_decimal_degrees_in_every_hemisphere(lat, lon):
     result = photo(make.jpeg(320, 200, gps=(lat, lon)))
 
@@ -139,8 +150,9 @@ def test_photo_without_exif_has_no_time_or_place():
 
 
 def test_heic_from_an_iphone_is_accepted_upright_with_its_exif():
-    data = make.heic(640, 480, orientation=6, gps=(21.2731, 106.1946),
-                     taken_at=datetime(2025, 3, 14, 9, 30))
+    data = make.heic(
+        640, 480, orientation=6, gps=(21.2731, 106.1946), taken_at=datetime(2025, 3, 14, 9, 30)
+    )
 
     result = photo(data)
 
@@ -201,14 +213,19 @@ def test_phash_distance_refuses_what_is_not_a_hash():
 
 # --- Photos: refusals -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("data", [
-    make.truncated(make.jpeg(640, 400)),
-    make.truncated(make.jpeg(640, 400), keep=0.97),
-    make.truncated(make.jpeg(3000, 2000)),
-    make.truncated(make.jpeg(3000, 2000, progressive=True)),
-    make.truncated(make.png(640, 400)),
-    make.truncated(make.heic(640, 480)),
-], ids=["jpeg", "jpeg-missing-its-end", "large-jpeg", "progressive-jpeg", "png", "heic"])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        make.truncated(make.jpeg(640, 400)),
+        make.truncated(make.jpeg(640, 400), keep=0.97),
+        make.truncated(make.jpeg(3000, 2000)),
+        make.truncated(make.jpeg(3000, 2000, progressive=True)),
+        make.truncated(make.png(640, 400)),
+        make.truncated(make.heic(640, 480)),
+    ],
+    ids=["jpeg", "jpeg-missing-its-end", "large-jpeg", "progressive-jpeg", "png", "heic"],
+)
 def test_truncated_photo_is_refused_as_unreadable(data):
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
@@ -237,12 +254,16 @@ def test_empty_file_is_refused(role):
     assert "rỗng" in error.message
 
 
-@pytest.mark.parametrize("data", [
-    make.jpeg_claiming_size(20000, 20000),
-    make.png_bomb(20000, 20000),
-    make.png_bomb(10000, 8000),  # under Pillow's own limit: only our check stops it
-    make.webp_claiming_size(16383, 16383),
-], ids=["jpeg-20000²", "png-20000²", "png-10000×8000", "webp-16383²"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        make.jpeg_claiming_size(20000, 20000),
+        make.png_bomb(20000, 20000),
+        make.png_bomb(10000, 8000),  # under Pillow's own limit: only our check stops it
+        make.webp_claiming_size(16383, 16383),
+    ],
+    ids=["jpeg-20000²", "png-20000²", "png-10000×8000", "webp-16383²"],
+)
 def test_pixel_bomb_is_refused_before_decoding(data, monkeypatch):
     def no_decoding(self, *args, **kwargs):
         pytest.fail("the image was decoded before its size was checked")
@@ -266,6 +287,7 @@ def test_file_over_the_byte_limit_is_refused_with_413():
 
 
 # --- Import cost ------------------------------------------------------------------------------
+
 
 def test_importing_the_package_does_not_load_heic_support():
     code = "import sys, wardapp.media; assert 'pillow_heif' not in sys.modules"

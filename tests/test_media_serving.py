@@ -1,15 +1,17 @@
 """Files are served only through the authorised view, typed, never sniffed, cached for good."""
-import io
 
-from PIL import Image
+import io
 
 import imagefactory
 from evidencekit import Officer, photo, task_id
+from PIL import Image
 
 
 def test_a_photo_is_served_with_its_type_and_long_lived_caching(seeded):
     officer = Officer(seeded, "tho-xuong")
-    media = officer.site_photo(photos=[imagefactory.jpeg(3000, 2000, orientation=6, seed=3)]).json["media"][0]
+    media = officer.site_photo(photos=[imagefactory.jpeg(3000, 2000, orientation=6, seed=3)]).json[
+        "media"
+    ][0]
     display = officer.client.get(media["urls"]["display"])
     assert display.status_code == 200
     assert display.headers["Content-Type"] == "image/jpeg"
@@ -21,16 +23,24 @@ def test_a_photo_is_served_with_its_type_and_long_lived_caching(seeded):
     assert not image.getexif()
     thumb = Image.open(io.BytesIO(officer.client.get(media["urls"]["thumb"]).data))
     assert max(thumb.size) <= 320
-    again = officer.client.get(media["urls"]["display"],
-                               headers={"If-None-Match": display.headers["ETag"]})
+    again = officer.client.get(
+        media["urls"]["display"], headers={"If-None-Match": display.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 
 def test_an_attachment_is_downloaded_never_shown_inline(seeded):
     officer = Officer(seeded, "tho-xuong")
-    data = {"client_uuid": "7d1c4f8e-2a5b-4c3d-9e8f-0a1b2c3d4e5f", "task_id": str(task_id(seeded, 3)),
-            "kind": "broadcast", "occurred_at": "2024-03-18T06:30", "station": "Đài phường",
-            "start_time": "06:30", "minutes": "15", "topic": "Chuyển đổi số"}
+    data = {
+        "client_uuid": "7d1c4f8e-2a5b-4c3d-9e8f-0a1b2c3d4e5f",
+        "task_id": str(task_id(seeded, 3)),
+        "kind": "broadcast",
+        "occurred_at": "2024-03-18T06:30",
+        "station": "Đài phường",
+        "start_time": "06:30",
+        "minutes": "15",
+        "topic": "Chuyển đổi số",
+    }
     media = officer.post(data, attachments=[("kịch bản.pdf", imagefactory.pdf())]).json["media"][0]
     response = officer.client.get(media["urls"]["original"])
     assert response.headers["Content-Type"] == "application/pdf"

@@ -1,16 +1,17 @@
 """The content-addressed file store: idempotent puts, no half files, keys that stay inside."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 
+import imagefactory as make
 import pytest
 
-import imagefactory as make
 from wardapp.media import LocalStorage
 
-
 # --- Storage --------------------------------------------------------------------------------
+
 
 def test_put_is_content_addressed_and_idempotent(tmp_path):
     storage = LocalStorage(tmp_path)
@@ -28,7 +29,7 @@ def test_put_is_content_addressed_and_idempotent(tmp_path):
     assert reused.st_mtime >= first_write.st_mtime  # its time refreshed (fsck spares it)
     with storage.open(key) as stored:
         assert stored.read() == data
-    assert storage.exists(key) and storage.size(key) == len(data)
+    assert storage.exists(key) and (tmp_path / key).stat().st_size == len(data)
     assert storage.path(key) == tmp_path / key
 
 
@@ -57,28 +58,19 @@ def test_iter_keys_lists_stored_files_and_nothing_else(tmp_path):
     assert list(storage.iter_keys()) == keys
 
 
-def test_delete_removes_the_file_and_tolerates_a_missing_one(tmp_path):
-    storage = LocalStorage(tmp_path)
-    key = storage.put(b"gone soon", ".txt")
-
-    storage.delete(key)
-    storage.delete(key)
-
-    assert not storage.exists(key)
-    with pytest.raises(FileNotFoundError):
-        storage.open(key)
-
-
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd",
-    "/etc/passwd",
-    "ab/cd/../../../etc/passwd",
-    "ab/cd/" + "ab" * 32 + "/../x",
-    "ab/cd/" + "ff" * 32 + ".jpg",  # the folders do not match the hash
-    "AB/CD/" + "ab" * 32,
-    "",
-])
-@pytest.mark.parametrize("method", ["open", "exists", "delete", "size", "path"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "ab/cd/../../../etc/passwd",
+        "ab/cd/" + "ab" * 32 + "/../x",
+        "ab/cd/" + "ff" * 32 + ".jpg",  # the folders do not match the hash
+        "AB/CD/" + "ab" * 32,
+        "",
+    ],
+)
+@pytest.mark.parametrize("method", ["open", "exists", "modified_at", "path"])
 def test_key_that_could_escape_the_root_is_refused(tmp_path, key, method):
     storage = LocalStorage(tmp_path / "media")
 

@@ -1,4 +1,5 @@
 """Photo work is bounded per process, so pages and the health check are answered meanwhile."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ import threading
 import uuid
 from contextlib import contextmanager
 
+import imagefactory
 import pytest
+from serverkit import HttpUser, site_photo_submission, submit
 from werkzeug.serving import make_server
 
-import imagefactory
-from serverkit import HttpUser, site_photo_submission, submit
 from wardapp.media import MediaError, upload, work
 from wardapp.media.work import WorkGate
 
@@ -75,7 +76,8 @@ def threaded_server(app):
 
 @pytest.mark.app_config(MEDIA_WORK_SLOTS=1, MEDIA_WORK_QUEUE=0)
 def test_while_one_submission_decodes_photos_health_and_pages_answer_and_another_waits(
-        seeded, monkeypatch):
+    seeded, monkeypatch
+):
     decoding, finish = threading.Event(), threading.Event()
     at_work = []
     real = upload.process_photo
@@ -93,8 +95,12 @@ def test_while_one_submission_decodes_photos_health_and_pages_answer_and_another
         answers = {}
 
         def send_first():
-            answers["first"] = submit(first, *site_photo_submission(
-                str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=1)))
+            answers["first"] = submit(
+                first,
+                *site_photo_submission(
+                    str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=1)
+                ),
+            )
 
         sender = threading.Thread(target=send_first)
         sender.start()
@@ -103,8 +109,12 @@ def test_while_one_submission_decodes_photos_health_and_pages_answer_and_another
             status, body = first.call("/healthz")
             assert status == 200 and json.loads(body)["status"] == "ok"
             assert first.call("/mine")[0] == 200
-            status, body = submit(second, *site_photo_submission(
-                str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=2)))
+            status, body = submit(
+                second,
+                *site_photo_submission(
+                    str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=2)
+                ),
+            )
             assert status == 503 and "photo" in json.loads(body)["fields"]
             assert len(at_work) == 1  # the second never started decoding
         finally:

@@ -1,14 +1,25 @@
 """The migrations build exactly the models, on SQLite and on PostgreSQL."""
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-import pytest
 from sqlalchemy import inspect
 
 from wardapp.extensions import db
 
-TABLES = {"unit", "user", "reviewer_unit", "plan", "task", "task_unit", "evidence", "media",
-          "audit_event", "login_counter"}
+TABLES = {
+    "unit",
+    "user",
+    "reviewer_unit",
+    "plan",
+    "task",
+    "task_unit",
+    "evidence",
+    "media",
+    "audit_event",
+    "login_counter",
+}
 
 
 def test_upgrade_on_an_empty_database_creates_every_table(bare_app):
@@ -52,9 +63,9 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
+    from compliancekit import local, make_evidence, make_plan, make_task, make_unit
     from sqlalchemy import select
 
-    from compliancekit import local, make_evidence, make_plan, make_task, make_unit
     from wardapp.audit.models import AuditEvent
     from wardapp.evidence.models import Evidence
 
@@ -70,7 +81,8 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
         upgrade()
         db.session.expire_all()
         statuses = [db.session.get(Evidence, i).status for i in ids]
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "evidence.withdraw")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "evidence.withdraw")
+        ).all()
     assert statuses == ["returned", "approved", "withdrawn"]
     assert [(e.object_id, e.details["supersedes_id"]) for e in events] == [(ids[2], ids[0])]

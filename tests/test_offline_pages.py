@@ -1,11 +1,12 @@
 """What the outbox needs from the server: an installable app, a service worker that updates
 with each release, a session check that hands out CSRF tokens valid for the whole session."""
+
 import io
 import time
 
+from evidencekit import Officer
 from PIL import Image
 
-from evidencekit import Officer
 from wardapp.offline import shell
 
 
@@ -14,7 +15,11 @@ def test_the_manifest_makes_an_installable_vietnamese_app(seeded, client):
     assert response.status_code == 200 and response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     assert manifest["name"] == "Minh chứng CCHC" and manifest["short_name"]
-    assert (manifest["display"], manifest["start_url"], manifest["lang"]) == ("standalone", "/", "vi")
+    assert (manifest["display"], manifest["start_url"], manifest["lang"]) == (
+        "standalone",
+        "/",
+        "vi",
+    )
     sizes = set()
     for icon in manifest["icons"]:
         image = Image.open(io.BytesIO(client.get(icon["src"]).data))
@@ -30,6 +35,7 @@ def test_every_page_links_the_manifest_and_only_officers_see_the_outbox_badge(se
     assert ">Hộp thư đi</a>" in officer  # the menu entry
     reviewer = seeded.test_client()
     from conftest import AuthActions
+
     AuthActions(reviewer).login("vhtt")
     page = reviewer.get("/").get_data(as_text=True)
     assert "outbox-badge" not in page and 'data-user=""' in page
@@ -84,7 +90,9 @@ def test_a_csrf_token_stays_valid_days_later_in_the_same_session(seeded, monkeyp
     assert seeded.config["WTF_CSRF_TIME_LIMIT"] is None
     officer = Officer(seeded, "tho-xuong")
     real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 3 * 86400)  # recorded Monday, sent Thursday
+    monkeypatch.setattr(
+        time, "time", lambda: real_time() + 3 * 86400
+    )  # recorded Monday, sent Thursday
     assert officer.site_photo().status_code == 201
 
 

@@ -1,17 +1,19 @@
 """The pages every role starts from: home, plan, health, language, layout."""
+
 from datetime import date
 
 from sqlalchemy import text
 
+from wardapp.core.periods import Period
 from wardapp.extensions import db
-from wardapp.plans.periods import Quarter, view_for
+from wardapp.plans.periods import view_for
 
 
 def test_officer_home_lists_the_units_tasks_with_lead_or_coordinating(seeded, auth, client):
     auth.login("tho-xuong")
     body = client.get("/").get_data(as_text=True)
     assert "Nhiệm vụ của Phường Thọ Xương" in body
-    assert "Mỗi tuần 1 lần" in body           # task 3, led by every ward
+    assert "Mỗi tuần 1 lần" in body  # task 3, led by every ward
     assert "Chủ trì" in body and "Phối hợp" in body
     assert "Đường Võ Nguyên Giáp" not in body  # task 9 belongs to Phòng VHTT alone
 
@@ -25,13 +27,13 @@ def test_home_says_which_quarter_it_shows_when_today_is_past_the_plan(seeded, au
 
 
 def test_plan_view_before_during_and_after_the_plan_year():
-    assert view_for(2024, date(2024, 5, 2)).quarter == Quarter(2024, 2)
+    assert view_for(2024, date(2024, 5, 2)).period == Period.quarter(2024, 2)
     assert view_for(2024, date(2024, 5, 2)).note is None
-    assert view_for(2024, date(2026, 11, 26)).quarter == Quarter(2024, 4)
-    assert view_for(2024, date(2023, 12, 31)).quarter == Quarter(2024, 1)
-    assert view_for(2024, date(2026, 1, 1), quarter=2).quarter == Quarter(2024, 2)
-    assert Quarter(2024, 1).end == date(2024, 3, 31)
-    assert Quarter(2024, 4).end == date(2024, 12, 31)
+    assert view_for(2024, date(2026, 11, 26)).period == Period.quarter(2024, 4)
+    assert view_for(2024, date(2023, 12, 31)).period == Period.quarter(2024, 1)
+    assert view_for(2024, date(2026, 1, 1), quarter=2).period == Period.quarter(2024, 2)
+    assert Period.quarter(2024, 1).end == date(2024, 3, 31)
+    assert Period.quarter(2024, 4).end == date(2024, 12, 31)
 
 
 def test_plan_page_shows_every_task_with_its_rule(seeded, auth, client):

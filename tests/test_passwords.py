@@ -1,4 +1,5 @@
 """One password policy, on the admin's pages and on the command line alike."""
+
 import unicodedata
 
 import pytest
@@ -31,8 +32,16 @@ def test_the_policy_refuses_weak_passwords_with_a_reason(password, expected):
     assert problem is not None and expected in str(problem)
 
 
-@pytest.mark.parametrize("password", [DEMO_PASSWORD, "hoa-sen-2024", "mat-khau-moi-99",
-                                      "Cây đa giếng nước 1975", "vp-ubnd-bac-giang"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        DEMO_PASSWORD,
+        "hoa-sen-2024",
+        "mat-khau-moi-99",
+        "Cây đa giếng nước 1975",
+        "vp-ubnd-bac-giang",
+    ],
+)
 def test_the_policy_accepts_long_uncommon_passwords(password):
     assert password_problem(password, "tho-xuong") is None
 
@@ -62,9 +71,18 @@ def test_the_admin_cannot_give_a_new_account_a_weak_password(seeded, auth, clien
     auth.login("admin")
     with seeded.app_context():
         unit_id = db.session.scalar(select(User.unit_id).where(User.username == "tho-xuong"))
-    response = client.post("/admin/users/new", data={
-        "csrf_token": auth.token(), "username": "lan.nguyen", "display_name": "Nguyễn Thị Lan",
-        "role": "officer", "unit_id": unit_id, "password": password, "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": auth.token(),
+            "username": "lan.nguyen",
+            "display_name": "Nguyễn Thị Lan",
+            "role": "officer",
+            "unit_id": unit_id,
+            "password": password,
+            "active": "y",
+        },
+    )
     assert response.status_code == 422
     with seeded.app_context():
         assert db.session.scalar(select(User).where(User.username == "lan.nguyen")) is None
@@ -76,20 +94,28 @@ def test_the_admin_cannot_reset_a_password_to_a_weak_one(seeded, auth, client, p
     auth.login("admin")
     with seeded.app_context():
         target = db.session.scalar(select(User.id).where(User.username == "song-mai"))
-    response = client.post(f"/admin/users/{target}/password",
-                           data={"csrf_token": auth.token(), "password": password})
+    response = client.post(
+        f"/admin/users/{target}/password", data={"csrf_token": auth.token(), "password": password}
+    )
     assert response.status_code == 422
     with seeded.app_context():
         assert db.session.get(User, target).check_password(DEMO_PASSWORD)
 
 
 @SQLITE
-@pytest.mark.parametrize("password,reason", [
-    ("          a", "ít nhất 10 ký tự"), ("matkhau123", "quá phổ biến"),
-    ("quantri-hai", "tên đăng nhập"), ("1234567890123", "cả chữ và số")])
+@pytest.mark.parametrize(
+    "password,reason",
+    [
+        ("          a", "ít nhất 10 ký tự"),
+        ("matkhau123", "quá phổ biến"),
+        ("quantri-hai", "tên đăng nhập"),
+        ("1234567890123", "cả chữ và số"),
+    ],
+)
 def test_create_user_on_the_command_line_applies_the_same_policy(app, runner, password, reason):
-    result = runner.invoke(args=["wardapp", "create-user", "quantri-hai", "--role", "admin",
-                                 "--password", password])
+    result = runner.invoke(
+        args=["wardapp", "create-user", "quantri-hai", "--role", "admin", "--password", password]
+    )
     assert result.exit_code != 0
     assert reason in result.output
     with app.app_context():
@@ -98,8 +124,17 @@ def test_create_user_on_the_command_line_applies_the_same_policy(app, runner, pa
 
 @SQLITE
 def test_create_user_on_the_command_line_accepts_a_good_password(app, runner):
-    result = runner.invoke(args=["wardapp", "create-user", "quantri-hai", "--role", "admin",
-                                 "--password", "hoa-sen-nam-2024"])
+    result = runner.invoke(
+        args=[
+            "wardapp",
+            "create-user",
+            "quantri-hai",
+            "--role",
+            "admin",
+            "--password",
+            "hoa-sen-nam-2024",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "quantri-hai"))
@@ -108,6 +143,7 @@ def test_create_user_on_the_command_line_accepts_a_good_password(app, runner):
 
 def test_a_password_typed_with_decomposed_accents_signs_in_as_the_same_password(seeded):
     from conftest import AuthActions
+
     from wardapp.auth import services
 
     with seeded.app_context():

@@ -1,4 +1,5 @@
 """The shipped 2024 plan, seeding it idempotently, and importing a new year's plan."""
+
 import csv
 import unicodedata
 from datetime import date, datetime
@@ -10,23 +11,61 @@ from sqlalchemy import func, select
 from wardapp.extensions import db
 from wardapp.plans.commands import import_plan_command, seed_plan_command
 from wardapp.plans.importer import PlanImportError, import_plan
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
-from wardapp.plans.services import load_shipped_plan, parse_when, seed_plan, unit_code
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.plans.seed import load_shipped_plan, seed_plan
+from wardapp.plans.vocabulary import parse_when
+from wardapp.units.models import Unit
+from wardapp.units.names import unit_code
 
-HEADER = ["TT", "Nội dung, nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
-          "Thời gian thực hiện", "Minh chứng"]
+HEADER = [
+    "TT",
+    "Nội dung, nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện",
+    "Minh chứng",
+]
 GOOD_ROWS = [
-    ["1", "Tuyên truyền chuyển đổi số trên hệ thống truyền thanh các phường, xã.",
-     "UBND các phường, xã", "Phòng Văn hóa và Thông tin", "Mỗi tuần 1 lần", ""],
-    ["2", "Lắp đặt pano, khẩu hiệu về CCHC trên đường Hùng Vương.",
-     "Phòng Văn hóa và Thông tin thành phố", "Trung tâm VHTT&TT", "Quý II/2025", ""],
-    ["3", "Cập nhật danh mục TTHC trên phần mềm một cửa.",
-     "Các cơ quan, đơn vị thành phố và UBND phường, xã", "",
-     "Thường xuyên (thực hiện khi có sự thay đổi về TTHC)", "Cập nhật TTHC, Hội nghị"],
-    ["4", "Tuyên truyền chủ trương của Đảng về CCHC.", "Văn phòng HĐND-UBND thành phố",
-     "Các cơ quan, đơn vị liên quan và UBND phường, xã", "Thường xuyên", "Ảnh, Bài đăng"],
-    ["5", "Học sinh THCS tham quan bộ phận một cửa.", "Phòng GD&ĐT", "Các trường THCS",
-     "Trước ngày 30/11/2025", ""],
+    [
+        "1",
+        "Tuyên truyền chuyển đổi số trên hệ thống truyền thanh các phường, xã.",
+        "UBND các phường, xã",
+        "Phòng Văn hóa và Thông tin",
+        "Mỗi tuần 1 lần",
+        "",
+    ],
+    [
+        "2",
+        "Lắp đặt pano, khẩu hiệu về CCHC trên đường Hùng Vương.",
+        "Phòng Văn hóa và Thông tin thành phố",
+        "Trung tâm VHTT&TT",
+        "Quý II/2025",
+        "",
+    ],
+    [
+        "3",
+        "Cập nhật danh mục TTHC trên phần mềm một cửa.",
+        "Các cơ quan, đơn vị thành phố và UBND phường, xã",
+        "",
+        "Thường xuyên (thực hiện khi có sự thay đổi về TTHC)",
+        "Cập nhật TTHC, Hội nghị",
+    ],
+    [
+        "4",
+        "Tuyên truyền chủ trương của Đảng về CCHC.",
+        "Văn phòng HĐND-UBND thành phố",
+        "Các cơ quan, đơn vị liên quan và UBND phường, xã",
+        "Thường xuyên",
+        "Ảnh, Bài đăng",
+    ],
+    [
+        "5",
+        "Học sinh THCS tham quan bộ phận một cửa.",
+        "Phòng GD&ĐT",
+        "Các trường THCS",
+        "Trước ngày 30/11/2025",
+        "",
+    ],
 ]
 
 
@@ -41,8 +80,9 @@ def seeded(runner):
 
 
 def task(year: int, number: int) -> Task:
-    return db.session.scalar(select(Task).join(Plan).where(Plan.year == year,
-                                                           Task.number == number))
+    return db.session.scalar(
+        select(Task).join(Plan).where(Plan.year == year, Task.number == number)
+    )
 
 
 def codes(t: Task, role: str) -> set[str]:
@@ -109,11 +149,17 @@ def test_ten_tasks_and_23_units_have_the_right_leads(app, runner):
     with app.app_context():
         kinds = dict(db.session.execute(select(Unit.kind, func.count()).group_by(Unit.kind)).all())
         assert kinds == {"ward": 10, "commune": 6, "agency": 7}
-        assert [t.number for t in db.session.scalars(select(Task).order_by(Task.number))] == \
-            list(range(1, 11))
+        assert [t.number for t in db.session.scalars(select(Task).order_by(Task.number))] == list(
+            range(1, 11)
+        )
         local = set(db.session.scalars(select(Unit.code).where(Unit.kind != "agency")))
-        city = {"van-hoa-va-thong-tin", "noi-vu", "hdnd-ubnd-thanh-pho", "giao-duc-va-dao-tao",
-                "van-hoa-thong-tin-va-the-thao"}
+        city = {
+            "van-hoa-va-thong-tin",
+            "noi-vu",
+            "hdnd-ubnd-thanh-pho",
+            "giao-duc-va-dao-tao",
+            "van-hoa-thong-tin-va-the-thao",
+        }
         assert codes(task(2024, 9), "lead") == {"van-hoa-va-thong-tin"}
         assert not codes(task(2024, 9), "coordinating")
         assert codes(task(2024, 3), "lead") == {"van-hoa-thong-tin-va-the-thao"} | local
@@ -121,9 +167,12 @@ def test_ten_tasks_and_23_units_have_the_right_leads(app, runner):
         assert codes(task(2024, 1), "lead") == city | local == codes(task(2024, 7), "lead")
         assert codes(task(2024, 2), "lead") == {"van-hoa-thong-tin-va-the-thao"}
         assert codes(task(2024, 2), "coordinating") == (city | local) - {
-            "van-hoa-thong-tin-va-the-thao"}
-        assert codes(task(2024, 6), "coordinating") == {"van-hoa-va-thong-tin",
-                                                        "van-hoa-thong-tin-va-the-thao"}
+            "van-hoa-thong-tin-va-the-thao"
+        }
+        assert codes(task(2024, 6), "coordinating") == {
+            "van-hoa-va-thong-tin",
+            "van-hoa-thong-tin-va-the-thao",
+        }
         assert codes(task(2024, 8), "lead") == {"giao-duc-va-dao-tao"}
         assert codes(task(2024, 8), "coordinating") == {"truong-thcs"}
         assert all(a.scored == (a.role == "lead") for a in db.session.scalars(select(TaskUnit)))
@@ -132,16 +181,21 @@ def test_ten_tasks_and_23_units_have_the_right_leads(app, runner):
 def test_every_name_and_text_is_nfc(app, runner):
     data = load_shipped_plan()
     strings = [u[k] for u in data["units"] for k in ("name", "short_name")]
-    strings += [t[k] for t in data["tasks"]
-                for k in ("text", "short_title", "lead_text", "coordinating_text", "notes")]
+    strings += [
+        t[k]
+        for t in data["tasks"]
+        for k in ("text", "short_title", "lead_text", "coordinating_text", "notes")
+    ]
     strings += [p for t in data["tasks"] for p in t["places"]] + [data["plan"]["title"]]
     assert all(unicodedata.is_normalized("NFC", s) for s in strings)
-    assert "Phường Thọ Xương" in strings and all(len(t["short_title"]) <= 80
-                                                 for t in data["tasks"])
+    assert "Phường Thọ Xương" in strings and all(len(t["short_title"]) <= 80 for t in data["tasks"])
     seeded(runner)
     with app.app_context():
-        stored = list(db.session.scalars(select(Unit.name))) + list(
-            db.session.scalars(select(Task.text))) + list(db.session.scalars(select(Plan.title)))
+        stored = (
+            list(db.session.scalars(select(Unit.name)))
+            + list(db.session.scalars(select(Task.text)))
+            + list(db.session.scalars(select(Plan.title)))
+        )
         assert all(unicodedata.is_normalized("NFC", s) for s in stored)
 
 
@@ -149,7 +203,8 @@ def test_unit_codes_are_derived_from_names():
     units = load_shipped_plan()["units"]
     assert all(u["code"] == unit_code(u["name"]) for u in units)
     assert {"tho-xuong", "song-mai", "da-mai", "noi-vu", "van-hoa-va-thong-tin"} <= {
-        u["code"] for u in units}
+        u["code"] for u in units
+    }
     assert len({u["code"] for u in units}) == 23
     assert unit_code("Phường Đa Mai") == "da-mai" and unit_code("Xã Đồng Sơn") == "dong-son"
 
@@ -157,25 +212,30 @@ def test_unit_codes_are_derived_from_names():
 def test_rules_follow_the_when_column(app, runner):
     seeded(runner)
     with app.app_context():
-        rules = {t.number: (t.rule, t.deadline, t.min_count, t.period)
-                 for t in db.session.scalars(select(Task))}
+        rules = {
+            t.number: (t.rule, t.deadline, t.min_count, t.period)
+            for t in db.session.scalars(select(Task))
+        }
     assert rules[3] == ("weekly", None, None, None)
     assert rules[9] == rules[10] == ("deadline", date(2024, 3, 31), None, None)
     assert rules[7] == ("on_change", None, None, None)
     assert all(rules[n] == ("per_period", None, None, None) for n in (1, 2, 4, 5, 6, 8))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mỗi tuần/1 lần", ("weekly", None)),
-    ("Quý I/2025", ("deadline", date(2025, 3, 31))),
-    ("Quý 4/2025", ("deadline", date(2025, 12, 31))),
-    ("Trước ngày 15/05/2025", ("deadline", date(2025, 5, 15))),
-    ("Tháng 2/2025", ("deadline", date(2025, 2, 28))),
-    ("Thường xuyên (thực hiện khi có sự thay đổi về TTHC)", ("on_change", None)),
-    ("Thường xuyên", ("per_period", None)),
-    ("31/02/2025", None),
-    ("Khi nào thuận tiện", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mỗi tuần/1 lần", ("weekly", None)),
+        ("Quý I/2025", ("deadline", date(2025, 3, 31))),
+        ("Quý 4/2025", ("deadline", date(2025, 12, 31))),
+        ("Trước ngày 15/05/2025", ("deadline", date(2025, 5, 15))),
+        ("Tháng 2/2025", ("deadline", date(2025, 2, 28))),
+        ("Thường xuyên (thực hiện khi có sự thay đổi về TTHC)", ("on_change", None)),
+        ("Thường xuyên", ("per_period", None)),
+        ("31/02/2025", None),
+        ("Khi nào thuận tiện", None),
+    ],
+)
 def test_when_text_reads_as_a_rule(text, expected):
     assert parse_when(text, 2025) == expected
 
@@ -196,14 +256,25 @@ def test_import_plan_loads_a_good_xlsx(app, runner, tmp_path):
     ws = wb.active
     ws.append(["PHỤ LỤC: CÁC NỘI DUNG, NHIỆM VỤ CỤ THỂ NĂM 2025"])
     ws.append([])
-    ws.append(["TT", "Nội dung,\nnhiệm vụ", "Cơ quan  chủ trì", "Cơ quan\nphối hợp",
-               "THỜI GIAN THỰC HIỆN", "Loại minh chứng"])
+    ws.append(
+        [
+            "TT",
+            "Nội dung,\nnhiệm vụ",
+            "Cơ quan  chủ trì",
+            "Cơ quan\nphối hợp",
+            "THỜI GIAN THỰC HIỆN",
+            "Loại minh chứng",
+        ]
+    )
     for row in GOOD_ROWS:
-        ws.append([int(row[0])] + row[1:4] + [
-            datetime(2025, 11, 30) if row[0] == "5" else row[4], row[5]])
+        ws.append(
+            [int(row[0])] + row[1:4] + [datetime(2025, 11, 30) if row[0] == "5" else row[4], row[5]]
+        )
     wb.save(tmp_path / "ke-hoach-2025.xlsx")
-    result = runner.invoke(import_plan_command, [str(tmp_path / "ke-hoach-2025.xlsx"),
-                                                 "--year", "2025", "--title", "Kế hoạch 2025"])
+    result = runner.invoke(
+        import_plan_command,
+        [str(tmp_path / "ke-hoach-2025.xlsx"), "--year", "2025", "--title", "Kế hoạch 2025"],
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         check_2025_plan()
@@ -222,17 +293,23 @@ def test_import_plan_reads_a_csv_with_bom_and_semicolons(app, runner, tmp_path):
 
 def test_a_file_with_bad_rows_reports_each_row_and_loads_nothing(app, runner, tmp_path):
     seeded(runner)
-    rows = [HEADER, GOOD_ROWS[0],
-            ["2", "Pano về CCHC.", "Phòng Tài chính và Phòng VHTT", "", "Quý I/2025", ""],
-            ["1", "Pano về CCHC.", "Phòng VHTT", "", "Quý I/2025", ""],
-            ["3", "Pano về CCHC.", "Phòng VHTT", "", "Khi nào thuận tiện", ""],
-            ["4", "Tuyên truyền CCHC.", "Phòng VHTT", "", "Thường xuyên", "Ảnh, Phim tài liệu"]]
+    rows = [
+        HEADER,
+        GOOD_ROWS[0],
+        ["2", "Pano về CCHC.", "Phòng Tài chính và Phòng VHTT", "", "Quý I/2025", ""],
+        ["1", "Pano về CCHC.", "Phòng VHTT", "", "Quý I/2025", ""],
+        ["3", "Pano về CCHC.", "Phòng VHTT", "", "Khi nào thuận tiện", ""],
+        ["4", "Tuyên truyền CCHC.", "Phòng VHTT", "", "Thường xuyên", "Ảnh, Phim tài liệu"],
+    ]
     path = write_csv(tmp_path / "bad.csv", rows)
     result = runner.invoke(import_plan_command, [str(path), "--year", "2025"])
     assert result.exit_code == 1
-    for line in ('Dòng 3: không tìm thấy đơn vị "Phòng Tài chính"', "Dòng 4: số TT 1 bị trùng",
-                 'Dòng 5: không hiểu thời gian thực hiện "Khi nào thuận tiện"',
-                 'Dòng 6: không hiểu loại minh chứng "Phim tài liệu"'):
+    for line in (
+        'Dòng 3: không tìm thấy đơn vị "Phòng Tài chính"',
+        "Dòng 4: số TT 1 bị trùng",
+        'Dòng 5: không hiểu thời gian thực hiện "Khi nào thuận tiện"',
+        'Dòng 6: không hiểu loại minh chứng "Phim tài liệu"',
+    ):
         assert line in result.output
     assert "Dòng 2" not in result.output
     with app.app_context():
@@ -244,12 +321,22 @@ def test_an_existing_plan_or_a_file_without_header_is_refused(app, runner, tmp_p
     seeded(runner)
     with app.app_context():
         with pytest.raises(PlanImportError) as exc:
-            import_plan(db.session, write_csv(tmp_path / "a.csv", [HEADER] + GOOD_ROWS),
-                        year=2024, title=None, city="Bắc Giang")
+            import_plan(
+                db.session,
+                write_csv(tmp_path / "a.csv", [HEADER] + GOOD_ROWS),
+                year=2024,
+                title=None,
+                city="Bắc Giang",
+            )
         assert exc.value.messages == ["Đã có kế hoạch năm 2024 của Bắc Giang."]
         with pytest.raises(PlanImportError, match="Không tìm thấy dòng tiêu đề"):
-            import_plan(db.session, write_csv(tmp_path / "b.csv", GOOD_ROWS),
-                        year=2025, title=None, city="Bắc Giang")
+            import_plan(
+                db.session,
+                write_csv(tmp_path / "b.csv", GOOD_ROWS),
+                year=2025,
+                title=None,
+                city="Bắc Giang",
+            )
         (tmp_path / "c.csv").write_bytes(b"")
         with pytest.raises(PlanImportError, match="Tệp rỗng"):
             import_plan(db.session, tmp_path / "c.csv", year=2025, title=None, city="Bắc Giang")

@@ -1,13 +1,14 @@
 """Approving and returning: reasons required, one decision wins, everything audited."""
-from sqlalchemy import select
 
 from conftest import at_once
 from evidencekit import Officer, photo
 from reviewkit import Reviewer, status
+from sqlalchemy import select
+
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 def submitted(app, officer="tho-xuong", seed=0, **fields) -> int:
@@ -68,12 +69,15 @@ def test_racing_decisions_leave_exactly_one_winner(seeded):
     evidence_id = submitted(seeded)
     add_second_reviewer(seeded)
     first, second = Reviewer(seeded), Reviewer(seeded, "vhtt2")
-    results = at_once(lambda: first.approve(evidence_id, version=1),
-                      lambda: second.return_(evidence_id, pick="Sai thời gian", version=1))
+    results = at_once(
+        lambda: first.approve(evidence_id, version=1),
+        lambda: second.return_(evidence_id, pick="Sai thời gian", version=1),
+    )
     assert sorted(r.status_code for r in results) == [200, 409]
     with seeded.app_context():
-        decisions = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action.in_(["evidence.approve", "evidence.return"]))).all()
+        decisions = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(["evidence.approve", "evidence.return"]))
+        ).all()
     assert len(decisions) == 1
 
 
@@ -84,9 +88,15 @@ def test_a_changed_decision_keeps_both_in_the_audit_record(seeded):
     changed = reviewer.return_(evidence_id, pick="Trùng ảnh đã nộp")
     assert changed.status_code == 200
     with seeded.app_context():
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.object_type == "evidence", AuditEvent.object_id == evidence_id,
-            AuditEvent.action.like("evidence.%")).order_by(AuditEvent.id)).all()
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "evidence",
+                AuditEvent.object_id == evidence_id,
+                AuditEvent.action.like("evidence.%"),
+            )
+            .order_by(AuditEvent.id)
+        ).all()
         actor = events[2].actor.username
     assert [e.action for e in events] == ["evidence.submit", "evidence.approve", "evidence.return"]
     assert events[1].details["previous"]["status"] == "submitted"
@@ -108,10 +118,16 @@ def test_a_reviewer_scoped_to_three_wards_cannot_see_or_decide_a_fourths(seeded)
     inside = submitted(seeded, "tho-xuong", seed=1)
     outside = submitted(seeded, "song-mai", seed=2)
     with seeded.app_context():
-        units = db.session.scalars(select(Unit).where(
-            Unit.code.in_(["tho-xuong", "da-mai", "le-loi"]))).all()
-        scoped = User(username="scoped", display_name="Phạm Thu", role="reviewer", active=True,
-                      scoped_units=units)
+        units = db.session.scalars(
+            select(Unit).where(Unit.code.in_(["tho-xuong", "da-mai", "le-loi"]))
+        ).all()
+        scoped = User(
+            username="scoped",
+            display_name="Phạm Thu",
+            role="reviewer",
+            active=True,
+            scoped_units=units,
+        )
         scoped.set_password("wardapp-demo")
         db.session.add(scoped)
         db.session.commit()
@@ -142,8 +158,10 @@ def test_a_decision_posted_with_a_next_address_elsewhere_returns_to_the_queue(se
     evidence_id = submitted(seeded)
     reviewer = Reviewer(seeded)
     for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
-        response = reviewer.client.post(f"/review/{evidence_id}/return", data={
-            "csrf_token": reviewer.token, "reason": "Ảnh không rõ", "next": elsewhere})
+        response = reviewer.client.post(
+            f"/review/{evidence_id}/return",
+            data={"csrf_token": reviewer.token, "reason": "Ảnh không rõ", "next": elsewhere},
+        )
         assert response.status_code == 303
         assert response.headers["Location"] in ("/review", "http://localhost/review"), elsewhere
         reviewer.approve(evidence_id, htmx=False)  # back to a state that can be returned again

@@ -1,14 +1,16 @@
 """The queue: filters that return exactly the right rows, kept in the URL; counts; paging;
 bulk approval that skips what needs a look; a fixed number of queries per page."""
+
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from reviewkit import Reviewer, make_evidence, status
 from sqlalchemy import event, select, text
 
-from reviewkit import Reviewer, make_evidence, status
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 WARN = [{"code": "no_location"}]
 
@@ -25,15 +27,16 @@ def ref(app, model, **by):
 @pytest.fixture
 def mix(seeded):
     """A small, known spread of evidence across units, tasks, kinds, statuses and dates."""
-    day = lambda d: datetime(2024, 5, d, 3, tzinfo=timezone.utc)  # noqa: E731
+    day = lambda d: datetime(2024, 5, d, 3, tzinfo=UTC)  # noqa: E731
     rows = {
         "a": make_evidence(seeded, unit="tho-xuong", task=6, occurred_at=day(2)),
         "b": make_evidence(seeded, unit="tho-xuong", task=3, kind="broadcast", occurred_at=day(9)),
         "c": make_evidence(seeded, unit="song-mai", task=6, occurred_at=day(16), warnings=WARN),
         "d": make_evidence(seeded, unit="song-mai", task=6, status="approved", occurred_at=day(2)),
         "e": make_evidence(seeded, unit="da-mai", task=6, status="returned", occurred_at=day(20)),
-        "f": make_evidence(seeded, unit="da-mai", task=3, kind="broadcast", occurred_at=day(25),
-                           warnings=WARN),
+        "f": make_evidence(
+            seeded, unit="da-mai", task=3, kind="broadcast", occurred_at=day(25), warnings=WARN
+        ),
     }
     return seeded, rows
 
@@ -43,23 +46,29 @@ def test_the_queue_shows_new_evidence_oldest_first_by_default(mix):
     assert ids_on(Reviewer(app).queue()) == [rows[k] for k in "abcf"]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("task={task6}", "ac"),
-    ("unit={song_mai}", "c"),
-    ("kind=broadcast", "bf"),
-    ("status=approved", "d"),
-    ("status=returned", "e"),
-    ("status=all", "abcdef"),
-    ("from=2024-05-09&to=2024-05-16", "bc"),
-    ("warnings=1", "cf"),
-    ("status=all&unit={song_mai}&task={task6}", "cd"),
-    ("kind=broadcast&warnings=1&from=2024-05-20", "f"),
-    ("status=all&unit={da_mai}&to=2024-05-20", "e"),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("task={task6}", "ac"),
+        ("unit={song_mai}", "c"),
+        ("kind=broadcast", "bf"),
+        ("status=approved", "d"),
+        ("status=returned", "e"),
+        ("status=all", "abcdef"),
+        ("from=2024-05-09&to=2024-05-16", "bc"),
+        ("warnings=1", "cf"),
+        ("status=all&unit={song_mai}&task={task6}", "cd"),
+        ("kind=broadcast&warnings=1&from=2024-05-20", "f"),
+        ("status=all&unit={da_mai}&to=2024-05-20", "e"),
+    ],
+)
 def test_each_filter_and_their_combinations_return_exactly_the_right_rows(mix, query, expected):
     app, rows = mix
-    query = query.format(task6=ref(app, Task, number=6), song_mai=ref(app, Unit, code="song-mai"),
-                         da_mai=ref(app, Unit, code="da-mai"))
+    query = query.format(
+        task6=ref(app, Task, number=6),
+        song_mai=ref(app, Unit, code="song-mai"),
+        da_mai=ref(app, Unit, code="da-mai"),
+    )
     assert sorted(ids_on(Reviewer(app).queue(query))) == sorted(rows[k] for k in expected)
 
 
@@ -69,12 +78,12 @@ def test_filters_are_answered_as_a_partial_and_the_counts_follow_them(mix):
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'class="counts"' in body
     assert "HX-Request" in response.headers["Vary"]
-    counts = dict(re.findall(r'>([^<>]+) <strong>(\d+)</strong>', body))
+    counts = dict(re.findall(r">([^<>]+) <strong>(\d+)</strong>", body))
     assert counts["Chờ duyệt"] == "1" and counts["Đã duyệt"] == "1" and counts["Tất cả"] == "2"
 
 
 def test_pages_follow_on_without_gaps_or_repeats(seeded):
-    start = datetime(2024, 6, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 6, 1, tzinfo=UTC)
     made = [make_evidence(seeded, created_at=start + timedelta(minutes=i)) for i in range(30)]
     reviewer = Reviewer(seeded)
     first = reviewer.queue()
@@ -89,10 +98,16 @@ def test_pages_follow_on_without_gaps_or_repeats(seeded):
 def test_a_date_range_orders_by_when_things_happened_and_pages_follow_on(seeded):
     """Sent in one order, happened in the reverse: with a date range the list follows the
     happening, says so, and its pages neither skip nor repeat a row."""
-    sent = datetime(2024, 6, 1, tzinfo=timezone.utc)
-    happened = datetime(2024, 5, 1, 3, tzinfo=timezone.utc)
-    made = [make_evidence(seeded, created_at=sent + timedelta(minutes=i),
-                          occurred_at=happened + timedelta(hours=30 - i)) for i in range(30)]
+    sent = datetime(2024, 6, 1, tzinfo=UTC)
+    happened = datetime(2024, 5, 1, 3, tzinfo=UTC)
+    made = [
+        make_evidence(
+            seeded,
+            created_at=sent + timedelta(minutes=i),
+            occurred_at=happened + timedelta(hours=30 - i),
+        )
+        for i in range(30)
+    ]
     reviewer = Reviewer(seeded)
     first = reviewer.queue("from=2024-05-01&to=2024-05-31")
     body = first.get_data(as_text=True)
@@ -102,7 +117,9 @@ def test_a_date_range_orders_by_when_things_happened_and_pages_follow_on(seeded)
     rest = reviewer.client.get(more.replace("&amp;", "&"), headers={"HX-Request": "true"})
     assert ids_on(rest) == made[::-1][25:]
     plain = reviewer.queue().get_data(as_text=True)
-    assert "Xếp theo thời gian gửi, cũ nhất trước." in plain and ids_on(reviewer.queue())[0] == made[0]
+    assert (
+        "Xếp theo thời gian gửi, cũ nhất trước." in plain and ids_on(reviewer.queue())[0] == made[0]
+    )
 
 
 @pytest.mark.parametrize("cursor", ["nan_1", "1e400_5", "-1e20_3", "abc", "1_2_3", "1700000000_x"])
@@ -115,8 +132,8 @@ def test_a_mangled_page_link_gives_the_first_page(seeded, cursor):
 def confirm_form(page) -> dict:
     """The fields the confirmation page posts back, as a browser would send them."""
     body = page.get_data(as_text=True)
-    form = body[body.index('<form method="post"'):]
-    form = form[:form.index("</form>")]
+    form = body[body.index('<form method="post"') :]
+    form = form[: form.index("</form>")]
     fields: dict = {}
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
         fields.setdefault(name, []).append(value)
@@ -132,7 +149,12 @@ def test_bulk_approval_states_the_count_then_approves_and_skips_items_with_warni
     assert "2 mục có cảnh báo sẽ được bỏ qua" in confirm
     done = reviewer.client.post("/review/bulk", data=confirm_form(page))
     assert done.status_code == 303
-    assert [status(app, rows[k])[0] for k in "abcf"] == ["approved", "approved", "submitted", "submitted"]
+    assert [status(app, rows[k])[0] for k in "abcf"] == [
+        "approved",
+        "approved",
+        "submitted",
+        "submitted",
+    ]
     flash = reviewer.queue().get_data(as_text=True)
     assert "Đã duyệt 2 minh chứng." in flash
 
@@ -151,8 +173,9 @@ def test_bulk_approval_approves_what_it_showed_not_what_arrived_since(mix):
 def test_a_confirmation_without_the_list_it_showed_only_asks_again(mix):
     app, rows = mix
     reviewer = Reviewer(app)
-    asked = reviewer.client.post("/review/bulk", data={
-        "csrf_token": reviewer.token, "status": "submitted", "confirm": "yes"})
+    asked = reviewer.client.post(
+        "/review/bulk", data={"csrf_token": reviewer.token, "status": "submitted", "confirm": "yes"}
+    )
     assert asked.status_code == 200 and "Bạn sắp duyệt 2 minh chứng" in asked.get_data(as_text=True)
     assert status(app, rows["a"])[0] == "submitted"
 
@@ -160,8 +183,9 @@ def test_a_confirmation_without_the_list_it_showed_only_asks_again(mix):
 def test_bulk_approval_of_selected_items_touches_only_those(mix):
     app, rows = mix
     reviewer = Reviewer(app)
-    page = reviewer.client.post("/review/bulk", data={
-        "csrf_token": reviewer.token, "ids": [rows["a"], rows["c"]]})
+    page = reviewer.client.post(
+        "/review/bulk", data={"csrf_token": reviewer.token, "ids": [rows["a"], rows["c"]]}
+    )
     assert "Bạn sắp duyệt 1 minh chứng" in page.get_data(as_text=True)
     response = reviewer.client.post("/review/bulk", data=confirm_form(page))
     assert response.status_code == 303
@@ -202,9 +226,16 @@ def test_the_queue_page_makes_a_fixed_number_of_queries_whatever_the_page_size(s
 
 def test_the_gallery_shows_a_tasks_photos_across_units_with_their_warnings(seeded):
     from evidencekit import Officer, photo
+
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=50)])
-    flagged = Officer(seeded, "song-mai").site_photo(photos=[photo(seed=51, gps=None)], lat="", lon="")
-    body = Reviewer(seeded).client.get(f"/review/gallery?task={ref(seeded, Task, number=6)}").get_data(as_text=True)
+    flagged = Officer(seeded, "song-mai").site_photo(
+        photos=[photo(seed=51, gps=None)], lat="", lon=""
+    )
+    body = (
+        Reviewer(seeded)
+        .client.get(f"/review/gallery?task={ref(seeded, Task, number=6)}")
+        .get_data(as_text=True)
+    )
     assert body.count('class="tile') == 2
     assert "Thọ Xương" in body and "Song Mai" in body
     assert "tile flagged" in body and "Không có vị trí" in body
@@ -214,9 +245,10 @@ def test_the_gallery_shows_a_tasks_photos_across_units_with_their_warnings(seede
 def test_counts_past_the_cap_say_so_instead_of_counting_everything(mix, monkeypatch):
     app, rows = mix
     from wardapp.review import queue
+
     monkeypatch.setattr(queue, "COUNT_CAP", 2)
     body = Reviewer(app).queue().get_data(as_text=True)
-    counts = dict(re.findall(r'>([^<>]+) <strong>([^<]+)</strong>', body))
+    counts = dict(re.findall(r">([^<>]+) <strong>([^<]+)</strong>", body))
     assert counts["Chờ duyệt"] == "2+" and counts["Đã duyệt"] == "1" and counts["Tất cả"] == "4+"
 
 

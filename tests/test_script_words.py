@@ -1,5 +1,6 @@
 """The scripts' words come from the catalogs: every message a script shows is extracted and
 translated, and each page carries those of its language, with the city's time zone."""
+
 import json
 import re
 from pathlib import Path
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
-
 from evidencekit import Officer
+
 from wardapp.core.script_words import KEYWORDS, script_messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +32,9 @@ def test_every_call_of_t_in_the_scripts_names_a_message_babel_can_extract():
 def test_every_message_the_scripts_show_has_an_english_translation():
     with ENGLISH.open("rb") as po:
         english = read_po(po)
-    untranslated = [m for m in script_messages(str(STATIC))
-                    if m not in english or not english[m].string]
+    untranslated = [
+        m for m in script_messages(str(STATIC)) if m not in english or not english[m].string
+    ]
     assert len(script_messages(str(STATIC))) > 30
     assert untranslated == []
 
@@ -52,5 +54,8 @@ def test_a_page_carries_the_scripts_words_of_its_language_and_the_configured_zon
     english = officer.client.get("/outbox").get_data(as_text=True)
     words = page_words(english)
     assert words["Chờ gửi"] == "Waiting" and words["Cần xử lý"] == "Needs attention"
-    assert words["Đã ghi vị trí (sai số khoảng {m} m)."] == "Location recorded (accurate to about {m} m)."
+    assert (
+        words["Đã ghi vị trí (sai số khoảng {m} m)."]
+        == "Location recorded (accurate to about {m} m)."
+    )
     assert set(words) <= set(script_messages(str(STATIC)))

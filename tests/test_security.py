@@ -5,15 +5,15 @@ ward's evidence, its photos and its attendance list are refused to another ward'
 and to a reviewer scoped elsewhere on every route that names them, and appear on no page such
 a person can open. Routes are taken from the URL map, so a new one is covered when it lands.
 """
+
 import re
 
 import pytest
-from flask import url_for
-
 from evidencekit import task_id
-from securitykit import (INSIDERS, MARK, OUTSIDERS, SHEET, readable, signed_in,
-                         world)  # noqa: F401  (world is a fixture)
+from flask import url_for
+from securitykit import INSIDERS, MARK, OUTSIDERS, SHEET, readable, signed_in, world  # noqa: F401  (world is a fixture)
 from test_access import EXPECTED
+
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 
@@ -33,26 +33,36 @@ def id_routes(app, world) -> list[tuple[str, str, str]]:
             if "media_id" in rule.arguments:
                 variants = [{"media_id": world["sheet"], "variant": "original"}] + [
                     {"media_id": world["photo"], "variant": v}
-                    for v in ("original", "display", "thumb")]
+                    for v in ("original", "display", "thumb")
+                ]
             for override in variants:
-                url = url_for(rule.endpoint, **{**{a: world["args"][a] for a in rule.arguments},
-                                                **override})
+                url = url_for(
+                    rule.endpoint, **{**{a: world["args"][a] for a in rule.arguments}, **override}
+                )
                 for method in sorted(rule.methods & ({"GET"} | STATE_CHANGING)):
                     found.append((rule.endpoint, method, url))
-    assert {e for e, _, _ in found} >= {"evidence.detail", "evidence.api_evidence",
-                                        "evidence.media_file", "review.approve"}
+    assert {e for e, _, _ in found} >= {
+        "evidence.detail",
+        "evidence.api_evidence",
+        "evidence.media_file",
+        "review.approve",
+    }
     return found
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_evidence_and_its_files_are_refused_to_outsiders_on_every_route_naming_them(
-        world, seeded, who):
+    world, seeded, who
+):
     client, token = signed_in(seeded, OUTSIDERS[who])
     leaks = []
     for endpoint, method, url in id_routes(seeded, world):
         response = client.open(url, method=method, data={"csrf_token": token, "reason": "x"})
-        if response.status_code not in (403, 404) or MARK.encode() in readable(response) \
-                or SHEET in response.get_data():
+        if (
+            response.status_code not in (403, 404)
+            or MARK.encode() in readable(response)
+            or SHEET in response.get_data()
+        ):
             leaks.append((endpoint, method, url, response.status_code))
     assert leaks == []
     with seeded.app_context():
@@ -61,10 +71,12 @@ def test_evidence_and_its_files_are_refused_to_outsiders_on_every_route_naming_t
 
 @pytest.mark.parametrize("who", INSIDERS)
 def test_the_recording_unit_a_reviewer_and_an_overseer_see_the_evidence_and_its_files(
-        world, seeded, who):
+    world, seeded, who
+):
     client, _token = signed_in(seeded, INSIDERS[who])
-    role = {"the recording unit": "officer", "a reviewer": "reviewer",
-            "an overseer": "overseer"}[who]
+    role = {"the recording unit": "officer", "a reviewer": "reviewer", "an overseer": "overseer"}[
+        who
+    ]
     refused = []
     for endpoint, method, url in id_routes(seeded, world):
         if method != "GET" or role not in EXPECTED[endpoint][1]:
@@ -80,16 +92,28 @@ def test_the_recording_unit_a_reviewer_and_an_overseer_see_the_evidence_and_its_
 def crawl(app, client, world) -> dict[str, bytes]:
     """Every page, API answer and export reachable by GET, with filters naming the owner's
     unit, task and quarter: what a curious user would type."""
-    query = {"unit": world["unit_id"], "unit_id": world["unit_id"], "task": task_id(app, 5),
-             "task_id": task_id(app, 5), "plan": world["args"]["plan_id"], "quarter": 1,
-             "year": 2024, "status": "all", "client_uuid": world["approved"]["client_uuid"]}
+    query = {
+        "unit": world["unit_id"],
+        "unit_id": world["unit_id"],
+        "task": task_id(app, 5),
+        "task_id": task_id(app, 5),
+        "plan": world["args"]["plan_id"],
+        "quarter": 1,
+        "year": 2024,
+        "status": "all",
+        "client_uuid": world["approved"]["client_uuid"],
+    }
     bodies = {}
     with app.test_request_context():
-        urls = {rule.endpoint: url_for(rule.endpoint, **{**query, **{
-                    a: world["args"][a] for a in rule.arguments}})
-                for rule in app.url_map.iter_rules()
-                if "GET" in rule.methods and rule.endpoint != "static"
-                and not ID_ARGUMENTS & rule.arguments}
+        urls = {
+            rule.endpoint: url_for(
+                rule.endpoint, **{**query, **{a: world["args"][a] for a in rule.arguments}}
+            )
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+            and rule.endpoint != "static"
+            and not ID_ARGUMENTS & rule.arguments
+        }
     for endpoint, url in urls.items():
         response = client.get(url)
         assert response.status_code < 500, (endpoint, response.status_code)

@@ -1,12 +1,13 @@
 """Sessions end where the officer expects them to: at sign-out, at a password change, at a
 lock, on every copy of the cookie; "remember me" only when asked for, and not for long."""
+
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from conftest import AuthActions, csrf_token
 from sqlalchemy import select
 
-from conftest import AuthActions, csrf_token
 from wardapp.audit.models import AuditEvent
 from wardapp.auth import services
 from wardapp.auth.models import User
@@ -78,14 +79,22 @@ def test_remember_me_is_off_unless_ticked(seeded):
 
 def test_a_remembered_sign_in_lasts_fourteen_days_not_a_year(seeded):
     client = seeded.test_client()
-    response = client.post("/login", data={
-        "username": "tho-xuong", "password": "wardapp-demo", "remember": "y",
-        "csrf_token": csrf_token(client)})
-    [header] = [h for h in response.headers.getlist("Set-Cookie")
-                if h.startswith("remember_token=")]
-    expires = parsedate_to_datetime(next(
-        p for p in header.split("; ") if p.lower().startswith("expires=")).split("=", 1)[1])
-    lasts = expires - datetime.now(timezone.utc)
+    response = client.post(
+        "/login",
+        data={
+            "username": "tho-xuong",
+            "password": "wardapp-demo",
+            "remember": "y",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    [header] = [
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
+    ]
+    expires = parsedate_to_datetime(
+        next(p for p in header.split("; ") if p.lower().startswith("expires=")).split("=", 1)[1]
+    )
+    lasts = expires - datetime.now(UTC)
     assert timedelta(days=13, hours=23) < lasts <= timedelta(days=14)
     assert "Giữ đăng nhập 14 ngày" in seeded.test_client().get("/login").get_data(as_text=True)
 
@@ -96,8 +105,10 @@ def test_changing_ones_own_password_keeps_this_session_and_ends_every_other(seed
     copied_remember = cookie(laptop, "remember_token")
     with seeded.app_context():
         admin_id = db.session.scalar(select(User.id).where(User.username == "admin"))
-    response = here.post(f"/admin/users/{admin_id}/password", data={
-        "csrf_token": csrf_token(here, "/"), "password": "hoa-sen-nam-2024"})
+    response = here.post(
+        f"/admin/users/{admin_id}/password",
+        data={"csrf_token": csrf_token(here, "/"), "password": "hoa-sen-nam-2024"},
+    )
     assert response.status_code == 302
     assert signed_in(here)
     assert not signed_in(laptop)
@@ -110,8 +121,10 @@ def test_a_password_reset_by_the_admin_ends_the_users_remembered_sessions(seeded
     admin = sign_in(seeded, "admin")
     with seeded.app_context():
         target = db.session.scalar(select(User.id).where(User.username == "da-mai"))
-    admin.post(f"/admin/users/{target}/password", data={
-        "csrf_token": csrf_token(admin, "/"), "password": "mat-khau-moi-99"})
+    admin.post(
+        f"/admin/users/{target}/password",
+        data={"csrf_token": csrf_token(admin, "/"), "password": "mat-khau-moi-99"},
+    )
     assert not signed_in(officer)
     assert not signed_in(browser_with(seeded, remember_token=copied))
     assert signed_in(admin)  # the admin's own session is not the one that changed

@@ -1,21 +1,23 @@
 """Sign-in throttling that cannot be stepped round and does not lock out the innocent: one
 counter per account whatever way its name is typed, an address only slowed down, counts shared
 by every app process through the database, and failures that outlive their 401."""
+
 import re
 from datetime import timedelta
 
 import pytest
+from conftest import AuthActions, at_once, make_app
 from sqlalchemy import func, select
 
-from conftest import AuthActions, at_once, make_app
 from wardapp.audit.models import AuditEvent
 from wardapp.auth import counters, services, throttle
 from wardapp.auth.models import LoginCounter, User
 from wardapp.db import now_utc
 from wardapp.extensions import db
 
-LOCK_AFTER_FOUR = pytest.mark.app_config(LOGIN_FAILURES_BEFORE_DELAY=100,
-                                         LOGIN_FAILURES_BEFORE_LOCK=4)
+LOCK_AFTER_FOUR = pytest.mark.app_config(
+    LOGIN_FAILURES_BEFORE_DELAY=100, LOGIN_FAILURES_BEFORE_LOCK=4
+)
 
 
 class Clock:
@@ -64,11 +66,12 @@ def test_fifty_failures_from_one_address_do_not_lock_out_the_other_officers_behi
     assert colleague.get("/api/v1/tasks").status_code == 200
 
 
-def test_a_noisy_address_only_slows_a_right_password_down_and_then_lets_it_in(
-        seeded, monkeypatch):
+def test_a_noisy_address_only_slows_a_right_password_down_and_then_lets_it_in(seeded, monkeypatch):
     clock = Clock(monkeypatch)
-    guesser, cap = AuthActions(seeded.test_client()), seeded.config[
-        "LOGIN_ADDRESS_MAX_WAIT_SECONDS"]
+    guesser, cap = (
+        AuthActions(seeded.test_client()),
+        seeded.config["LOGIN_ADDRESS_MAX_WAIT_SECONDS"],
+    )
     failures, waits = 0, []
     while failures < 20:  # twenty failures, each on another account name
         answer = guesser.login(f"ten-doan-{failures}", "doan-mat-khau")
@@ -103,15 +106,17 @@ def test_an_accounts_wait_runs_out_and_the_right_password_then_signs_in(seeded, 
     assert auth.login("vhtt").status_code == 302
 
 
-def test_counts_are_shared_by_two_app_processes_on_one_database_without_redis(seeded,
-                                                                              tmp_path):
+def test_counts_are_shared_by_two_app_processes_on_one_database_without_redis(seeded, tmp_path):
     """Two gunicorn workers, or the app before and after a restart: the same database."""
     first = AuthActions(seeded.test_client())
     assert [first.login("vhtt", f"doan-{i}").status_code for i in range(3)] == [401] * 3
-    second_process = make_app({
-        "SQLALCHEMY_DATABASE_URI": seeded.config["SQLALCHEMY_DATABASE_URI"],
-        "SQLALCHEMY_ENGINE_OPTIONS": seeded.config["SQLALCHEMY_ENGINE_OPTIONS"],
-    }, tmp_path)
+    second_process = make_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": seeded.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": seeded.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        },
+        tmp_path,
+    )
     try:
         assert second_process.config["RATELIMIT_STORAGE_URI"] == "memory://"
         refused = AuthActions(second_process.test_client()).login("vhtt")

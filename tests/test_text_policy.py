@@ -1,14 +1,21 @@
 """The text policy (``wardapp.core.text``) and the date range (``wardapp.core.dates``) as pure
 functions, against the plain oracle in ``textkit``."""
+
 import unicodedata
 from datetime import date
 
-from hypothesis import given, strategies as st
-
+from hypothesis import given
+from hypothesis import strategies as st
 from textkit import TEXT, as_exported, as_stored, is_refused, unsafe_in
+
 from wardapp.core import dates
-from wardapp.core.text import (clean_text, code_points, export_safe, is_hidden_in_name,
-                               refused_characters)
+from wardapp.core.text import (
+    clean_text,
+    code_points,
+    export_safe,
+    is_hidden_in_name,
+    refused_characters,
+)
 
 ANY_TEXT = st.one_of(TEXT, st.text(max_size=40))  # the second may hold lone surrogates
 
@@ -45,8 +52,10 @@ def test_text_a_person_wrote_is_kept_as_written():
 
 
 def test_line_breaks_become_one_kind_and_controls_go():
-    assert clean_text(" Dòng một\r\nDòng hai\rDòng ba\x00\x1b[0m\x85 ") == \
-        "Dòng một\nDòng hai\nDòng ba[0m"
+    assert (
+        clean_text(" Dòng một\r\nDòng hai\rDòng ba\x00\x1b[0m\x85 ")
+        == "Dòng một\nDòng hai\nDòng ba[0m"
+    )
     assert export_safe("a\r\nb\x07") == "a\nb"
 
 

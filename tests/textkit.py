@@ -1,5 +1,6 @@
 """The text policy (``wardapp.core.text``) written again, plainly, as the tests' oracle, and the
 characters it is about: what an export cannot hold, what disguises a name."""
+
 import unicodedata
 
 from hypothesis import strategies as st
@@ -13,14 +14,19 @@ NASTY = CONTROLS + BIDI_CONTROLS + NONCHARACTERS + HARMLESS
 
 # Any text a request can carry (no lone surrogate: UTF-8 cannot hold one), the nasty
 # characters made common.
-TEXT = st.text(alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(NASTY)),
-               max_size=40)
+TEXT = st.text(
+    alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(NASTY)), max_size=40
+)
 
 
 def is_refused(char: str) -> bool:
     point = ord(char)
-    return (char in BIDI_CONTROLS or 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
-            or 0xD800 <= point <= 0xDFFF)
+    return (
+        char in BIDI_CONTROLS
+        or 0xFDD0 <= point <= 0xFDEF
+        or point & 0xFFFE == 0xFFFE
+        or 0xD800 <= point <= 0xDFFF
+    )
 
 
 def is_unsafe(char: str) -> bool:

@@ -1,9 +1,11 @@
 """``flask wardapp …``: set up, seed the demo, create users, import a plan, back up."""
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from wardapp.core.roles import Role
 from wardapp.extensions import db
 
 group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
@@ -11,7 +13,7 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
-    from wardapp.ops.commands import backup_command, restore_command
+    from wardapp.ops.commands import backup_command, fsck_command, restore_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -19,6 +21,7 @@ def init_app(app):
     group.add_command(import_outbox_command)
     group.add_command(backup_command)
     group.add_command(restore_command)
+    group.add_command(fsck_command)
     app.cli.add_command(group)
 
 
@@ -26,7 +29,7 @@ def init_app(app):
 @with_appcontext
 def init_command():
     """Bring the database to the newest schema and load the shipped plan."""
-    from wardapp.plans.services import load_shipped_plan, seed_plan
+    from wardapp.plans.seed import load_shipped_plan, seed_plan
 
     upgrade()
     seed_plan(db.session, load_shipped_plan())
@@ -36,8 +39,7 @@ def init_command():
 
 @group.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["officer", "reviewer", "overseer", "admin"]),
-              required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--unit", "unit_code", help="Unit code, required for officers (e.g. tho-xuong).")
 @click.password_option()
@@ -49,21 +51,27 @@ def create_user_command(username, role, display_name, unit_code, password):
 
     from wardapp.auth import services
     from wardapp.auth.passwords import WeakPassword
-    from wardapp.plans.models import Unit
+    from wardapp.units.models import Unit
 
     unit = None
     if unit_code:
         unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             raise click.ClickException(f"No unit with code {unit_code!r}.")
-    if role == "officer" and unit is None:
+    if role == Role.OFFICER and unit is None:
         raise click.ClickException("An officer needs --unit.")
     if services.find_user(username):
         raise click.ClickException(f"User {username!r} already exists.")
     try:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # no request to ask
-            services.create_user(None, username=username, password=password,
-                                 display_name=display_name or username, role=role, unit=unit)
+            services.create_user(
+                None,
+                username=username,
+                password=password,
+                display_name=display_name or username,
+                role=role,
+                unit=unit,
+            )
     except WeakPassword as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
@@ -77,34 +85,6 @@ def demo_command(evidence):
     """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
     from wardapp import demo
 
-    summary = demo.seed(with_evidence=evidence, media_dir=current_app.config["MEDIA_DIR"])
+    summary = demo.seed(with_evidence=evidence)
     db.session.commit()
     click.echo(summary)
-
-
-@group.command("fsck")
-@click.option("--repair", is_flag=True, help="Delete orphan files, remake lost copies.")
-@with_appcontext
-def fsck_command(repair):
-    """Check that every stored file has a row and every row its files."""
-    from wardapp.evidence.fsck import check
-    from wardapp.evidence.intake import storage
-
-    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
-    db.session.commit()
-    for key in report.orphans:
-        outcome = "" if not repair else " — removed" if key in report.removed else \
-            " — named again meanwhile, kept"
-        click.echo(f"orphan file (no row points at it){outcome}: {key}")
-    for media_id, variant, key in report.missing:
-        click.echo(f"media {media_id}: {variant} file missing: {key}")
-    for media_id in report.regenerated:
-        click.echo(f"media {media_id}: display copy and thumbnail made again from the original")
-    for media_id in report.unrecoverable:
-        click.echo(f"media {media_id}: the original is lost; restore it from a backup")
-    if report.temporaries_removed:
-        click.echo(f"{report.temporaries_removed} half-written temporary file(s) removed")
-    if report.clean:
-        click.echo("Files and rows agree.")
-    elif not repair or report.unrecoverable:
-        raise SystemExit(1)

@@ -1,4 +1,5 @@
 """Configuration: defaults here, then ``instance/config.py``, then ``WARDAPP_*`` variables."""
+
 import json
 import os
 import secrets
@@ -89,8 +90,11 @@ class Defaults:
     REPORT_SYMBOL = "BC-VHTT"
     REPORT_SIGNER_TITLE = "TRƯỞNG PHÒNG"
     REPORT_SIGNER_NAME = ""
-    REPORT_RECIPIENTS = ["UBND thành phố (b/c)", "Phòng Nội vụ thành phố",
-                         "UBND các phường, xã; các cơ quan, đơn vị thành phố"]
+    REPORT_RECIPIENTS = [
+        "UBND thành phố (b/c)",
+        "Phòng Nội vụ thành phố",
+        "UBND các phường, xã; các cơ quan, đơn vị thành phố",
+    ]
     # Where the app is reached (scheme, host and port), for links in exported files, e-mail
     # and push messages; never taken from a request's Host header.
     BASE_URL = "http://127.0.0.1:8000"
@@ -116,8 +120,11 @@ def load_config(app, test_config: dict | None = None) -> None:
     for name, raw in os.environ.items():
         if name.startswith("WARDAPP_") and not name.startswith("WARDAPP_TEST_"):
             key = name.removeprefix("WARDAPP_")
-            app.config[ENV_ALIASES.get(key, key)] = _coerce(raw) if key not in (
-                "SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR") else raw
+            app.config[ENV_ALIASES.get(key, key)] = (
+                _coerce(raw)
+                if key not in ("SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR")
+                else raw
+            )
     if test_config:
         app.config.update(test_config)
 
@@ -131,21 +138,25 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if isinstance(app.config["REMEMBER_COOKIE_DURATION"], int | float):  # seconds, from the env
         app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
-            seconds=app.config["REMEMBER_COOKIE_DURATION"])
+            seconds=app.config["REMEMBER_COOKIE_DURATION"]
+        )
     # A remember-me cookie outlives the session: it never travels where the session cookie
     # may not (it can be made Secure alone, never less secure than the session).
-    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("REMEMBER_COOKIE_SECURE")
-                                                or app.config["SESSION_COOKIE_SECURE"])
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(
+        app.config.get("REMEMBER_COOKIE_SECURE") or app.config["SESSION_COOKIE_SECURE"]
+    )
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
-            "postgresql://", "postgresql+psycopg://", 1)
+            "postgresql://", "postgresql+psycopg://", 1
+        )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         from wardapp.db import postgres_engine_options
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgres_engine_options(
-            app.config["SQLALCHEMY_ENGINE_OPTIONS"], app.config["LOCK_TIMEOUT_MS"])
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"], app.config["LOCK_TIMEOUT_MS"]
+        )
 
 
 def _instance_secret(instance: Path) -> str:

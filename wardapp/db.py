@@ -1,5 +1,6 @@
 """The declarative base every model shares, and the clock they use."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.ext.compiler import compiles
@@ -16,7 +17,7 @@ NAMING_CONVENTION = {
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -34,15 +35,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -76,9 +77,16 @@ def postgres_engine_options(options: dict, lock_timeout_ms: int) -> dict:
     options = dict(options)
     options.setdefault("pool_pre_ping", True)
     connect_args = dict(options.get("connect_args", {}))
-    connect_args["options"] = " ".join(filter(None, [
-        connect_args.get("options", ""), f"-c lock_timeout={int(lock_timeout_ms)}",
-        "-c plan_cache_mode=force_custom_plan"]))
+    connect_args["options"] = " ".join(
+        filter(
+            None,
+            [
+                connect_args.get("options", ""),
+                f"-c lock_timeout={int(lock_timeout_ms)}",
+                "-c plan_cache_mode=force_custom_plan",
+            ],
+        )
+    )
     options["connect_args"] = connect_args
     return options
 

@@ -1,8 +1,20 @@
 """Every model in one import, for Alembic and the shell."""
+
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
-__all__ = ["AuditEvent", "Evidence", "LoginCounter", "Media", "Plan", "Task", "TaskUnit", "Unit",
-           "User", "reviewer_unit"]
+__all__ = [
+    "AuditEvent",
+    "Evidence",
+    "LoginCounter",
+    "Media",
+    "Plan",
+    "Task",
+    "TaskUnit",
+    "Unit",
+    "User",
+    "reviewer_unit",
+]

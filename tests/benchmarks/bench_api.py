@@ -5,12 +5,13 @@ It sets up a throw-away instance (demo accounts, no evidence) in a temporary fol
 gunicorn on a free loopback port, signs in one officer per client thread, sends submissions
 with a distinct phone-sized photo each, and prints throughput and latency. Target: ≥ 50/s.
 """
+
 from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import json
 import io
+import json
 import os
 import re
 import socket
@@ -31,13 +32,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import imagefactory  # noqa: E402
 from werkzeug.datastructures import FileStorage  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
-import imagefactory  # noqa: E402
-
-OFFICERS = ["tho-xuong", "tran-nguyen-han", "ngo-quyen", "hoang-van-thu", "tran-phu", "my-do",
-            "le-loi", "xuong-giang"]
+OFFICERS = [
+    "tho-xuong",
+    "tran-nguyen-han",
+    "ngo-quyen",
+    "hoang-van-thu",
+    "tran-phu",
+    "my-do",
+    "le-loi",
+    "xuong-giang",
+]
 
 
 def free_port() -> int:
@@ -63,14 +71,14 @@ def photos(count: int) -> list[bytes]:
     every upload has its own bytes and sha256 while the set is made in seconds.
     """
     scenes = [imagefactory.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
-    exif = imagefactory.exif(gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9),
-                             offset="+07:00")
+    exif = imagefactory.exif(
+        gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"
+    )
     made = []
     for n in range(count):
         dx, dy = n // 4 % 64, n // 256 % 64
         out = io.BytesIO()
-        scenes[n % 4].crop((dx, dy, dx + 2048, dy + 1536)).save(out, "JPEG", quality=74,
-                                                                 exif=exif)
+        scenes[n % 4].crop((dx, dy, dx + 2048, dy + 1536)).save(out, "JPEG", quality=74, exif=exif)
         made.append(out.getvalue())
     return made
 
@@ -79,11 +87,13 @@ class Client:
     def __init__(self, base: str, username: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         page = self.opener.open(base + "/login").read().decode()
         token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"username": username, "password": "wardapp-demo",
-                                       "csrf_token": token}).encode()
+        body = urllib.parse.urlencode(
+            {"username": username, "password": "wardapp-demo", "csrf_token": token}
+        ).encode()
         home = self.opener.open(base + "/login", body).read().decode()
         self.token = re.search(r'name="csrf-token" content="([^"]+)"', home).group(1)
         tasks = json.load(self.opener.open(base + "/api/v1/tasks"))["tasks"]
@@ -92,19 +102,33 @@ class Client:
     def prepare(self, image: bytes) -> tuple[str, str, bytes]:
         """The request, encoded before the clock starts: the server is measured, not this."""
         key = str(uuid.uuid4())
-        boundary, body = encode_multipart({
-            "client_uuid": key, "task_id": str(self.task_id), "kind": "site_photo",
-            "occurred_at": "2024-03-20T09:00", "place": "Dải phân cách đường Hùng Vương",
-            "installed": "Pano", "quantity": "1", "lat": "21.2731", "lon": "106.1946",
-            "photo": FileStorage(io.BytesIO(image), "anh.jpg", content_type="image/jpeg"),
-        })
+        boundary, body = encode_multipart(
+            {
+                "client_uuid": key,
+                "task_id": str(self.task_id),
+                "kind": "site_photo",
+                "occurred_at": "2024-03-20T09:00",
+                "place": "Dải phân cách đường Hùng Vương",
+                "installed": "Pano",
+                "quantity": "1",
+                "lat": "21.2731",
+                "lon": "106.1946",
+                "photo": FileStorage(io.BytesIO(image), "anh.jpg", content_type="image/jpeg"),
+            }
+        )
         return key, boundary, body
 
     def submit(self, prepared: tuple[str, str, bytes]) -> tuple[int, float]:
         key, boundary, body = prepared
-        request = urllib.request.Request(self.base + "/api/v1/evidence", data=body, headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "X-CSRFToken": self.token, "Idempotency-Key": key})
+        request = urllib.request.Request(
+            self.base + "/api/v1/evidence",
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-CSRFToken": self.token,
+                "Idempotency-Key": key,
+            },
+        )
         started = time.perf_counter()
         try:
             status = self.opener.open(request).status
@@ -119,21 +143,45 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     images = photos(args.requests)
-    print(f"photo size: median {statistics.median(map(len, images)) / 1024:.0f} KB, "
-          f"{len(set(images))} distinct")
+    print(
+        f"photo size: median {statistics.median(map(len, images)) / 1024:.0f} KB, "
+        f"{len(set(images))} distinct"
+    )
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "FLASK_APP": str(ROOT / "wsgi.py"),
-               "WARDAPP_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-               "WARDAPP_MEDIA_DIR": f"{folder}/media", "WARDAPP_SECRET_KEY": "bench"}
+        env = {
+            **os.environ,
+            "FLASK_APP": str(ROOT / "wsgi.py"),
+            "WARDAPP_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "WARDAPP_MEDIA_DIR": f"{folder}/media",
+            "WARDAPP_SECRET_KEY": "bench",
+        }
         flask = [sys.executable, "-m", "flask"]
-        subprocess.run(flask + ["db", "upgrade", "-d", str(ROOT / "migrations")], env=env,
-                       check=True, capture_output=True)
-        subprocess.run(flask + ["wardapp", "demo", "--no-evidence"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            flask + ["db", "upgrade", "-d", str(ROOT / "migrations")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            flask + ["wardapp", "demo", "--no-evidence"], env=env, check=True, capture_output=True
+        )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "wsgi:app"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -145,8 +193,10 @@ def main() -> None:
             clients = [Client(base, OFFICERS[i % len(OFFICERS)]) for i in range(args.clients)]
             results: list[tuple[int, float]] = []
             lock = threading.Lock()
-            queue = [(clients[i % len(clients)], clients[i % len(clients)].prepare(images[i]))
-                     for i in range(args.requests)]
+            queue = [
+                (clients[i % len(clients)], clients[i % len(clients)].prepare(images[i]))
+                for i in range(args.requests)
+            ]
 
             def work(client: Client) -> None:
                 mine = [p for c, p in queue if c is client]
@@ -169,13 +219,19 @@ def main() -> None:
             server.wait(10)
     latencies = sorted(r[1] * 1000 for r in results)
     statuses = {s: sum(1 for r in results if r[0] == s) for s in {r[0] for r in results}}
-    print(f"{len(results)} submissions from {args.clients} clients in {elapsed:.1f} s: "
-          f"{len(results) / elapsed:.1f} submissions/s (target ≥ 50)")
-    print(f"latency median {statistics.median(latencies):.0f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms; statuses {statuses}")
+    print(
+        f"{len(results)} submissions from {args.clients} clients in {elapsed:.1f} s: "
+        f"{len(results) / elapsed:.1f} submissions/s (target ≥ 50)"
+    )
+    print(
+        f"latency median {statistics.median(latencies):.0f} ms, "
+        f"p95 {latencies[int(len(latencies) * 0.95) - 1]:.0f} ms; statuses {statuses}"
+    )
     per = cpu / len(results)
-    print(f"server CPU {per * 1000:.1f} ms per submission: two cores given to the app alone "
-          f"would take about {2 / per:.0f} submissions/s (the load generator shares them here)")
+    print(
+        f"server CPU {per * 1000:.1f} ms per submission: two cores given to the app alone "
+        f"would take about {2 / per:.0f} submissions/s (the load generator shares them here)"
+    )
 
 
 if __name__ == "__main__":

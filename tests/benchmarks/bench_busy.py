@@ -7,6 +7,7 @@ workers), or with ``--sync`` two sync workers as before it; meanwhile ``/healthz
 every 0.1 s. Then one submission of ten such photos, which the decoding budget refuses.
 It prints figures; it is not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,20 +24,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from werkzeug.datastructures import FileStorage  # noqa: E402
-from werkzeug.test import encode_multipart  # noqa: E402
-
 import imagefactory  # noqa: E402
 from serverkit import HttpUser, Instance, Server, submit  # noqa: E402
+from werkzeug.datastructures import FileStorage  # noqa: E402
+from werkzeug.test import encode_multipart  # noqa: E402
 
 OFFICERS = ("tho-xuong", "song-mai", "dinh-ke", "my-do", "le-loi")
 
 
 def send(user: HttpUser, task: int, photo: bytes, count: int) -> tuple[int, float]:
-    fields = {"client_uuid": str(uuid.uuid4()), "task_id": str(task), "kind": "meeting",
-              "occurred_at": "2024-03-21T14:00", "meeting_type": "Hội nghị",
-              "place": "Hội trường", "organiser": "UBND phường", "attendees": "40",
-              "photo": [FileStorage(io.BytesIO(photo), f"anh-{n}.png") for n in range(count)]}
+    fields = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": str(task),
+        "kind": "meeting",
+        "occurred_at": "2024-03-21T14:00",
+        "meeting_type": "Hội nghị",
+        "place": "Hội trường",
+        "organiser": "UBND phường",
+        "attendees": "40",
+        "photo": [FileStorage(io.BytesIO(photo), f"anh-{n}.png") for n in range(count)],
+    }
     boundary, body = encode_multipart(fields)
     started = time.perf_counter()
     status, _ = submit(user, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
@@ -50,14 +57,19 @@ def main() -> None:
     args = parser.parse_args()
     photo = imagefactory.flat_png(5657, 4243)
     instance = Instance(Path(tempfile.mkdtemp(prefix="bench-busy-"))).set_up()
-    server = (Server(instance, workers=2, threads=1) if args.sync else
-              Server(instance, config=ROOT / "deploy" / "gunicorn.conf.py", GUNICORN_WORKERS="2"))
+    server = (
+        Server(instance, workers=2, threads=1)
+        if args.sync
+        else Server(instance, config=ROOT / "deploy" / "gunicorn.conf.py", GUNICORN_WORKERS="2")
+    )
     try:
-        users = [HttpUser(server.base, name) for name in OFFICERS[:args.senders]]
+        users = [HttpUser(server.base, name) for name in OFFICERS[: args.senders]]
         task = next(t["id"] for t in users[0].tasks() if "meeting" in t["kinds"])
         answers: list[tuple[int, float]] = []
-        senders = [threading.Thread(target=lambda u=u: answers.append(send(u, task, photo, 6)))
-                   for u in users]
+        senders = [
+            threading.Thread(target=lambda u=u: answers.append(send(u, task, photo, 6)))
+            for u in users
+        ]
         for thread in senders:
             thread.start()
         waits = []
@@ -72,8 +84,10 @@ def main() -> None:
         print(f"{kind}, {args.senders} submissions of 6 × 24 MP PNG at once:")
         for status, seconds in sorted(answers, key=lambda a: a[1]):
             print(f"  answered {status} in {seconds:.1f} s")
-        print(f"  /healthz meanwhile: {len(waits)} answers, median "
-              f"{statistics.median(waits) * 1000:.0f} ms, slowest {max(waits) * 1000:.0f} ms")
+        print(
+            f"  /healthz meanwhile: {len(waits)} answers, median "
+            f"{statistics.median(waits) * 1000:.0f} ms, slowest {max(waits) * 1000:.0f} ms"
+        )
         status, seconds = send(users[0], task, photo, 10)
         print(f"10 × 24 MP PNG in one submission: answered {status} in {seconds:.2f} s")
     finally:

@@ -13,6 +13,7 @@ Run from the repository root:  python tests/benchmarks/bench_compliance.py [--it
 Rows are bulk-inserted into a throw-away SQLite database (and, with ``--postgres``, into a
 schema of its own that is dropped afterwards).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,21 +38,36 @@ from wardapp import create_app  # noqa: E402
 from wardapp.auth.models import User  # noqa: E402
 from wardapp.evidence.models import Evidence, Media  # noqa: E402
 from wardapp.extensions import db  # noqa: E402
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit  # noqa: E402
+from wardapp.plans.models import Plan, Task, TaskUnit  # noqa: E402
+from wardapp.units.models import Unit
 
-RULES = [("weekly", {}), ("weekly", {}), ("weekly", {}),
-         ("deadline", {"deadline": date(2024, 3, 31)}), ("deadline", {"deadline": date(2024, 6, 30)}),
-         ("per_period", {"min_count": 2, "period": "month"}),
-         ("per_period", {"min_count": 3, "period": "quarter"}),
-         ("per_period", {"min_count": 1, "period": "month"}), ("per_period", {}), ("on_change", {})]
-Q1_START = datetime(2024, 1, 1, tzinfo=timezone.utc) - timedelta(hours=7)  # local midnight
+RULES = [
+    ("weekly", {}),
+    ("weekly", {}),
+    ("weekly", {}),
+    ("deadline", {"deadline": date(2024, 3, 31)}),
+    ("deadline", {"deadline": date(2024, 6, 30)}),
+    ("per_period", {"min_count": 2, "period": "month"}),
+    ("per_period", {"min_count": 3, "period": "quarter"}),
+    ("per_period", {"min_count": 1, "period": "month"}),
+    ("per_period", {}),
+    ("on_change", {}),
+]
+Q1_START = datetime(2024, 1, 1, tzinfo=UTC) - timedelta(hours=7)  # local midnight
 
 
 def app_for(url: str, schema: str | None, media: str):
     options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
-                       "MEDIA_DIR": media, "SECRET_KEY": "bench", "TESTING": True,
-                       "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+            "MEDIA_DIR": media,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def seed(app, items: int, units: int = 16) -> None:
@@ -60,21 +76,38 @@ def seed(app, items: int, units: int = 16) -> None:
     with app.app_context():
         db.create_all()
         plan = Plan(year=2024, city="Bắc Giang", title="Kế hoạch tuyên truyền CCHC năm 2024")
-        wards = [Unit(code=f"ward-{i}", kind="ward", name=f"Phường Số {i}", short_name=f"Số {i}")
-                 for i in range(units)]
+        wards = [
+            Unit(code=f"ward-{i}", kind="ward", name=f"Phường Số {i}", short_name=f"Số {i}")
+            for i in range(units)
+        ]
         db.session.add_all([plan, *wards])
         db.session.flush()
         tasks = []
         for number, (rule, params) in enumerate(RULES, start=1):
-            task = Task(plan=plan, number=number, text=f"Nhiệm vụ {number}",
-                        short_title=f"Nhiệm vụ số {number}", rule=rule, kinds=["site_photo"],
-                        **params)
+            task = Task(
+                plan=plan,
+                number=number,
+                text=f"Nhiệm vụ {number}",
+                short_title=f"Nhiệm vụ số {number}",
+                rule=rule,
+                kinds=["site_photo"],
+                **params,
+            )
             task.assignments = [TaskUnit(unit_id=w.id, role="lead", scored=True) for w in wards]
             tasks.append(task)
-        users = [User(username=f"u{w.id}", password_hash="x", display_name="Cán bộ",
-                      role="officer", unit_id=w.id) for w in wards]
-        overseer = User(username="overseer", password_hash="x", display_name="Phòng Nội vụ",
-                        role="overseer")
+        users = [
+            User(
+                username=f"u{w.id}",
+                password_hash="x",
+                display_name="Cán bộ",
+                role="officer",
+                unit_id=w.id,
+            )
+            for w in wards
+        ]
+        overseer = User(
+            username="overseer", password_hash="x", display_name="Phòng Nội vụ", role="overseer"
+        )
         db.session.add_all([*tasks, *users, overseer])
         db.session.commit()
         task_ids, pairs = [t.id for t in tasks], [(w.id, u.id) for w, u in zip(wards, users)]
@@ -86,17 +119,46 @@ def seed(app, items: int, units: int = 16) -> None:
                 unit_id, user_id = pairs[n % len(pairs)]
                 status = "approved" if n < items else ("submitted" if n % 3 else "returned")
                 occurred = Q1_START + timedelta(minutes=(n * 7919) % (91 * 24 * 60))
-                rows.append({"id": n + 1, "client_uuid": f"{n:036d}", "task_id": task_ids[n % 10],
-                             "unit_id": unit_id, "submitted_by_id": user_id, "kind": "site_photo",
-                             "occurred_at": occurred, "status": status, "fingerprint": "f" * 64,
-                             "reviewed_at": occurred + timedelta(days=2) if status != "submitted" else None,
-                             "fields": {"place": "Dải phân cách đường Hùng Vương",
-                                        "installed": "Pano tuyên truyền CCHC", "quantity": 2},
-                             "note": "", "warnings": [], "created_at": occurred, "version": 1})
-                media.append({"evidence_id": n + 1, "role": "photo", "position": 0,
-                              "sha256": "0" * 64, "content_type": "image/jpeg", "size": 1,
-                              "original_name": "anh.jpg", "original_key": "00/00/" + "0" * 64 + ".jpg",
-                              "display_key": None, "thumb_key": None, "created_at": occurred})
+                rows.append(
+                    {
+                        "id": n + 1,
+                        "client_uuid": f"{n:036d}",
+                        "task_id": task_ids[n % 10],
+                        "unit_id": unit_id,
+                        "submitted_by_id": user_id,
+                        "kind": "site_photo",
+                        "occurred_at": occurred,
+                        "status": status,
+                        "fingerprint": "f" * 64,
+                        "reviewed_at": occurred + timedelta(days=2)
+                        if status != "submitted"
+                        else None,
+                        "fields": {
+                            "place": "Dải phân cách đường Hùng Vương",
+                            "installed": "Pano tuyên truyền CCHC",
+                            "quantity": 2,
+                        },
+                        "note": "",
+                        "warnings": [],
+                        "created_at": occurred,
+                        "version": 1,
+                    }
+                )
+                media.append(
+                    {
+                        "evidence_id": n + 1,
+                        "role": "photo",
+                        "position": 0,
+                        "sha256": "0" * 64,
+                        "content_type": "image/jpeg",
+                        "size": 1,
+                        "original_name": "anh.jpg",
+                        "original_key": "00/00/" + "0" * 64 + ".jpg",
+                        "display_key": None,
+                        "thumb_key": None,
+                        "created_at": occurred,
+                    }
+                )
             db.session.execute(insert(Evidence), rows)
             db.session.execute(insert(Media), media)
             db.session.commit()
@@ -113,13 +175,16 @@ def signed_in(app):
 
 
 def bench_matrix(app) -> dict:
-    from wardapp.compliance.periods import Period
-    from wardapp.compliance.services import compliance_for
+    from wardapp.compliance.picture import compliance_for
+    from wardapp.core.periods import Period
 
     with app.test_request_context():
         plan = db.session.scalar(db.select(Plan))
         times = {}
-        for label, period in (("quarter", Period.quarter(2024, 1)), ("year", Period.whole_year(2024))):
+        for label, period in (
+            ("quarter", Period.quarter(2024, 1)),
+            ("year", Period.whole_year(2024)),
+        ):
             runs = []
             for _ in range(7):
                 db.session.expire_all()
@@ -162,9 +227,15 @@ def measure_export(app, fmt: str) -> dict:
         size += len(chunk)
     response.close()
     elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
-    return {"format": fmt, "status": response.status_code, "seconds": round(elapsed, 1),
-            "cpu": round(cpu, 1), "mb": round(size / 2**20, 1), "rss_before_mb": round(before),
-            "rss_peak_mb": round(rss_mb("VmHWM"))}
+    return {
+        "format": fmt,
+        "status": response.status_code,
+        "seconds": round(elapsed, 1),
+        "cpu": round(cpu, 1),
+        "mb": round(size / 2**20, 1),
+        "rss_before_mb": round(before),
+        "rss_peak_mb": round(rss_mb("VmHWM")),
+    }
 
 
 def rss_mb(field: str) -> float:
@@ -196,23 +267,32 @@ def main() -> None:
             seed(app, 10_000)
             print(f"[{backend}] seeded 10,000 accepted items in {time.perf_counter() - t:.1f} s")
             times = bench_matrix(app)
-            print(f"[{backend}] matrix 16 units × 10 tasks, 10,000 accepted: compliance_for "
-                  f"{ms(times['quarter'])} for a quarter, {ms(times['year'])} for the year; the "
-                  f"whole /compliance page {ms(times['page'])}  (target ≤ 200 ms)")
+            print(
+                f"[{backend}] matrix 16 units × 10 tasks, 10,000 accepted: compliance_for "
+                f"{ms(times['quarter'])} for a quarter, {ms(times['year'])} for the year; the "
+                f"whole /compliance page {ms(times['page'])}  (target ≤ 200 ms)"
+            )
             drop(app, url, schema)
             url, schema = where("exports")
             app = app_for(url, schema, tmp)
             t = time.perf_counter()
             seed(app, args.items)
-            print(f"[{backend}] seeded {args.items:,} accepted items in {time.perf_counter() - t:.1f} s")
+            print(
+                f"[{backend}] seeded {args.items:,} accepted items in {time.perf_counter() - t:.1f} s"
+            )
             for fmt in ("csv", "xlsx"):
                 child = subprocess.run(
                     [sys.executable, __file__, "--measure", f"{fmt}|{url}|{schema or ''}|{tmp}"],
-                    capture_output=True, text=True, check=True)
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 r = json.loads(child.stdout.strip().splitlines()[-1])
-                print(f"[{backend}] {fmt.upper()} export of {args.items:,} items: {r['seconds']} s "
-                      f"({r['cpu']} s CPU), {r['mb']} MB file, peak RSS {r['rss_peak_mb']} MB "
-                      f"({r['rss_before_mb']} MB before the export)  (target ≤ 30 s, ≤ 300 MB)")
+                print(
+                    f"[{backend}] {fmt.upper()} export of {args.items:,} items: {r['seconds']} s "
+                    f"({r['cpu']} s CPU), {r['mb']} MB file, peak RSS {r['rss_peak_mb']} MB "
+                    f"({r['rss_before_mb']} MB before the export)  (target ≤ 30 s, ≤ 300 MB)"
+                )
             drop(app, url, schema)
 
 

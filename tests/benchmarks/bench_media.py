@@ -5,6 +5,7 @@ It prints figures; it is not a test and asserts nothing (pass ``--check`` to exi
 target is missed). Targets on the 2-core reference machine: 12 MP ≤ 150 ms, 2048 px ≤ 25 ms
 (median).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,12 @@ TARGETS_MS = {"12 MP phone photo (4000×3000)": 150.0, "2048 px phone upload (20
 def phone_jpeg(width: int, height: int, quality: int, orientation: int = 1) -> bytes:
     """A photographic-looking JPEG with camera EXIF (orientation, time, GPS)."""
     image = imagefactory.photo_like(width, height, seed=3)
-    exif = imagefactory.exif(orientation=orientation, gps=(21.2731, 106.1946),
-                             taken_at=datetime(2025, 3, 14, 9, 30), offset="+07:00")
+    exif = imagefactory.exif(
+        orientation=orientation,
+        gps=(21.2731, 106.1946),
+        taken_at=datetime(2025, 3, 14, 9, 30),
+        offset="+07:00",
+    )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, exif=exif)
     return out.getvalue()
@@ -84,16 +89,23 @@ def main() -> int:
         ours = timings(lambda: process_photo(data, max_pixels=MAX_PIXELS), args.runs)
         theirs = timings(lambda: naive(data), args.runs)
         target = TARGETS_MS.get(label)
-        verdict = "no target" if target is None else (
-            f"target ≤ {target:.0f} ms: {'ok' if ours[0] <= target else 'MISSED'}")
+        verdict = (
+            "no target"
+            if target is None
+            else (f"target ≤ {target:.0f} ms: {'ok' if ours[0] <= target else 'MISSED'}")
+        )
         missed |= target is not None and ours[0] > target
         (dw, dh), (tw, th) = result.display_size, result.thumb_size
-        print(f"{label}: {len(data) / 1e6:.2f} MB in, "
-              f"display {dw}×{dh} {len(result.display) / 1e3:.0f} kB, "
-              f"thumb {tw}×{th} {len(result.thumb) / 1e3:.0f} kB")
+        print(
+            f"{label}: {len(data) / 1e6:.2f} MB in, "
+            f"display {dw}×{dh} {len(result.display) / 1e3:.0f} kB, "
+            f"thumb {tw}×{th} {len(result.thumb) / 1e3:.0f} kB"
+        )
         print(f"  process_photo  median {ours[0]:6.1f} ms  p95 {ours[1]:6.1f} ms  ({verdict})")
-        print(f"  naive pipeline median {theirs[0]:6.1f} ms  p95 {theirs[1]:6.1f} ms  "
-              f"({theirs[0] / ours[0]:.1f}× slower)")
+        print(
+            f"  naive pipeline median {theirs[0]:6.1f} ms  p95 {theirs[1]:6.1f} ms  "
+            f"({theirs[0] / ours[0]:.1f}× slower)"
+        )
 
     # What the ≥ 1920 px draft floor buys over insisting on a ≥ 2048 px decode.
     data = cases["12 MP phone photo (4000×3000)"]
@@ -102,8 +114,10 @@ def main() -> int:
         strict = timings(lambda: process_photo(data, max_pixels=MAX_PIXELS), args.runs)
     finally:
         photos.DISPLAY_DRAFT_EDGE = floor
-    print(f"12 MP with a strict ≥ 2048 px draft (full decode + resize): median {strict[0]:.1f} ms"
-          f"  p95 {strict[1]:.1f} ms")
+    print(
+        f"12 MP with a strict ≥ 2048 px draft (full decode + resize): median {strict[0]:.1f} ms"
+        f"  p95 {strict[1]:.1f} ms"
+    )
     return 1 if args.check and missed else 0
 
 

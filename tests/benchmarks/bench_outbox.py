@@ -10,6 +10,7 @@ It prints figures; it is not a test and asserts nothing. Three measurements:
    and offline (nothing at all);
 3. how long the outbox takes to drain ``--items`` queued submissions on loopback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,20 +25,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 import imagefactory  # noqa: E402
-from browser.conftest import (CHROMIUM, CHROMIUM_ARGS, LiveServer, serving,  # noqa: E402
-                              context_options)
-from browser.outboxkit import (officer_ready_offline, record_offline, sign_in,  # noqa: E402
-                               wait_until, wait_until_sent)
+from browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    context_options,
+    serving,  # noqa: E402
+)
+from browser.outboxkit import (
+    officer_ready_offline,
+    record_offline,
+    sign_in,  # noqa: E402
+    wait_until,
+    wait_until_sent,
+)
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 def phone_photo(path: Path) -> Path:
     """A 12 MP JPEG as a phone camera writes it: photographic noise, quality 90, EXIF."""
     image = imagefactory.photo_like(4000, 3000, seed=3)
-    exif = imagefactory.exif(gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 8, 30),
-                             offset="+07:00")
+    exif = imagefactory.exif(
+        gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 8, 30), offset="+07:00"
+    )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90, exif=exif)
     path.write_bytes(out.getvalue())
@@ -69,9 +80,11 @@ def bytes_for_one_photo(browser, tmp: Path, photo: Path) -> None:
     original = photo.stat().st_size
     print("1. One phone photo (4000×3000 camera JPEG)")
     print(f"   original file              {kb(original):>12}")
-    print(f"   request the outbox sent    {kb(post.received):>12}  "
-          f"({post.received / original:.0%} of the original; photo stored at "
-          f"{media.width}×{media.height}, {kb(media.size)})")
+    print(
+        f"   request the outbox sent    {kb(post.received):>12}  "
+        f"({post.received / original:.0%} of the original; photo stored at "
+        f"{media.width}×{media.height}, {kb(media.size)})"
+    )
 
 
 def capture_page_transfer(browser, tmp: Path) -> None:
@@ -81,8 +94,9 @@ def capture_page_transfer(browser, tmp: Path) -> None:
         sign_in(signing.new_page())
         cookies = signing.storage_state()  # a fresh context with these has an empty HTTP cache
         signing.close()
-        first = browser.new_context(**context_options(server, service_workers="block",
-                                                      storage_state=cookies))
+        first = browser.new_context(
+            **context_options(server, service_workers="block", storage_state=cookies)
+        )
         page = first.new_page()
         mark = len(server.answered)
         page.goto(capture)
@@ -94,8 +108,11 @@ def capture_page_transfer(browser, tmp: Path) -> None:
         page = context.new_page()
         officer_ready_offline(page, server)  # signs in, lets the worker keep the pages
         context.set_offline(False)
-        wait_until(page, "() => !JSON.parse(localStorage.getItem('wardapp.warm') || '{}').pending",
-                   what="the worker keeping every form")
+        wait_until(
+            page,
+            "() => !JSON.parse(localStorage.getItem('wardapp.warm') || '{}').pending",
+            what="the worker keeping every form",
+        )
         mark = len(server.answered)
         page.goto(capture)
         page.wait_for_load_state("networkidle")
@@ -108,8 +125,10 @@ def capture_page_transfer(browser, tmp: Path) -> None:
         context.close()
     print("2. The capture page (task 6, site photo)")
     print(f"   first load, no worker      {kb(cold[1]):>12}  in {cold[0]} requests")
-    print(f"   repeat load, online        {kb(warm[1]):>12}  in {warm[0]} request(s): "
-          "the page itself, fresh; the shell from the worker's cache")
+    print(
+        f"   repeat load, online        {kb(warm[1]):>12}  in {warm[0]} request(s): "
+        "the page itself, fresh; the shell from the worker's cache"
+    )
     print(f"   repeat load, offline       {kb(offline[1]):>12}  in {offline[0]} requests")
 
 
@@ -127,9 +146,11 @@ def drain_time(browser, tmp: Path, photo: Path, items: int) -> None:
         statuses = server.submissions()
         sent = sum(a.received for a in server.answered if a.method == "POST")
     print(f"3. Draining {items} queued submissions on loopback (one 2048 px photo each)")
-    print(f"   {elapsed:.2f} s in all, {elapsed / items * 1000:.0f} ms per item; "
-          f"{statuses.count(201)} created, {len(statuses) - statuses.count(201)} other answers; "
-          f"{kb(sent)} sent")
+    print(
+        f"   {elapsed:.2f} s in all, {elapsed / items * 1000:.0f} ms per item; "
+        f"{statuses.count(201)} created, {len(statuses) - statuses.count(201)} other answers; "
+        f"{kb(sent)} sent"
+    )
 
 
 def main() -> None:

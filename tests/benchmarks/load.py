@@ -16,6 +16,7 @@ lost (every 201/200 a client saw is there exactly once, with the same id), zero 
 (one row per client_uuid), files and rows agreeing (fsck); and prints throughput and latency
 per operation. It exits non-zero if a check fails. It measures; it asserts no speed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import imagefactory  # noqa: E402
-from serverkit import (CSRF_META, HttpUser, Instance, Server, site_photo_submission,  # noqa: E402
-                       submit)
+from serverkit import (
+    CSRF_META,
+    HttpUser,
+    Instance,
+    Server,
+    site_photo_submission,  # noqa: E402
+    submit,
+)
 
 ROW = re.compile(r'action="/review/(\d+)/approve".*?name="version" value="(\d+)"', re.S)
 MAX_SECONDS = 600
@@ -88,8 +95,15 @@ def distinct(photo: bytes) -> bytes:
     return photo[:2] + b"\xff\xfe\x00\x12" + note + photo[2:]
 
 
-def officer(base: str, username: str, photos: list[bytes], tally: Tally, deadline: float,
-            think: float, seed: int) -> None:
+def officer(
+    base: str,
+    username: str,
+    photos: list[bytes],
+    tally: Tally,
+    deadline: float,
+    think: float,
+    seed: int,
+) -> None:
     rng = random.Random(seed)
     user = HttpUser(base, username)
     task = next(t["id"] for t in user.tasks() if "site_photo" in t["kinds"])
@@ -125,9 +139,15 @@ def reviewer(base: str, tally: Tally, deadline: float, think: float, seed: int) 
         form = {"csrf_token": token, "version": version}
         if decision == "return":
             form["reason"] = "Ảnh không rõ, chụp lại giúp"
-        status, _ = timed(tally, "decision", lambda: user.call(
-            f"/review/{evidence_id}/{decision}", urllib.parse.urlencode(form).encode(),
-            {"HX-Request": "true"}))
+        status, _ = timed(
+            tally,
+            "decision",
+            lambda: user.call(
+                f"/review/{evidence_id}/{decision}",
+                urllib.parse.urlencode(form).encode(),
+                {"HX-Request": "true"},
+            ),
+        )
         if status == 200:
             with tally.lock:
                 tally.decided.append(int(evidence_id))
@@ -155,26 +175,39 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def report(name: str, tally: Tally, elapsed: float, rows: dict, fsck_ok: bool) -> bool:
-    errors = sum(n for counter in tally.statuses.values() for status, n in counter.items()
-                 if not isinstance(status, int) or status >= 500)
+    errors = sum(
+        n
+        for counter in tally.statuses.values()
+        for status, n in counter.items()
+        if not isinstance(status, int) or status >= 500
+    )
     lost = [k for k, i in tally.confirmed.items() if rows.get(k, (0, 0)) != (1, i)]
     duplicated = [k for k, (n, _) in rows.items() if n > 1]
     print(f"\n== {name}: {elapsed:.0f} s, gunicorn 2 workers ==")
-    print(f"{'operation':<11} {'count':>6} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'max ms':>8}  answers")
+    print(
+        f"{'operation':<11} {'count':>6} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'max ms':>8}  answers"
+    )
     for operation in ("submit", "replay", "queue page", "decision"):
         times = [t * 1000 for t in tally.latency[operation]]
         count = sum(tally.statuses[operation].values())
-        answers = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses[operation].items(),
-                                                          key=str))
-        print(f"{operation:<11} {count:>6} {count / elapsed:>7.1f} "
-              f"{statistics.median(times) if times else 0:>8.0f} {percentile(times, 0.95):>8.0f} "
-              f"{max(times, default=0):>8.0f}  {answers}")
-    print(f"stored evidence {len(rows)}; confirmed to clients {len(tally.confirmed)}; "
-          f"decisions {len(tally.decided)}")
-    print(f"errors {errors}, lost {len(lost)}, duplicated {len(duplicated)}, "
-          f"replays answered with another id {len(tally.mismatched)}, "
-          f"fsck {'clean' if fsck_ok else 'NOT clean'}")
+        answers = ", ".join(
+            f"{s}: {n}" for s, n in sorted(tally.statuses[operation].items(), key=str)
+        )
+        print(
+            f"{operation:<11} {count:>6} {count / elapsed:>7.1f} "
+            f"{statistics.median(times) if times else 0:>8.0f} {percentile(times, 0.95):>8.0f} "
+            f"{max(times, default=0):>8.0f}  {answers}"
+        )
+    print(
+        f"stored evidence {len(rows)}; confirmed to clients {len(tally.confirmed)}; "
+        f"decisions {len(tally.decided)}"
+    )
+    print(
+        f"errors {errors}, lost {len(lost)}, duplicated {len(duplicated)}, "
+        f"replays answered with another id {len(tally.mismatched)}, "
+        f"fsck {'clean' if fsck_ok else 'NOT clean'}"
+    )
     return not (errors or lost or duplicated or tally.mismatched) and fsck_ok
 
 
@@ -191,12 +224,27 @@ def run(database: str, args, photos: list[bytes]) -> bool:
                 tally = Tally()
                 deadline = time.monotonic() + args.seconds
                 accounts = officer_accounts(instance)
-                people = [threading.Thread(target=officer, args=(
-                    server.base, accounts[i % len(accounts)], photos, tally, deadline,
-                    args.think, i)) for i in range(args.officers)]
-                people += [threading.Thread(target=reviewer, args=(
-                    server.base, tally, deadline, args.think, 1000 + i))
-                    for i in range(args.reviewers)]
+                people = [
+                    threading.Thread(
+                        target=officer,
+                        args=(
+                            server.base,
+                            accounts[i % len(accounts)],
+                            photos,
+                            tally,
+                            deadline,
+                            args.think,
+                            i,
+                        ),
+                    )
+                    for i in range(args.officers)
+                ]
+                people += [
+                    threading.Thread(
+                        target=reviewer, args=(server.base, tally, deadline, args.think, 1000 + i)
+                    )
+                    for i in range(args.reviewers)
+                ]
                 started = time.monotonic()
                 for person in people:
                     person.start()
@@ -215,15 +263,18 @@ def run(database: str, args, photos: list[bytes]) -> bool:
 
 def officer_accounts(instance: Instance) -> list[str]:
     """The demo's ward and commune officers (agencies have no site-photo task of their own)."""
-    query = ("SELECT u.username FROM user u JOIN unit n ON n.id = u.unit_id "
-             "WHERE u.role = 'officer' AND n.kind IN ('ward', 'commune') ORDER BY u.username")
+    query = (
+        "SELECT u.username FROM user u JOIN unit n ON n.id = u.unit_id "
+        "WHERE u.role = 'officer' AND n.kind IN ('ward', 'commune') ORDER BY u.username"
+    )
     if instance.env["WARDAPP_DATABASE_URL"].startswith("sqlite"):
         with sqlite3.connect(instance.database) as conn:
             return [r[0] for r in conn.execute(query)]
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(instance.env["WARDAPP_DATABASE_URL"].replace(
-        "postgresql://", "postgresql+psycopg://"))
+    engine = create_engine(
+        instance.env["WARDAPP_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
+    )
     with engine.connect() as conn:
         names = [r[0] for r in conn.execute(text(query.replace("user u", '"user" u')))]
     engine.dispose()
@@ -234,8 +285,9 @@ def temporary_postgres(server_url: str):
     """A new database on the server, and the function that drops it."""
     from sqlalchemy import create_engine, text
 
-    admin = create_engine(server_url.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     name = f"wardapp_load_{secrets.token_hex(4)}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -252,8 +304,13 @@ def phone_photo(seed: int) -> bytes:
     """A 2048×1536 photo of about 400 KB, as the outbox sends after downscaling."""
     out = io.BytesIO()
     imagefactory.photo_like(2048, 1536, seed=seed).save(
-        out, "JPEG", quality=75, exif=imagefactory.exif(
-            gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"))
+        out,
+        "JPEG",
+        quality=75,
+        exif=imagefactory.exif(
+            gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"
+        ),
+    )
     return out.getvalue()
 
 
@@ -263,15 +320,22 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--officers", type=int, default=50)
     parser.add_argument("--reviewers", type=int, default=5)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="most seconds a person waits between two actions")
-    parser.add_argument("--postgres-url", default=os.environ.get(
-        "WARDAPP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="most seconds a person waits between two actions"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "WARDAPP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
     args = parser.parse_args()
     args.seconds = min(args.seconds, MAX_SECONDS)
     photos = [phone_photo(seed) for seed in range(4)]
-    print(f"{len(photos)} photos, median {statistics.median(map(len, photos)) / 1024:.0f} KB; "
-          f"{args.officers} officers, {args.reviewers} reviewers, {args.seconds:.0f} s each")
+    print(
+        f"{len(photos)} photos, median {statistics.median(map(len, photos)) / 1024:.0f} KB; "
+        f"{args.officers} officers, {args.reviewers} reviewers, {args.seconds:.0f} s each"
+    )
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     results = [run(database, args, photos) for database in databases]
     sys.exit(0 if all(results) else 1)

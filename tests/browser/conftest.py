@@ -4,25 +4,32 @@ One browser for the session, a fresh context (cookies, service worker, IndexedDB
 app with its own SQLite database per test. If Chromium is missing the tests fail: they are
 the only proof that the outbox works, so they are never skipped.
 """
+
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import imagefactory
 import pytest
+from conftest import database_settings, make_app
+from evidencekit import CITY, TAKEN
 from playwright.sync_api import sync_playwright
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-import imagefactory
-from conftest import database_settings, make_app
-from evidencekit import CITY, TAKEN
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 GEOLOCATION = {"latitude": 21.2712, "longitude": 106.1921, "accuracy": 14}
 API = "/api/v1/evidence"
 
@@ -33,7 +40,7 @@ class Answered:
     path: str
     status: int
     received: int = 0  # request body bytes
-    sent: int = 0      # response body bytes
+    sent: int = 0  # response body bytes
 
 
 @dataclass
@@ -75,8 +82,12 @@ class Recorder:
         self.wsgi, self.server, self.lock = wsgi, server, threading.Lock()
 
     def __call__(self, environ, start_response):
-        answer = Answered(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), 0,
-                          received=int(environ.get("CONTENT_LENGTH") or 0))
+        answer = Answered(
+            environ["REQUEST_METHOD"],
+            environ.get("PATH_INFO", ""),
+            0,
+            received=int(environ.get("CONTENT_LENGTH") or 0),
+        )
 
         def noting(status, headers, exc_info=None):
             answer.status = int(status.split()[0])
@@ -102,11 +113,14 @@ def serving(tmp_path, **config):
     tmp_path.mkdir(parents=True, exist_ok=True)
     with database_settings("sqlite", tmp_path) as settings:
         # Retries start at 50 ms here (1 s in production) so the suite needs no sleeps.
-        app = make_app(settings, tmp_path, **{"OUTBOX_BACKOFF_START_MS": 50,
-                                              "OUTBOX_BACKOFF_MAX_MS": 800, **config})
+        app = make_app(
+            settings,
+            tmp_path,
+            **{"OUTBOX_BACKOFF_START_MS": 50, "OUTBOX_BACKOFF_MAX_MS": 800, **config},
+        )
         with app.app_context():
             db.create_all()
-            demo.seed(with_evidence=False, media_dir=app.config["MEDIA_DIR"])
+            demo.seed(with_evidence=False)
             db.session.commit()
         server = LiveServer(app)
         app.wsgi_app = Recorder(app.wsgi_app, server)
@@ -144,8 +158,14 @@ def browser(playwright_driver):
 
 
 def context_options(server: LiveServer, **extra) -> dict:
-    return {"base_url": server.url, "geolocation": GEOLOCATION, "permissions": ["geolocation"],
-            "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh", **extra}
+    return {
+        "base_url": server.url,
+        "geolocation": GEOLOCATION,
+        "permissions": ["geolocation"],
+        "locale": "vi-VN",
+        "timezone_id": "Asia/Ho_Chi_Minh",
+        **extra,
+    }
 
 
 @pytest.fixture

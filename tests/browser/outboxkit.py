@@ -1,4 +1,5 @@
 """What an officer does in the browser, step by step, and how a test waits for the outbox."""
+
 import time
 
 from playwright.sync_api import Page, expect
@@ -15,8 +16,9 @@ SHELL_KEPT = """async (paths) => {
 }"""
 
 
-def wait_until(page: Page, expression: str, arg=None, *, timeout: float = 15_000,
-               what: str = "") -> None:
+def wait_until(
+    page: Page, expression: str, arg=None, *, timeout: float = 15_000, what: str = ""
+) -> None:
     """Poll an (async) page expression until it is truthy: ``wait_for_function`` does not
     wait for promises, and IndexedDB and Cache Storage only answer with promises."""
     deadline = time.monotonic() + timeout / 1000
@@ -26,8 +28,14 @@ def wait_until(page: Page, expression: str, arg=None, *, timeout: float = 15_000
         page.wait_for_timeout(25)
 
 
-def sign_in(page: Page, username: str = "tho-xuong", password: str = "wardapp-demo",
-            path: str = "/login", *, remember: bool = False) -> None:
+def sign_in(
+    page: Page,
+    username: str = "tho-xuong",
+    password: str = "wardapp-demo",
+    path: str = "/login",
+    *,
+    remember: bool = False,
+) -> None:
     """Through the login page; ``remember`` ticks "remember me", which alone keeps the officer
     signed in when the browser is closed and opened again."""
     page.goto(path)
@@ -42,19 +50,34 @@ def sign_in(page: Page, username: str = "tho-xuong", password: str = "wardapp-de
 def wait_for_offline_shell(page: Page, capture_path: str) -> None:
     """Until the service worker controls the page and keeps the capture form and the outbox."""
     # Generous: installing the worker is the slowest step when the machine is busy.
-    wait_until(page, "() => navigator.serviceWorker.ready.then(r => r.active.state === 'activated')",
-               timeout=40_000, what="the service worker")
+    wait_until(
+        page,
+        "() => navigator.serviceWorker.ready.then(r => r.active.state === 'activated')",
+        timeout=40_000,
+        what="the service worker",
+    )
     if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         # This page's navigation started while the worker was still installing and ended after
         # it took over the open pages: it stays uncontrolled. Any later navigation is not.
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    wait_until(page, SHELL_KEPT, [capture_path, "/outbox", "/", "/mine"], timeout=40_000,
-               what="the pages kept for offline use")
+    wait_until(
+        page,
+        SHELL_KEPT,
+        [capture_path, "/outbox", "/", "/mine"],
+        timeout=40_000,
+        what="the pages kept for offline use",
+    )
 
 
-def fill_site_photo(page: Page, photo_path=None, *, place: str = "Dải phân cách đường Hùng Vương",
-                    installed: str = "Pano tuyên truyền CCHC", quantity: str = "2") -> str:
+def fill_site_photo(
+    page: Page,
+    photo_path=None,
+    *,
+    place: str = "Dải phân cách đường Hùng Vương",
+    installed: str = "Pano tuyên truyền CCHC",
+    quantity: str = "2",
+) -> str:
     """Fill the site-photo form; returns the client_uuid the page made for it."""
     page.wait_for_selector("form.capture[data-outbox]")
     page.fill("#f-place", place)
@@ -76,8 +99,13 @@ def outbox_items(page: Page) -> list[dict]:
 
 
 def wait_for_outbox_count(page: Page, count: int, **kwargs) -> None:
-    wait_until(page, f"n => {OUTBOX}.then(o => o.items()).then(all => all.length === n)", count,
-               what=f"{count} item(s) in the outbox", **kwargs)
+    wait_until(
+        page,
+        f"n => {OUTBOX}.then(o => o.items()).then(all => all.length === n)",
+        count,
+        what=f"{count} item(s) in the outbox",
+        **kwargs,
+    )
 
 
 def wait_until_sent(page: Page, *, timeout: float = 30_000) -> None:

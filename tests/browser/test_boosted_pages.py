@@ -1,10 +1,10 @@
 """A page reached through one of htmx's boosted links gets its script as a page loaded whole
 does: the body is swapped in, its module runs the first time, and follows htmx:load after."""
+
 import time
 from datetime import datetime, timezone
 
 from playwright.sync_api import expect
-
 from reviewkit import make_evidence
 
 from .outboxkit import fill_site_photo, sign_in, submit_to_outbox
@@ -31,7 +31,8 @@ def open_by_link(page, path: str) -> None:
 
 
 def test_the_capture_form_and_the_outbox_work_when_reached_by_links_first_and_again(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     sign_in(page)  # on the home page, where neither page's module has run
     capture = live_server.capture_path()
     page.route(API, lambda route: route.abort("internetdisconnected"))  # the item stays

@@ -1,5 +1,6 @@
 """The capture form says before anything is kept that a date lies outside the plan's year or
 long past, in the server's words; neither stops the officer."""
+
 import pytest
 from playwright.sync_api import expect
 

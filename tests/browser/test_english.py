@@ -1,5 +1,6 @@
 """With English chosen at the foot of the page, the scripts speak English too: the capture
 form's and the outbox's messages come from the server's catalogue, not from the scripts."""
+
 from playwright.sync_api import expect
 
 from .outboxkit import fill_site_photo, sign_in, submit_to_outbox
@@ -17,12 +18,15 @@ def test_the_capture_form_and_the_outbox_say_their_words_in_english(page, live_s
     choose_english(page)
     capture = live_server.capture_path()
     page.goto(capture)
-    expect(page.locator(".location-status")).to_have_text("Location recorded (accurate to about 14 m).")
+    expect(page.locator(".location-status")).to_have_text(
+        "Location recorded (accurate to about 14 m)."
+    )
 
     fill_site_photo(page, place="")  # what is missing, said before anything is kept
     page.click("form.capture button[type=submit]")
     expect(page.locator(".capture-status")).to_have_text(
-        "Some information is invalid; please correct the highlighted fields.")
+        "Some information is invalid; please correct the highlighted fields."
+    )
     expect(page.locator("#e-photo")).to_have_text("Please take or choose at least one photo.")
 
     fill_site_photo(page, small_photo, quantity="0")  # refused by the server: needs attention
@@ -42,9 +46,12 @@ def test_the_capture_form_and_the_outbox_say_their_words_in_english(page, live_s
     waiting = page.locator(".outbox-item[data-state=waiting]")
     expect(waiting.locator(".badge")).to_have_text("Waiting")
     expect(waiting.locator(".outbox-message")).to_have_text(
-        "No connection, or it was cut. Will send again by itself.")
+        "No connection, or it was cut. Will send again by itself."
+    )
     expect(page.locator(".outbox-status")).to_contain_text(
-        "1 item(s) waiting to be sent. 1 item(s) need attention. Will try again by itself at ")
+        "1 item(s) waiting to be sent. 1 item(s) need attention. Will try again by itself at "
+    )
     expect(page.locator(".outbox-badge")).to_have_attribute(
-        "title", "Outbox: 2 item(s) waiting to be sent")
+        "title", "Outbox: 2 item(s) waiting to be sent"
+    )
     assert live_server.submissions() == [422]

@@ -1,19 +1,28 @@
 """Recording evidence with no connection: the page opens from the cache, the submission waits
 on the phone through reloads and a browser restart, and is sent exactly once when the
 connection is back. Without JavaScript the same form still posts."""
-import io
-from datetime import datetime, timedelta, timezone
 
+import io
+from datetime import UTC, datetime, timedelta, timezone
+
+from evidencekit import CITY, TAKEN
 from PIL import Image
 from playwright.sync_api import expect
 
-from evidencekit import CITY, TAKEN
-from wardapp.evidence.intake import storage
+from wardapp.media.app_store import storage
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, GEOLOCATION, context_options
-from .outboxkit import (fill_site_photo, officer_ready_offline, outbox_items, record_offline,
-                        sign_in, submit_to_outbox, wait_for_offline_shell, wait_until,
-                        wait_until_sent)
+from .outboxkit import (
+    fill_site_photo,
+    officer_ready_offline,
+    outbox_items,
+    record_offline,
+    sign_in,
+    submit_to_outbox,
+    wait_for_offline_shell,
+    wait_until,
+    wait_until_sent,
+)
 
 
 def stored_original(server, media) -> Image.Image:
@@ -22,7 +31,8 @@ def stored_original(server, media) -> Image.Image:
 
 
 def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled_with_its_exif(
-        playwright_driver, live_server, phone_photo, tmp_path):
+    playwright_driver, live_server, phone_photo, tmp_path
+):
     profile = tmp_path / "profile"
     launch = dict(executable_path=CHROMIUM, args=CHROMIUM_ARGS, **context_options(live_server))
     context = playwright_driver.chromium.launch_persistent_context(profile, **launch)
@@ -53,7 +63,8 @@ def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled
     expect(page.locator(".outbox-item")).to_have_count(1)
     expect(page.locator(".outbox-badge .outbox-count")).to_have_text("1")
     ink, paper = page.locator(".outbox-badge").evaluate(
-        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
     assert ink != paper, (ink, paper)  # the count can be read, not white on white
     assert [i["id"] for i in outbox_items(page)] == [key]
     assert live_server.submissions() == []  # nothing left the phone while offline
@@ -72,14 +83,15 @@ def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled
     [media] = evidence.media
     assert (media.width, media.height) == (2048, 1536)
     assert max(stored_original(live_server, media).size) <= 2048
-    taken_utc = TAKEN.replace(tzinfo=timezone(timedelta(hours=7))).astimezone(timezone.utc)
-    assert media.taken_at.astimezone(timezone.utc) == taken_utc
+    taken_utc = TAKEN.replace(tzinfo=timezone(timedelta(hours=7))).astimezone(UTC)
+    assert media.taken_at.astimezone(UTC) == taken_utc
     assert abs(media.gps_lat - CITY[0]) < 1e-5 and abs(media.gps_lon - CITY[1]) < 1e-5
     assert (media.taken_at_source, media.gps_source) == ("phone", "phone")
 
 
 def test_without_javascript_the_form_still_posts_and_the_server_downscales(
-        browser, live_server, phone_photo):
+    browser, live_server, phone_photo
+):
     context = browser.new_context(**context_options(live_server, java_script_enabled=False))
     page = context.new_page()
     sign_in(page)
@@ -102,11 +114,12 @@ def test_without_javascript_the_form_still_posts_and_the_server_downscales(
     with live_server.app.app_context():
         display = Image.open(io.BytesIO(storage().open(media.display_key).read()))
     assert max(display.size) <= 2048
-    assert datetime(2024, 1, 1, tzinfo=timezone.utc) < media.taken_at.astimezone(timezone.utc)
+    assert datetime(2024, 1, 1, tzinfo=UTC) < media.taken_at.astimezone(UTC)
 
 
 def test_a_new_release_replaces_the_caches_keeps_the_pages_and_leaves_the_outbox_alone(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     [key] = record_offline(page, capture, small_photo)
     page.route("**/api/v1/evidence", lambda route: route.abort("internetdisconnected"))
@@ -114,11 +127,15 @@ def test_a_new_release_replaces_the_caches_keeps_the_pages_and_leaves_the_outbox
 
     live_server.app.extensions["wardapp.shell_version"] = "next-release"
     page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
-    wait_until(page, """async () => {
+    wait_until(
+        page,
+        """async () => {
         const names = (await caches.keys()).sort().join(" ");
         return names === "wardapp-pages-next-release wardapp-shell-next-release"
             && !!(await caches.match(location.origin + "/outbox", {ignoreVary: true}));
-    }""", what="the new release's caches")
+    }""",
+        what="the new release's caches",
+    )
     page.context.set_offline(True)
     page.goto(capture)
     expect(page.locator("form.capture")).to_be_visible()
@@ -132,7 +149,8 @@ def test_a_new_release_replaces_the_caches_keeps_the_pages_and_leaves_the_outbox
 
 
 def test_offline_the_officer_taps_a_task_on_the_home_page_and_records_it(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     page.goto("/")
     page.evaluate("() => { window.sameDocument = true; }")

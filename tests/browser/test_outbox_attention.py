@@ -1,13 +1,21 @@
 """When the outbox cannot send on its own: the session ended, or the server refused the
 item. Nothing is lost; the officer is told what to do, and then it is sent."""
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from wardapp.auth.models import User
 from wardapp.extensions import db
 
-from .outboxkit import (fill_site_photo, officer_ready_offline, outbox_items, record_offline,
-                        sign_in, submit_to_outbox, wait_until_sent)
+from .outboxkit import (
+    fill_site_photo,
+    officer_ready_offline,
+    outbox_items,
+    record_offline,
+    sign_in,
+    submit_to_outbox,
+    wait_until_sent,
+)
 
 
 def end_sessions_on_the_server(server, username: str) -> None:
@@ -19,7 +27,8 @@ def end_sessions_on_the_server(server, username: str) -> None:
 
 
 def test_items_kept_through_an_expired_session_are_sent_after_signing_in_again(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     keys = record_offline(page, capture, small_photo, count=2)
     end_sessions_on_the_server(live_server, "tho-xuong")
@@ -41,7 +50,8 @@ def test_items_kept_through_an_expired_session_are_sent_after_signing_in_again(
 
 
 def test_a_refused_item_needs_attention_and_once_corrected_is_sent_with_its_photo(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     # Zero panels: a rule only the server checks (the phone checks only what is missing).
     [key] = record_offline(page, capture, small_photo, quantity="0")
@@ -95,20 +105,21 @@ def test_discarding_an_item_asks_first_and_only_then_deletes_it(page, live_serve
 
 
 def test_what_is_missing_is_said_at_once_offline_and_nothing_is_kept_until_it_is_there(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     """No place and no photo, with no network: the form says so beside each field, in the
     server's words, and keeps nothing; filled in, it goes to the outbox as usual."""
     capture = officer_ready_offline(page, live_server)
     page.goto(capture)
     fill_site_photo(page, place="")
     page.click("form.capture button[type=submit]")
-    expect(page.locator("#e-place")).to_have_text(
-        "Hãy nhập Địa điểm (tuyến đường, nơi đặt).")
+    expect(page.locator("#e-place")).to_have_text("Hãy nhập Địa điểm (tuyến đường, nơi đặt).")
     expect(page.locator("#e-photo")).to_have_text("Hãy chụp hoặc chọn ít nhất một ảnh.")
     expect(page.locator("#f-photo")).to_be_focused()  # the first thing missing
     expect(page.locator("#e-installed")).to_have_count(0)  # what is there is not flagged
     expect(page.locator(".capture-status")).to_have_text(
-        "Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu.")
+        "Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."
+    )
     assert page.url.endswith(capture) and outbox_items(page) == []
 
     key = fill_site_photo(page, small_photo)

@@ -1,15 +1,23 @@
 """The rescue path: the outbox saved as a file on the phone, loaded on the server with
 ``flask wardapp import-outbox``, and the phone's own sending afterwards creates nothing twice."""
+
 import json
 
 from playwright.sync_api import expect
 
-from .outboxkit import (fill_site_photo, officer_ready_offline, record_offline, submit_to_outbox,
-                        wait_for_outbox_count, wait_until_sent)
+from .outboxkit import (
+    fill_site_photo,
+    officer_ready_offline,
+    record_offline,
+    submit_to_outbox,
+    wait_for_outbox_count,
+    wait_until_sent,
+)
 
 
 def test_an_outbox_saved_as_a_file_loads_on_the_server_once_and_the_phone_then_adds_nothing(
-        page, live_server, small_photo, tmp_path):
+    page, live_server, small_photo, tmp_path
+):
     capture = officer_ready_offline(page, live_server)
     keys = record_offline(page, capture, small_photo, count=1)
     page.goto(capture)  # and one with a note over two lines: the file must replay the very

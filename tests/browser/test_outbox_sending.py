@@ -1,10 +1,12 @@
 """The one sender: whatever the network and the server do, every item arrives exactly once."""
+
 from playwright.sync_api import expect
 
 from .outboxkit import OUTBOX, officer_ready_offline, outbox_items, record_offline, wait_until_sent
 
 API = "**/api/v1/evidence"
-COPIES = """async ({of, count}) => {
+COPIES = (
+    """async ({of, count}) => {
     const outbox = await %s;
     const item = await outbox.getItem(of);
     const keys = [];
@@ -16,11 +18,14 @@ COPIES = """async ({of, count}) => {
         keys.push(id);
     }
     return keys;
-}""" % OUTBOX
+}"""
+    % OUTBOX
+)
 
 
 def test_twenty_submissions_made_offline_drain_on_reconnect_into_twenty_rows(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     keys = record_offline(page, capture, small_photo, count=3)
     assert len(set(keys)) == 3  # a fresh key each time, though the page came from the cache
@@ -47,8 +52,11 @@ def test_server_errors_are_retried_until_the_item_is_stored_once(page, live_serv
     def fail_three_times(route):
         attempts.append(route.request.headers.get("idempotency-key"))
         if len(attempts) <= 3:
-            route.fulfill(status=500, content_type="application/json",
-                          body='{"error": "Đã có lỗi ở máy chủ.", "fields": {}}')
+            route.fulfill(
+                status=500,
+                content_type="application/json",
+                body='{"error": "Đã có lỗi ở máy chủ.", "fields": {}}',
+            )
         else:
             route.fallback()
 
@@ -61,7 +69,8 @@ def test_server_errors_are_retried_until_the_item_is_stored_once(page, live_serv
 
 
 def test_a_connection_cut_after_the_server_stored_the_item_is_retried_without_a_duplicate(
-        page, live_server, small_photo):
+    page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     [key] = record_offline(page, capture, small_photo)
     cut = []
@@ -83,7 +92,8 @@ def test_a_connection_cut_after_the_server_stored_the_item_is_retried_without_a_
 
 
 def test_two_tabs_on_the_outbox_still_send_each_item_exactly_once(
-        context, page, live_server, small_photo):
+    context, page, live_server, small_photo
+):
     capture = officer_ready_offline(page, live_server)
     keys = record_offline(page, capture, small_photo, count=4)
     second = context.new_page()

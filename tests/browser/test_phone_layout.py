@@ -4,9 +4,9 @@ A mobile browser lays a page out as wide as its widest content and then shrinks 
 screen; one escaped element (it was the compliance matrix's hidden words) makes a whole page
 tiny. Each role's every HTML page is opened at 360 px as a phone and measured.
 """
+
 import pytest
 from flask import url_for
-
 from test_access import url_args
 
 from .conftest import context_options
@@ -29,8 +29,11 @@ def html_pages(app, client, args) -> list[str]:
     pages = []
     for url in sorted(urls):
         response = client.get(url)
-        if response.status_code == 200 and response.mimetype == "text/html" \
-                and b"<html" in response.data[:300]:
+        if (
+            response.status_code == 200
+            and response.mimetype == "text/html"
+            and b"<html" in response.data[:300]
+        ):
             pages.append(url)
     return pages
 
@@ -45,8 +48,12 @@ def test_every_page_fits_a_phone_without_zooming_out(browser, live_server, usern
     AuthActions(client).login(username)
     pages = html_pages(app, client, args)
     assert len(pages) >= 5, pages
-    context = browser.new_context(**context_options(live_server), is_mobile=True,
-                                  has_touch=True, viewport={"width": WIDTH, "height": 740})
+    context = browser.new_context(
+        **context_options(live_server),
+        is_mobile=True,
+        has_touch=True,
+        viewport={"width": WIDTH, "height": 740},
+    )
     try:
         page = context.new_page()
         sign_in(page, username)

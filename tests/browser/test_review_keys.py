@@ -1,11 +1,12 @@
 """The reviewer's queue in a real browser: keys decide, the row changes in place and the next
 one takes the focus; the kind picker follows the chosen task."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
+from reviewkit import make_evidence, status
 
 from .outboxkit import sign_in
-from reviewkit import make_evidence, status
 
 
 def focused_row(page) -> str | None:
@@ -14,7 +15,7 @@ def focused_row(page) -> str | None:
 
 def test_j_a_r_and_k_work_the_queue_without_the_mouse(page, live_server):
     app = live_server.app
-    start = datetime(2024, 5, 6, 3, tzinfo=timezone.utc)
+    start = datetime(2024, 5, 6, 3, tzinfo=UTC)
     ids = [make_evidence(app, created_at=start + timedelta(minutes=i)) for i in range(3)]
     sign_in(page, "vhtt")
     page.goto("/review")
@@ -73,8 +74,9 @@ def test_on_a_phone_every_fact_of_an_item_is_shown_beside_its_label(browser, liv
     from .conftest import context_options
 
     make_evidence(live_server.app)
-    context = browser.new_context(**context_options(live_server),
-                                  viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        **context_options(live_server), viewport={"width": 360, "height": 740}
+    )
     try:
         page = context.new_page()
         sign_in(page, "vhtt")

@@ -1,13 +1,17 @@
 """The append-only record of who did what."""
+
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, JSON, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wardapp.auth.models import User
 from wardapp.db import Base, UTCDateTime, now_utc
+
+if TYPE_CHECKING:  # the record knows who acted by id; it imports no domain
+    from wardapp.auth.models import User
 
 
 class AuditEvent(Base):
@@ -23,4 +27,4 @@ class AuditEvent(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     address: Mapped[str | None] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")

@@ -1,12 +1,20 @@
 """Writing to the audit record. Only ever adds; nothing here updates or deletes."""
+
 from flask import has_request_context, request
 
 from wardapp.audit.models import AuditEvent
 from wardapp.extensions import db
 
 
-def record(actor, action: str, obj=None, *, object_type: str | None = None,
-           object_id: int | None = None, **details) -> AuditEvent:
+def record(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    **details,
+) -> AuditEvent:
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,

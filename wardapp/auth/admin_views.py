@@ -1,5 +1,6 @@
 """The admin's pages for accounts: list, create, edit, lock, reset a password."""
-from flask import abort, flash, redirect, render_template, url_for
+
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,12 +8,12 @@ from sqlalchemy import select
 from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import PasswordResetForm, UserForm
-from wardapp.auth.models import ROLES, User
+from wardapp.auth.models import User
 from wardapp.auth.views import keep_this_session
 from wardapp.core.access import allow
-from wardapp.core.labels import ROLE_LABELS
+from wardapp.core.roles import ADMINS, ROLE_LABELS, Role
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 def _units() -> list[Unit]:
@@ -20,27 +21,24 @@ def _units() -> list[Unit]:
 
 
 def _fill_choices(form: UserForm, units: list[Unit]) -> None:
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in ROLES]
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
     form.unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in units]
     form.scoped_unit_ids.choices = [(u.id, u.name) for u in units]
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return db.get_or_404(User, user_id)
 
 
 @bp.get("/admin/users")
-@allow("admin")
+@allow(*ADMINS)
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     return render_template("auth/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_new():
     units = _units()
     form = UserForm()
@@ -53,10 +51,14 @@ def user_new():
         else:
             by_id = {u.id: u for u in units}
             user = services.create_user(
-                current_user, username=form.username.data, password=form.password.data,
-                display_name=form.display_name.data, role=form.role.data,
+                current_user,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
                 unit=by_id.get(form.unit_id.data),
-                scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id])
+                scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id],
+            )
             flash(_("Đã tạo tài khoản %(u)s.", u=user.username), "success")
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
@@ -64,7 +66,7 @@ def user_new():
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_edit(user_id: int):
     user = _get_user(user_id)
     units = _units()
@@ -81,19 +83,27 @@ def user_edit(user_id: int):
             flash(_("Bạn không thể tự khóa hay bỏ quyền quản trị của chính mình."), "error")
         else:
             services.update_user(
-                current_user, user, display_name=form.display_name.data, role=form.role.data,
+                current_user,
+                user,
+                display_name=form.display_name.data,
+                role=form.role.data,
                 unit=by_id.get(form.unit_id.data),
                 scoped_units=[by_id[i] for i in form.scoped_unit_ids.data if i in by_id],
-                active=form.active.data)
+                active=form.active.data,
+            )
             flash(_("Đã lưu tài khoản %(u)s.", u=user.username), "success")
             return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
-    return render_template("auth/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(account_username=user.username)), status
+    return render_template(
+        "auth/user_form.html",
+        form=form,
+        user=user,
+        reset_form=PasswordResetForm(account_username=user.username),
+    ), status
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
-@allow("admin")
+@allow(*ADMINS)
 def user_password(user_id: int):
     user = _get_user(user_id)
     form = PasswordResetForm(account_username=user.username)

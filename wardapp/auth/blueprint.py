@@ -1,4 +1,5 @@
-"""The auth blueprint; its routes live in views and admin_views, which the factory imports."""
-from flask import Blueprint
+"""The auth blueprint; its routes live in views, admin_views."""
 
-bp = Blueprint("auth", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("auth", __package__, "views", "admin_views")

@@ -7,10 +7,11 @@ after each restart, so a guesser had as many tries as there were workers and res
 A counter holds the failures within a fixed window from the first one, and a wait: until it
 ends, sign-in against that key is refused without looking at the password.
 """
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+
 import math
 import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import case, delete, or_, select, update
@@ -32,9 +33,11 @@ class DatabaseCounters:
 
     def wait_seconds(self, keys: Iterable[str]) -> int:
         now = now_utc()
-        waits = db.session.scalars(select(self.table.c.wait_until).where(
-            self.table.c.key.in_([k[:KEY_LENGTH] for k in keys]),
-            self.table.c.wait_until > now)).all()
+        waits = db.session.scalars(
+            select(self.table.c.wait_until).where(
+                self.table.c.key.in_([k[:KEY_LENGTH] for k in keys]), self.table.c.wait_until > now
+            )
+        ).all()
         return max((_whole_seconds((w - now).total_seconds()) for w in waits), default=0)
 
     def add_failure(self, key: str, window_seconds: int, delay_for: DelayFor) -> int:
@@ -44,27 +47,38 @@ class DatabaseCounters:
         """
         key, now, t = key[:KEY_LENGTH], now_utc(), self.table
         with own_transaction() as session:
-            insert = (postgresql.insert if session.bind.dialect.name == "postgresql"
-                      else sqlite.insert)(t)
+            insert = (
+                postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+            )(t)
             running = t.c.window_ends > now
-            upsert = insert.values(key=key, failures=1,
-                                   window_ends=now + timedelta(seconds=window_seconds))
-            upsert = upsert.on_conflict_do_update(index_elements=[t.c.key], set_={
-                "failures": case((running, t.c.failures + 1), else_=1),
-                "window_ends": case((running, t.c.window_ends),
-                                    else_=upsert.excluded.window_ends),
-            }).returning(t.c.failures)
+            upsert = insert.values(
+                key=key, failures=1, window_ends=now + timedelta(seconds=window_seconds)
+            )
+            upsert = upsert.on_conflict_do_update(
+                index_elements=[t.c.key],
+                set_={
+                    "failures": case((running, t.c.failures + 1), else_=1),
+                    "window_ends": case(
+                        (running, t.c.window_ends), else_=upsert.excluded.window_ends
+                    ),
+                },
+            ).returning(t.c.failures)
             failures = session.execute(upsert).scalar_one()
             delay = delay_for(failures)
             if delay:
                 until = now + timedelta(seconds=delay)
                 # Never shortens a wait another process has just started.
-                session.execute(update(t).where(
-                    t.c.key == key, or_(t.c.wait_until.is_(None), t.c.wait_until < until))
-                    .values(wait_until=until))
+                session.execute(
+                    update(t)
+                    .where(t.c.key == key, or_(t.c.wait_until.is_(None), t.c.wait_until < until))
+                    .values(wait_until=until)
+                )
             # Rows whose window and wait are over hold nothing: the table stays small.
-            session.execute(delete(t).where(
-                t.c.window_ends < now, or_(t.c.wait_until.is_(None), t.c.wait_until < now)))
+            session.execute(
+                delete(t).where(
+                    t.c.window_ends < now, or_(t.c.wait_until.is_(None), t.c.wait_until < now)
+                )
+            )
         return failures
 
     def clear(self, key: str) -> None:

@@ -1,4 +1,5 @@
 """Sign-in and account forms; messages in Vietnamese, marked for translation."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -13,30 +14,42 @@ def password_rules(form, field):
     if not field.data:
         return
     username = getattr(form, "account_username", None) or getattr(
-        getattr(form, "username", None), "data", None)
+        getattr(form, "username", None), "data", None
+    )
     problem = password_problem(field.data, username)
     if problem is not None:
         raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Hãy nhập tên đăng nhập."))])
+    username = StringField(
+        _l("Tên đăng nhập"), validators=[DataRequired(_l("Hãy nhập tên đăng nhập."))]
+    )
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Hãy nhập mật khẩu."))])
     # Off unless ticked: on a shared or borrowed phone nobody stays signed in by accident.
     remember = BooleanField(_l("Ghi nhớ trên thiết bị này"), default=False)
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[
-        DataRequired(_l("Hãy nhập tên đăng nhập.")), Length(max=64),
-        Regexp(r"^[a-z0-9][a-z0-9._-]*$",
-               message=_l("Chỉ dùng chữ thường không dấu, số, dấu chấm, gạch ngang."))])
-    display_name = StringField(_l("Họ và tên"), validators=[
-        DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)])
+    username = StringField(
+        _l("Tên đăng nhập"),
+        validators=[
+            DataRequired(_l("Hãy nhập tên đăng nhập.")),
+            Length(max=64),
+            Regexp(
+                r"^[a-z0-9][a-z0-9._-]*$",
+                message=_l("Chỉ dùng chữ thường không dấu, số, dấu chấm, gạch ngang."),
+            ),
+        ],
+    )
+    display_name = StringField(
+        _l("Họ và tên"), validators=[DataRequired(_l("Hãy nhập họ và tên.")), Length(max=200)]
+    )
     role = SelectField(_l("Vai trò"), choices=[])
     unit_id = SelectField(_l("Đơn vị"), coerce=int, choices=[])
-    scoped_unit_ids = SelectMultipleField(_l("Chỉ duyệt các đơn vị (để trống: tất cả)"),
-                                          coerce=int, choices=[])
+    scoped_unit_ids = SelectMultipleField(
+        _l("Chỉ duyệt các đơn vị (để trống: tất cả)"), coerce=int, choices=[]
+    )
     password = PasswordField(_l("Mật khẩu"), validators=[Optional(), password_rules])
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
@@ -46,8 +59,9 @@ class UserForm(FlaskForm):
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField(_l("Mật khẩu mới"), validators=[
-        DataRequired(_l("Hãy nhập mật khẩu mới.")), password_rules])
+    password = PasswordField(
+        _l("Mật khẩu mới"), validators=[DataRequired(_l("Hãy nhập mật khẩu mới.")), password_rules]
+    )
 
     def __init__(self, *args, account_username: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """People who sign in, their role and the unit they belong to."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -10,16 +11,16 @@ from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from wardapp.core.roles import READERS, Role
 from wardapp.db import Base, UTCDateTime, now_utc
-from wardapp.plans.models import Unit
-
-ROLES = ("officer", "reviewer", "overseer", "admin")
+from wardapp.units.models import Unit
 
 
 def canonical_username(name: str) -> str:
     """The one form of a typed account name that sign-in, throttling and new accounts share:
     NFC, no surrounding whitespace, case folded, so " Tan-Tien " is the account tan-tien."""
     return unicodedata.normalize("NFC", name.strip()).casefold()
+
 
 reviewer_unit = Table(
     "reviewer_unit",
@@ -59,8 +60,9 @@ class User(UserMixin, Base):
         """Hashed in NFC: a Vietnamese password typed on a keyboard that sends decomposed
         accents is the same password as one typed precomposed."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(unicodedata.normalize("NFC", password),
-                                                    method=method)
+        self.password_hash = generate_password_hash(
+            unicodedata.normalize("NFC", password), method=method
+        )
 
     def check_password(self, password: str) -> bool:
         nfc = unicodedata.normalize("NFC", password)
@@ -69,12 +71,23 @@ class User(UserMixin, Base):
         # A hash made before passwords were normalised, of a password typed decomposed.
         return nfc != password and check_password_hash(self.password_hash, password)
 
+    @property
+    def seen_unit_ids(self) -> list[int] | None:
+        """The units whose evidence and results this user may read; None for every unit.
+
+        The one rule, for every query, page and export: an officer sees their own unit, a
+        reviewer scoped to some units sees those, any other reviewer, an overseer and an
+        admin see every unit.
+        """
+        if self.role == Role.OFFICER:
+            return [self.unit_id] if self.unit_id else []
+        if self.role == Role.REVIEWER and self.scoped_units:
+            return [u.id for u in self.scoped_units]
+        return None if self.role in READERS else []
+
     def sees_unit(self, unit_id: int) -> bool:
-        if self.role == "officer":
-            return self.unit_id == unit_id
-        if self.role == "reviewer" and self.scoped_units:
-            return any(u.id == unit_id for u in self.scoped_units)
-        return self.role in ("reviewer", "overseer", "admin")
+        seen = self.seen_unit_ids
+        return seen is None or unit_id in seen
 
 
 class LoginCounter(Base):

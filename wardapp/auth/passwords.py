@@ -6,9 +6,10 @@ sees them (NFC, surrounding whitespace and runs of spaces not counted, so ten sp
 letter are one character), not all digits or all letters, not one of the passwords guessers
 try first (``data/common-passwords.txt``), and not containing the account's own name.
 """
+
+import unicodedata
 from functools import cache
 from pathlib import Path
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
 

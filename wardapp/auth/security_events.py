@@ -5,6 +5,7 @@ every 4xx (core/hooks.py). What sign-in defends itself with must survive that: t
 of the failure or the lock, and the failure counters. They are written here, in a session of
 their own on the app's engine, committed at once.
 """
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 

@@ -1,5 +1,5 @@
 """Signing in and out and managing accounts; every change to an account is audited."""
-import unicodedata
+
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,12 +10,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from wardapp.audit.services import record
 from wardapp.auth import throttle
-from wardapp.auth.models import ROLES, User, canonical_username
+from wardapp.auth.models import User, canonical_username
 from wardapp.auth.passwords import require_acceptable
 from wardapp.auth.security_events import record_security_event
+from wardapp.core.roles import Role
 from wardapp.core.text import clean_text
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
+from wardapp.units.models import Unit
 
 
 @dataclass
@@ -35,19 +36,29 @@ def authenticate(username: str, password: str, address: str) -> SignIn:
     401 or 429 that follows, which rolls the request back, keeps them."""
     verdict = throttle.check(username, address)
     if not verdict.allowed:
-        return SignIn(None, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.",
-                              s=verdict.wait_seconds), verdict.wait_seconds)
+        return SignIn(
+            None,
+            _(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.",
+                s=verdict.wait_seconds,
+            ),
+            verdict.wait_seconds,
+        )
     user = find_user(username)
     if user is None:
         _spend_a_password_check(password)
     if user is None or not user.check_password(password):
         locked = throttle.record_failure(username, address)
-        about = {"object_type": "user", "object_id": user.id if user else None,
-                 "username": username[:64]}
+        about = {
+            "object_type": "user",
+            "object_id": user.id if user else None,
+            "username": username[:64],
+        }
         record_security_event(user, "login.failed", **about)
         if locked:
-            record_security_event(user, "login.locked", **about,
-                                  seconds=current_app.config["LOGIN_LOCK_SECONDS"])
+            record_security_event(
+                user, "login.locked", **about, seconds=current_app.config["LOGIN_LOCK_SECONDS"]
+            )
         return SignIn(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not user.active:
         return SignIn(None, _("Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên."))
@@ -59,8 +70,9 @@ def authenticate(username: str, password: str, address: str) -> SignIn:
 def _spend_a_password_check(password: str) -> None:
     """As long as checking a real account's password: an unknown name answers no faster than
     a known one, so timing tells a guesser nothing about which names exist."""
-    check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")),
-                        password)
+    check_password_hash(
+        _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password
+    )
 
 
 @cache
@@ -89,37 +101,75 @@ def sign_out(user: User) -> None:
     record(user, "logout", user)
 
 
-def create_user(actor, *, username: str, password: str, display_name: str, role: str,
-                unit: Unit | None = None, scoped_units: list[Unit] | None = None) -> User:
+def create_user(
+    actor,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: str,
+    unit: Unit | None = None,
+    scoped_units: list[Unit] | None = None,
+) -> User:
     """Raises ``WeakPassword`` for a password the policy refuses."""
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise ValueError(f"unknown role {role!r}")
     username = canonical_username(username)
     require_acceptable(password, username)
-    user = User(username=username, display_name=_nfc(display_name), role=role,
-                unit=unit, scoped_units=scoped_units or [], active=True)
+    user = User(
+        username=username,
+        display_name=_nfc(display_name),
+        role=role,
+        unit=unit,
+        scoped_units=scoped_units or [],
+        active=True,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.create", user, username=user.username, role=role,
-           unit_id=unit.id if unit else None)
+    record(
+        actor,
+        "user.create",
+        user,
+        username=user.username,
+        role=role,
+        unit_id=unit.id if unit else None,
+    )
     return user
 
 
-def update_user(actor, user: User, *, display_name: str, role: str, unit: Unit | None,
-                scoped_units: list[Unit], active: bool) -> User:
-    before = {"display_name": user.display_name, "role": user.role, "unit_id": user.unit_id,
-              "active": user.active, "scoped": [u.id for u in user.scoped_units]}
+def update_user(
+    actor,
+    user: User,
+    *,
+    display_name: str,
+    role: str,
+    unit: Unit | None,
+    scoped_units: list[Unit],
+    active: bool,
+) -> User:
+    before = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "unit_id": user.unit_id,
+        "active": user.active,
+        "scoped": [u.id for u in user.scoped_units],
+    }
     user.display_name = _nfc(display_name)
     user.role = role
     user.unit = unit
-    user.scoped_units = scoped_units if role == "reviewer" else []
+    user.scoped_units = scoped_units if role == Role.REVIEWER else []
     locking = user.active and not active
     user.active = active
     if locking:
         end_sessions(user)
-    after = {"display_name": user.display_name, "role": role, "unit_id": unit.id if unit else None,
-             "active": active, "scoped": [u.id for u in user.scoped_units]}
+    after = {
+        "display_name": user.display_name,
+        "role": role,
+        "unit_id": unit.id if unit else None,
+        "active": active,
+        "scoped": [u.id for u in user.scoped_units],
+    }
     record(actor, "user.update", user, before=before, after=after)
     return user
 

@@ -12,6 +12,7 @@ one guesser there must not keep every officer out. After
 same way but stops at ``LOGIN_ADDRESS_MAX_WAIT_SECONDS``: a guesser behind that address gets a
 couple of tries a minute, an officer waits at most that long and is then let in.
 """
+
 from dataclasses import dataclass
 
 from flask import current_app
@@ -65,8 +66,11 @@ def _account_delay(failures: int) -> int:
 
 def _address_delay(failures: int) -> int:
     config = current_app.config
-    return _growing(failures, config["LOGIN_ADDRESS_FAILURES_BEFORE_DELAY"],
-                    config["LOGIN_ADDRESS_MAX_WAIT_SECONDS"])
+    return _growing(
+        failures,
+        config["LOGIN_ADDRESS_FAILURES_BEFORE_DELAY"],
+        config["LOGIN_ADDRESS_MAX_WAIT_SECONDS"],
+    )
 
 
 def _growing(failures: int, free: int, cap: int) -> int:

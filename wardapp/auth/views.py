@@ -1,4 +1,5 @@
 """Sign-in and sign-out."""
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -7,8 +8,9 @@ from wardapp.auth import services
 from wardapp.auth.blueprint import bp
 from wardapp.auth.forms import LoginForm
 from wardapp.auth.models import User
+from wardapp.core.access import allow, public
+from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
-from wardapp.core.access import ALL_SIGNED_IN, allow, public
 from wardapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -35,8 +37,9 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data,
-                                       request.remote_addr or "")
+        result = services.authenticate(
+            form.username.data, form.password.data, request.remote_addr or ""
+        )
         if result.user:
             login_user(result.user, remember=form.remember.data)
             return redirect(safe_path(request.args.get("next")))
@@ -56,7 +59,7 @@ def keep_this_session(user: User) -> None:
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def logout():
     services.sign_out(current_user._get_current_object())
     logout_user()

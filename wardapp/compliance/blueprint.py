@@ -1,4 +1,7 @@
-"""The compliance blueprint; its routes live in views, settings_views and export_views."""
-from flask import Blueprint
+"""The compliance blueprint; its routes live in views, scoring_views and the exports' views."""
 
-bp = Blueprint("compliance", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint(
+    "compliance", __package__, "views", "scoring_views", "exports.views", "exports.job_views"
+)

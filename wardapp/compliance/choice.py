@@ -3,6 +3,7 @@
 Every page says which period it shows; when the quarter was chosen for the user because today
 lies outside the plan's year, ``note`` says so in a sentence.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import date
 
 from flask import abort, request
 
-from wardapp.compliance.periods import Period
+from wardapp.core.periods import Period
 from wardapp.plans import lookup
 from wardapp.plans.models import Plan
 from wardapp.plans.periods import view_for
@@ -41,4 +42,4 @@ def choice_from_request(today: date) -> Choice:
     if month in range(1, 13):
         return Choice(plan, Period.month(plan.year, month), None, today)
     view = view_for(plan.year, today, request.args.get("quarter", type=int))
-    return Choice(plan, Period.quarter(view.quarter.year, view.quarter.number), view.note, today)
+    return Choice(plan, view.period, view.note, today)

@@ -4,6 +4,7 @@ The officer's home asks "what is due this week / this quarter". When today lies 
 plan's year there is no "this week" of the plan: the answer says so and shows the quarter the
 home page shows (the plan's nearest), never an empty list without a word of why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from wardapp.compliance.periods import Period
+from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.compliance.rules import Cell
-from wardapp.compliance.services import Picture, compliance_for
+from wardapp.core.i18n import fmt_date
+from wardapp.core.periods import Period
 from wardapp.plans.models import Plan, Task
 from wardapp.plans.periods import view_for
 
@@ -40,19 +42,26 @@ class Due:
     def why_no_week(self) -> str | None:
         if self.in_plan_year:
             return None
-        return _("Hôm nay (%(today)s) không thuộc năm %(y)s của kế hoạch, nên không có việc "
-                 "“tuần này”. Dưới đây là kết quả %(p)s của đơn vị.",
-                 today=self.today.strftime("%d/%m/%Y"), y=self.period.year, p=self.period.label)
+        return _(
+            "Hôm nay (%(today)s) không thuộc năm %(y)s của kế hoạch, nên không có việc "
+            "“tuần này”. Dưới đây là kết quả %(p)s của đơn vị.",
+            today=fmt_date(self.today),
+            y=self.period.year,
+            p=self.period.label,
+        )
 
 
 def unit_lines(picture: Picture, unit_id: int) -> list[UnitLine]:
-    return [UnitLine(t, picture.cell(t.id, unit_id)) for t in picture.tasks
-            if picture.cell(t.id, unit_id) is not None]
+    return [
+        UnitLine(t, picture.cell(t.id, unit_id))
+        for t in picture.tasks
+        if picture.cell(t.id, unit_id) is not None
+    ]
 
 
 def due_now(plan: Plan, unit_id: int, today: date) -> Due:
     view = view_for(plan.year, today)
-    period = Period.quarter(view.quarter.year, view.quarter.number)
+    period = view.period
     picture = compliance_for(plan, period, as_of=today, unit_ids=[unit_id])
     due = Due(period, view.in_plan_year, today)
     for line in unit_lines(picture, unit_id):

@@ -18,15 +18,18 @@ running is expected only once it is met (or would be, if what waits were approve
 score never marks down what a unit can still do in time. The stretch still open is
 reported as ``open_slot``, which is the officer's "due this week".
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from wardapp.compliance.periods import Period, Week
+from wardapp.core.i18n import fmt_date
+from wardapp.core.periods import Period, Week
 
 VERDICTS = ("met", "unmet", "pending", "unscored")
 VERDICT_LABELS = {
@@ -52,9 +55,12 @@ class Slot:
         if self.kind == "week":
             return Week(self.start).label
         if self.kind == "deadline":
-            return _("Hạn %(d)s", d=self.end.strftime("%d/%m/%Y"))
-        return Period(self.kind, self.start.year,
-                      self.start.month if self.kind == "month" else (self.start.month + 2) // 3).label
+            return _("Hạn %(d)s", d=fmt_date(self.end))
+        return Period(
+            self.kind,
+            self.start.year,
+            self.start.month if self.kind == "month" else (self.start.month + 2) // 3,
+        ).label
 
 
 @dataclass(frozen=True)
@@ -74,26 +80,28 @@ def expectation_for(task, period: Period) -> Expectation:
         weeks = period.weeks()
         if not weeks:
             return Expectation((), whole, _l("Kỳ này không chứa trọn tuần nào."))
-        return Expectation(tuple(Slot("week", w.monday, w.sunday, 1) for w in weeks),
-                           (weeks[0].monday, weeks[-1].sunday))
+        return Expectation(
+            tuple(Slot("week", w.monday, w.sunday, 1) for w in weeks),
+            (weeks[0].monday, weeks[-1].sunday),
+        )
     if task.rule == "deadline":
         if task.deadline is None:
             return Expectation((), whole, _l("Chưa đặt hạn hoàn thành."))
         if not period.contains(task.deadline):
-            return Expectation((), whole, _l("Hạn %(d)s nằm ngoài kỳ này.",
-                                             d=task.deadline.strftime("%d/%m/%Y")))
+            return Expectation(
+                (), whole, _l("Hạn %(d)s nằm ngoài kỳ này.", d=fmt_date(task.deadline))
+            )
         start = min(date(period.year, 1, 1), task.deadline)
         return Expectation((Slot("deadline", start, task.deadline, 1),), (start, task.deadline))
     if task.rule == "per_period":
         if not task.min_count:
-            return Expectation((), whole,
-                               _l("Chưa đặt mức tối thiểu: chỉ ghi nhận, không chấm."))
+            return Expectation((), whole, _l("Chưa đặt mức tối thiểu: chỉ ghi nhận, không chấm."))
         parts = period.months() if task.period == "month" else period.quarters()
         if not parts:
-            return Expectation((), whole,
-                               _l("Mức tối thiểu tính theo quý: xem theo quý hoặc năm."))
-        return Expectation(tuple(Slot(p.kind, p.start, p.end, task.min_count) for p in parts),
-                           whole)
+            return Expectation((), whole, _l("Mức tối thiểu tính theo quý: xem theo quý hoặc năm."))
+        return Expectation(
+            tuple(Slot(p.kind, p.start, p.end, task.min_count) for p in parts), whole
+        )
     return Expectation((), whole, _l("Thực hiện khi có thay đổi: chỉ ghi nhận, không chấm."))
 
 
@@ -156,7 +164,7 @@ class Cell:
 
     @property
     def ratio(self) -> str:
-        """"done/expected" as the matrix and the files show it; a dash when not scored."""
+        """ "done/expected" as the matrix and the files show it; a dash when not scored."""
         return f"{self.done}/{self.expected}" if self.verdict != "unscored" else "–"
 
 
@@ -167,8 +175,11 @@ def judge(cell: Cell, expectation: Expectation, tally: Tally, as_of: date | None
     cell.pending = tally.between(lo, hi, "submitted")
     cell.returned = tally.between(lo, hi, "returned")
     if not cell.scored:
-        cell.reason = _l("Đơn vị phối hợp: không chấm điểm.") if cell.role != "lead" else \
-            _l("Đơn vị không được chấm điểm ở nhiệm vụ này.")
+        cell.reason = (
+            _l("Đơn vị phối hợp: không chấm điểm.")
+            if cell.role != "lead"
+            else _l("Đơn vị không được chấm điểm ở nhiệm vụ này.")
+        )
         return cell
     if not expectation.slots:
         cell.reason = expectation.reason

@@ -4,6 +4,7 @@ Reviewers scoped to some units see only those units' rows; overseers and admins 
 an officer sees only their own unit's page and cells. A cell or unit the user may not see
 is "not found", the same answer as one that does not exist.
 """
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -11,86 +12,120 @@ from jinja2_fragments.flask import render_block
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.chart import charts_for
 from wardapp.compliance.choice import Choice, choice_from_request
-from wardapp.compliance.periods import Period
-from wardapp.compliance.progress import unit_lines
+from wardapp.compliance.picture import compliance_for, evidence_behind
+from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
-from wardapp.compliance.services import compliance_for, evidence_behind, visible_unit_ids
-from wardapp.core import views as core_views
-from wardapp.core.access import ALL_SIGNED_IN, allow
+from wardapp.core import i18n
+from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
+from wardapp.core.periods import Period
+from wardapp.core.roles import READERS, SIGNED_IN, Role
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
-from wardapp.plans.models import Task, Unit
-
-READERS = ("reviewer", "overseer", "admin")
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 
 def _choice() -> Choice:
-    return choice_from_request(core_views.today_local())
+    return choice_from_request(i18n.today_local())
+
+
+@bp.home_section
+def due_on_home(user, today) -> dict:
+    """What an officer's unit is due, now and this quarter."""
+    plan = lookup.current_plan()
+    if user.role != Role.OFFICER or plan is None:
+        return {}
+    return {"due": due_now(plan, user.unit_id, today)}
 
 
 def _periods(choice: Choice) -> dict:
     """The periods a page offers to switch to, for the chooser."""
     year = choice.plan.year
-    return {"quarters": [Period.quarter(year, q) for q in range(1, 5)],
-            "months": [Period.month(year, m) for m in range(1, 13)],
-            "year": Period.whole_year(year)}
+    return {
+        "quarters": [Period.quarter(year, q) for q in range(1, 5)],
+        "months": [Period.month(year, m) for m in range(1, 13)],
+        "year": Period.whole_year(year),
+    }
 
 
 def _labels() -> dict:
-    return {"verdict_labels": VERDICT_LABELS, "verdicts": VERDICTS, "rule_labels": RULE_LABELS,
-            "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS}
+    return {
+        "verdict_labels": VERDICT_LABELS,
+        "verdicts": VERDICTS,
+        "rule_labels": RULE_LABELS,
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
 
 
 @bp.get("/compliance")
 @allow(*READERS)
 def dashboard():
     choice = _choice()
-    picture = compliance_for(choice.plan, choice.period, as_of=choice.today,
-                             unit_ids=visible_unit_ids(current_user))
-    return render_template("compliance/dashboard.html", choice=choice, picture=picture,
-                           charts=charts_for(picture), plans=lookup.all_plans(),
-                           periods=_periods(choice), **_labels())
+    picture = compliance_for(
+        choice.plan, choice.period, as_of=choice.today, unit_ids=current_user.seen_unit_ids
+    )
+    return render_template(
+        "compliance/dashboard.html",
+        choice=choice,
+        picture=picture,
+        charts=charts_for(picture),
+        plans=lookup.all_plans(),
+        periods=_periods(choice),
+        **_labels(),
+    )
 
 
 @bp.get("/compliance/cell")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def cell():
     """The evidence behind one cell: a page of its own, or the dashboard's panel (htmx)."""
     choice = _choice()
-    task = db.session.get(Task, request.args.get("task", type=int) or 0)
-    unit = db.session.get(Unit, request.args.get("unit", type=int) or 0)
-    if task is None or unit is None or task.plan_id != choice.plan.id or \
-            not current_user.sees_unit(unit.id):
+    task = db.get_or_404(Task, request.args.get("task", type=int) or 0)
+    unit = db.get_or_404(Unit, request.args.get("unit", type=int) or 0)
+    if task.plan_id != choice.plan.id or not current_user.sees_unit(unit.id):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
     judged = picture.cell(task.id, unit.id)
     if judged is None:
         abort(404)
-    context = {"choice": choice, "task": task, "unit": unit, "cell": judged,
-               "items": evidence_behind(task, unit.id, choice.period), **_labels()}
+    context = {
+        "choice": choice,
+        "task": task,
+        "unit": unit,
+        "cell": judged,
+        "items": evidence_behind(task, unit.id, choice.period),
+        **_labels(),
+    }
     if htmx and not htmx.boosted:
         return render_block("compliance/cell.html", "cell_detail", **context)
     return render_template("compliance/cell.html", **context)
 
 
 @bp.get("/compliance/unit")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def unit_page():
     """What a unit is missing in the period: an officer's own unit, or any the user sees."""
     choice = _choice()
     asked = request.args.get("unit", type=int)
-    if current_user.role == "officer":
+    if current_user.role == Role.OFFICER:
         if asked not in (None, current_user.unit_id):
             abort(404)
         asked = current_user.unit_id
     elif asked is None:
         return redirect(url_for("compliance.dashboard", **choice.args()))
-    unit = db.session.get(Unit, asked or 0)
-    if unit is None or not current_user.sees_unit(unit.id):
+    unit = db.get_or_404(Unit, asked or 0)
+    if not current_user.sees_unit(unit.id):
         abort(404)
     picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
-    return render_template("compliance/unit.html", choice=choice, unit=unit, picture=picture,
-                           lines=unit_lines(picture, unit.id),
-                           charts=charts_for(picture, unit.id), periods=_periods(choice),
-                           **_labels())
+    return render_template(
+        "compliance/unit.html",
+        choice=choice,
+        unit=unit,
+        picture=picture,
+        lines=unit_lines(picture, unit.id),
+        charts=charts_for(picture, unit.id),
+        periods=_periods(choice),
+        **_labels(),
+    )

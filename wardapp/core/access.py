@@ -4,17 +4,17 @@ Every view says who it is for with ``@allow(...)`` or ``@public``. A view withou
 decision is refused to everyone (and the route table test fails), so a new route cannot be
 left open by accident.
 """
+
 from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-
-ALL_SIGNED_IN = ("officer", "reviewer", "overseer", "admin")
 
 
 def allow(*roles: str):
     def mark(view):
         view.allowed_roles = frozenset(roles)
         return view
+
     return mark
 
 
@@ -47,8 +47,11 @@ def check_access():
 
 def _refuse(status: int):
     if is_api_request() or request.accept_mimetypes.best == "application/json":
-        message = (_("Bạn cần đăng nhập.") if status == 401
-                   else _("Bạn không có quyền thực hiện thao tác này."))
+        message = (
+            _("Bạn cần đăng nhập.")
+            if status == 401
+            else _("Bạn không có quyền thực hiện thao tác này.")
+        )
         return jsonify(error=message, fields={}), status
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,4 +1,5 @@
-"""The core blueprint; its routes live in views, which the factory imports."""
-from flask import Blueprint
+"""The core blueprint; its routes live in views."""
 
-bp = Blueprint("core", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("core", __package__, "views")

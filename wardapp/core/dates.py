@@ -5,6 +5,7 @@ A ``datetime`` holds years 1 to 9999, but not every moment of them in every zone
 overflows on it. Nothing this app records happened before 1900 or will after 2200, so a date
 from outside is brought to the nearest end (a filter) or refused (a report's time).
 """
+
 from datetime import date
 
 EARLIEST = date(1900, 1, 1)

@@ -1,4 +1,5 @@
 """The request's life: access check, one transaction, security headers, error pages."""
+
 from flask import Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -11,9 +12,11 @@ from wardapp.core.navigation import template_context
 from wardapp.core.security import strict_transport_security
 from wardapp.extensions import db
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
+)
 
 ERROR_MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
@@ -75,19 +78,19 @@ def error_response(status: int, message: str, fields: dict | None = None, **extr
     db.session.rollback()
     if is_api_request() or request.accept_mimetypes.best == "application/json":
         return make_response(jsonify(error=message, fields=fields or {}, **extra), status)
-    return make_response(render_template("core/error.html", status=status, message=message),
-                         status)
+    return make_response(render_template("core/error.html", status=status, message=message), status)
 
 
 def http_error(exc: HTTPException):
-    message = exc.description if getattr(exc, "wardapp_message", False) else None
-    return error_response(exc.code or 500, message or _(ERROR_MESSAGES.get(exc.code, exc.name)))
+    return error_response(exc.code or 500, _(ERROR_MESSAGES.get(exc.code, exc.name)))
 
 
 def csrf_error(exc: CSRFError):
     return error_response(
-        400, _("Phiên làm việc đã hết hạn hoặc mã bảo mật không hợp lệ. Vui lòng tải lại trang."),
-        code="csrf")
+        400,
+        _("Phiên làm việc đã hết hạn hoặc mã bảo mật không hợp lệ. Vui lòng tải lại trang."),
+        code="csrf",
+    )
 
 
 def database_unavailable(exc: OperationalError):
@@ -106,8 +109,12 @@ def database_unavailable(exc: OperationalError):
 def database_refused_value(exc: DataError | OverflowError):
     """A value the database cannot hold (PostgreSQL refuses a NUL character in any text): the
     sender's data is at fault, so they are told, and nothing of the request is kept."""
-    current_app.logger.warning("database refused a value on %s %s: %s", request.method,
-                               request.path, getattr(exc, "orig", exc))
+    current_app.logger.warning(
+        "database refused a value on %s %s: %s",
+        request.method,
+        request.path,
+        getattr(exc, "orig", exc),
+    )
     return error_response(422, _("Dữ liệu gửi lên có ký tự hoặc giá trị không hợp lệ."))
 
 

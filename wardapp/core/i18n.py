@@ -1,4 +1,6 @@
-"""Language and time zone: Vietnamese and the city's zone unless the user chose otherwise."""
+"""Language, time zone and dates: Vietnamese and the city's zone unless the user chose
+otherwise; every date people read is formatted here (dd/mm/yyyy)."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,11 @@ def city_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
+def today_local() -> date:
+    """Today in the city (tests set the clock by replacing this function)."""
+    return datetime.now(city_tz()).date()
+
+
 def local(dt: datetime | None) -> datetime | None:
     return dt.astimezone(city_tz()) if dt else None
 
@@ -37,6 +44,20 @@ def fmt_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def fmt_day_month(value: date) -> str:
+    """The start of a range whose end carries the year: "30/09" in "30/09–06/10/2024"."""
+    return value.strftime("%d/%m")
+
+
+def fmt_input(value: datetime) -> str:
+    """A moment as a ``datetime-local`` input holds it: local time, to the minute."""
+    return local(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def now_local() -> datetime:
+    return datetime.now(city_tz())
 
 
 def _catalog():
@@ -60,4 +81,5 @@ def install_template_gettext(app) -> None:
         ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
         pgettext=lambda c, s: _catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )

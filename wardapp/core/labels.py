@@ -1,12 +1,6 @@
 """Names shown to people for the codes stored in the database."""
-from flask_babel import lazy_gettext as _l
 
-ROLE_LABELS = {
-    "officer": _l("Cán bộ đơn vị"),
-    "reviewer": _l("Người duyệt (Phòng VHTT)"),
-    "overseer": _l("Theo dõi (Phòng Nội vụ)"),
-    "admin": _l("Quản trị"),
-}
+from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {
     "site_photo": _l("Ảnh hiện trường (pano, khẩu hiệu, áp phích)"),
@@ -28,10 +22,4 @@ RULE_LABELS = {
     "deadline": _l("Hoàn thành trước hạn"),
     "per_period": _l("Thường xuyên"),
     "on_change": _l("Khi có thay đổi (không chấm điểm)"),
-}
-
-UNIT_KIND_LABELS = {
-    "ward": _l("Phường"),
-    "commune": _l("Xã"),
-    "agency": _l("Cơ quan, đơn vị"),
 }

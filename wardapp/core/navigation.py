@@ -1,25 +1,29 @@
 """What every template gets: the menu for the user's role, labels, the language and the
 scripts' words in it."""
+
 from dataclasses import dataclass
 
-from flask import request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from wardapp.core.labels import ROLE_LABELS
+from wardapp.core.roles import ADMINS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
 from wardapp.core.script_words import script_words
 
-# (endpoint, label, roles): the menu, in order. Pages that don't exist yet aren't listed.
+# (endpoint, label, who it is for): the menu, in order. An entry is offered to the roles its
+# view lets in (core.roles) that it is meant for: the unit's progress page opens for every
+# role, but is a menu entry for officers, who have no dashboard.
 MENU = [
-    ("core.home", _l("Trang chính"), ("officer", "reviewer", "overseer", "admin")),
-    ("evidence.mine", _l("Đã gửi"), ("officer",)),
-    ("offline.outbox", _l("Hộp thư đi"), ("officer",)),
-    ("review.queue_page", _l("Duyệt minh chứng"), ("reviewer", "overseer")),
-    ("review.gallery", _l("Lưới ảnh"), ("reviewer", "overseer")),
-    ("compliance.dashboard", _l("Tổng hợp"), ("reviewer", "overseer", "admin")),
-    ("compliance.unit_page", _l("Tiến độ"), ("officer",)),
-    ("plans.plan_list", _l("Kế hoạch"), ("reviewer", "overseer", "admin")),
-    ("auth.users", _l("Tài khoản"), ("admin",)),
+    ("core.home", _l("Trang chính"), SIGNED_IN),
+    ("evidence.mine", _l("Đã gửi"), OFFICERS),
+    ("offline.outbox", _l("Hộp thư đi"), OFFICERS),
+    ("review.queue_page", _l("Duyệt minh chứng"), READERS),
+    ("review.gallery", _l("Lưới ảnh"), READERS),
+    ("compliance.dashboard", _l("Tổng hợp"), READERS),
+    ("compliance.unit_page", _l("Tiến độ"), OFFICERS),
+    ("plans.plan_list", _l("Kế hoạch"), READERS),
+    ("auth.users", _l("Tài khoản"), ADMINS),
 ]
 
 
@@ -33,8 +37,12 @@ class NavItem:
 def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
-    return [NavItem(url_for(endpoint), label, request.endpoint == endpoint)
-            for endpoint, label, roles in MENU if current_user.role in roles]
+    views = current_app.view_functions
+    return [
+        NavItem(url_for(endpoint), label, request.endpoint == endpoint)
+        for endpoint, label, meant_for in MENU
+        if current_user.role in meant_for and current_user.role in views[endpoint].allowed_roles
+    ]
 
 
 def template_context() -> dict:

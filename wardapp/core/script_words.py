@@ -6,6 +6,7 @@ translations of those messages for its language in ``<html data-words>``, which
 ``static/js/i18n.js`` reads, so a page the service worker kept opens offline with its words.
 A Vietnamese page carries none: a message is its own Vietnamese.
 """
+
 from pathlib import Path
 
 from babel.messages.extract import extract_from_file
@@ -20,8 +21,9 @@ def script_messages(static_folder: str) -> tuple[str, ...]:
     """Every message the scripts pass to ``t``, as Babel extracts them."""
     found: dict[str, None] = {}
     for path in sorted(Path(static_folder, SCRIPTS).rglob("*.js")):
-        for _line, message, _comments, _context in extract_from_file("javascript", path,
-                                                                    keywords=KEYWORDS):
+        for _line, message, _comments, _context in extract_from_file(
+            "javascript", path, keywords=KEYWORDS
+        ):
             if isinstance(message, str):
                 found[message] = None
     return tuple(found)

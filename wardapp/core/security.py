@@ -6,6 +6,7 @@ a forged ``X-Forwarded-Proto`` must not be believed; with it (set to the number 
 front), ``request.is_secure`` and ``request.remote_addr`` are the visitor's, so sign-in
 throttling counts the right address and every cookie set over HTTPS carries ``Secure``.
 """
+
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix

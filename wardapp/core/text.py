@@ -22,12 +22,14 @@ with every other format character (:func:`is_hidden_in_name`).
 
 The exports pass every cell through :func:`export_safe`, for rows stored before this policy.
 """
+
 import re
 import unicodedata
 
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    chr(plane << 16 | 0xfffe) + chr(plane << 16 | 0xffff) for plane in range(17))
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
 SURROGATES = "\ud800-\udfff"
 CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # a CR is made LF before these go
 
@@ -39,7 +41,7 @@ UNSAFE_OR_CR = re.compile(f"[\r{CONTROLS}{BIDI_CONTROLS}{NONCHARACTERS}{SURROGAT
 
 
 def code_points(chars) -> str:
-    """"U+202E, U+FFFE": each character once, in the order met."""
+    """ "U+202E, U+FFFE": each character once, in the order met."""
     return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(chars))
 
 
@@ -71,3 +73,10 @@ def is_hidden_in_name(char: str) -> bool:
     """Controls, format characters (bidi controls and marks, zero widths), lone surrogates
     and non-characters: nothing a file or folder name may hold."""
     return unicodedata.category(char) in ("Cc", "Cf", "Cs") or REFUSED.match(char) is not None
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII, diacritics removed (đ→d): for matching names spelt with and without
+    them ("Thọ Xương", "Tho Xuong"), never for keeping or showing text."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

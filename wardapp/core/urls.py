@@ -4,6 +4,7 @@ They are made from the configured ``BASE_URL``, never from the request's ``Host`
 which the client chooses: a workbook sent up to the province must not carry links to
 wherever a crafted request said the app lives.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -17,7 +18,12 @@ def external_url(endpoint: str, **values) -> str:
 def safe_path(target: str | None, default_endpoint: str = "core.home") -> str:
     """``target`` if it is a path on this site, else the default page: never an open redirect
     (``//evil.example`` and ``/\\evil.example`` are other sites to a browser)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
-            and "\\" not in target and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for(default_endpoint)

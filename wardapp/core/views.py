@@ -1,37 +1,28 @@
 """The home page for each role, the language switch and the health check."""
-from datetime import date, datetime
 
-from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
-from wardapp.compliance.progress import due_now
+from wardapp.core import i18n
+from wardapp.core.access import allow, public
 from wardapp.core.blueprint import bp
-from wardapp.core.access import ALL_SIGNED_IN, allow, public
-from wardapp.core.i18n import city_tz
+from wardapp.core.blueprints import home_sections
+from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
-from wardapp.core.labels import KIND_LABELS, RULE_LABELS
 from wardapp.extensions import db
-from wardapp.plans import lookup
-from wardapp.plans.periods import view_for
-
-
-def today_local() -> date:
-    return datetime.now(city_tz()).date()
 
 
 @bp.get("/")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def home():
-    plan = lookup.current_plan()
-    period = view_for(plan.year, today_local()) if plan else None
-    context = {"plan": plan, "period": period, "kind_labels": KIND_LABELS,
-               "rule_labels": RULE_LABELS}
-    if current_user.role == "officer" and plan:
-        context["assignments"] = lookup.assignments_for_unit(plan, current_user.unit_id)
-        context["due"] = due_now(plan, current_user.unit_id, today_local())
+    """Each role's home, with what each domain has for it (see ``core.blueprints``)."""
+    context: dict = {}
+    for provide in home_sections():
+        context.update(provide(current_user, i18n.today_local()))
     page = {"officer": "core/home_officer.html", "admin": "core/home_admin.html"}.get(
-        current_user.role, "core/home_staff.html")
+        current_user.role, "core/home_staff.html"
+    )
     return render_template(page, **context)
 
 

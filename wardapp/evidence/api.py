@@ -1,16 +1,17 @@
 """The submission API the offline outbox (and any other client) speaks. JSON in Vietnamese."""
-from flask import abort, jsonify, request, url_for
+
+from flask import jsonify, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wardapp.core.access import ALL_SIGNED_IN, allow
+from wardapp.core.access import allow
+from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import STATUSES, Evidence
 from wardapp.evidence.permissions import reportable_tasks, visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.serialize import evidence_json
 from wardapp.evidence.submission import from_request
 from wardapp.extensions import db
@@ -23,21 +24,35 @@ def submission_refused(exc: SubmissionError):
 
 
 @bp.get("/api/v1/tasks")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_tasks():
     tasks = reportable_tasks(current_user)
-    return jsonify(tasks=[{
-        "id": t.id, "plan_id": t.plan_id, "number": t.number, "title": t.short_title,
-        "text": t.text, "kinds": t.kinds, "rule": t.rule,
-        "deadline": t.deadline.isoformat() if t.deadline else None,
-        "min_count": t.min_count, "period": t.period, "places": t.places,
-        "form_urls": {k: url_for("evidence.capture", task_id=t.id, kind=k) for k in t.kinds},
-        "fields": {k: [f.name for f in KINDS[k].fields] for k in t.kinds},
-    } for t in tasks])
+    return jsonify(
+        tasks=[
+            {
+                "id": t.id,
+                "plan_id": t.plan_id,
+                "number": t.number,
+                "title": t.short_title,
+                "text": t.text,
+                "kinds": t.kinds,
+                "rule": t.rule,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "min_count": t.min_count,
+                "period": t.period,
+                "places": t.places,
+                "form_urls": {
+                    k: url_for("evidence.capture", task_id=t.id, kind=k) for k in t.kinds
+                },
+                "fields": {k: [f.name for f in SCHEMAS[k].fields] for k in t.kinds},
+            }
+            for t in tasks
+        ]
+    )
 
 
 @bp.post("/api/v1/evidence")
-@allow("officer")
+@allow(*OFFICERS)
 def api_submit():
     outcome = services.submit(current_user, from_request(request))
     body = evidence_json(outcome.evidence, current_user)
@@ -49,17 +64,18 @@ def api_submit():
 
 
 @bp.get("/api/v1/evidence/<int:evidence_id>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_evidence(evidence_id: int):
-    evidence = db.session.scalar(visible(current_user).where(Evidence.id == evidence_id)
-                                 .options(selectinload(Evidence.media)))
-    if evidence is None:
-        abort(404)
+    evidence = db.first_or_404(
+        visible(current_user)
+        .where(Evidence.id == evidence_id)
+        .options(selectinload(Evidence.media))
+    )
     return jsonify(evidence_json(evidence, current_user))
 
 
 @bp.get("/api/v1/evidence")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def api_evidence_list():
     """Newest first, a page at a time: ``before`` is the last id of the previous page."""
     limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
@@ -80,5 +96,9 @@ def api_evidence_list():
     items = [evidence_json(e, current_user) for e in rows[:limit]]
     more = len(rows) > limit
     args = {k: v for k, v in request.args.items() if k != "before"}
-    return jsonify(items=items, next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id,
-                                            **args) if more else None)
+    return jsonify(
+        items=items,
+        next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id, **args)
+        if more
+        else None,
+    )

@@ -1,4 +1,5 @@
-"""The evidence blueprint; its routes live in api and views, which the factory imports."""
-from flask import Blueprint
+"""The evidence blueprint; its routes live in views, api."""
 
-bp = Blueprint("evidence", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("evidence", __package__, "views", "api")

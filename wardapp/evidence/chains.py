@@ -7,6 +7,7 @@ index), and a correction claims the item it replaces with a conditional update o
 version, the same version a reviewer's decision is conditional on: a decision changed while
 the correction arrives, or two phones correcting at once, cannot both win.
 """
+
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import aliased
 
@@ -17,13 +18,18 @@ from wardapp.extensions import db
 def superseded() -> ColumnElement[bool]:
     """True for an item that a live correction replaces (for any ``Evidence`` query)."""
     successor = aliased(Evidence)
-    return exists().where(successor.supersedes_id == Evidence.id,
-                          successor.status != "withdrawn")
+    return exists().where(successor.supersedes_id == Evidence.id, successor.status != "withdrawn")
 
 
 def has_live_correction(evidence_id: int) -> bool:
-    return db.session.scalar(select(Evidence.id).where(
-        Evidence.supersedes_id == evidence_id, Evidence.status != "withdrawn").limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Evidence.id)
+            .where(Evidence.supersedes_id == evidence_id, Evidence.status != "withdrawn")
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def claim_for_correction(evidence_id: int, seen_version: int) -> bool:
@@ -31,8 +37,12 @@ def claim_for_correction(evidence_id: int, seen_version: int) -> bool:
     officer's correction was checked against; False when a decision got there first."""
     result = db.session.execute(
         update(Evidence)
-        .where(Evidence.id == evidence_id, Evidence.status == "returned",
-               Evidence.version == seen_version)
+        .where(
+            Evidence.id == evidence_id,
+            Evidence.status == "returned",
+            Evidence.version == seen_version,
+        )
         .values(version=Evidence.version + 1)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount == 1

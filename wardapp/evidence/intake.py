@@ -6,6 +6,7 @@ disk, a lost race), the files stay: they are named by their bytes, and a request
 same bytes may already have found them there and be committing a row that names them.
 ``flask wardapp fsck --repair`` removes the ones no row names once they are an hour old.
 """
+
 import errno
 import json
 from datetime import datetime
@@ -16,32 +17,31 @@ from flask_babel import gettext as _
 from wardapp.core.i18n import city_tz
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Media
-from wardapp.evidence.submission import RawSubmission
 from wardapp.evidence.schema import parse_float, parse_occurred_at
-from wardapp.media import LocalStorage, MediaError, Storage, Upload, UploadLimits, inspect_uploads
-
-
-def storage() -> Storage:
-    """The app's file store, made once per app."""
-    store = current_app.extensions.get("wardapp.storage")
-    if store is None:
-        store = current_app.extensions["wardapp.storage"] = LocalStorage(current_app.config["MEDIA_DIR"])
-    return store
+from wardapp.evidence.submission import RawSubmission
+from wardapp.media import MediaError, Upload, UploadLimits, inspect_uploads
+from wardapp.media.app_store import storage
 
 
 def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
     count = len(raw.photos) + len(raw.attachments)
     if count > max_files:
-        raise SubmissionError(413, _("Gửi tối đa %(n)s tệp mỗi lần.", n=max_files),
-                              {"photo": _("Quá nhiều tệp.")})
-    files = [(role, f.filename, f.data)
-             for role, group in (("photo", raw.photos), ("attachment", raw.attachments))
-             for f in group]
+        raise SubmissionError(
+            413, _("Gửi tối đa %(n)s tệp mỗi lần.", n=max_files), {"photo": _("Quá nhiều tệp.")}
+        )
+    files = [
+        (role, f.filename, f.data)
+        for role, group in (("photo", raw.photos), ("attachment", raw.attachments))
+        for f in group
+    ]
     try:
-        uploads = inspect_uploads(files, UploadLimits.from_config(current_app.config),
-                                  default_tz=city_tz())
+        uploads = inspect_uploads(
+            files, UploadLimits.from_config(current_app.config), default_tz=city_tz()
+        )
     except MediaError as exc:
-        raise SubmissionError(exc.status, exc.message, {exc.field or "photo": exc.message}) from None
+        raise SubmissionError(
+            exc.status, exc.message, {exc.field or "photo": exc.message}
+        ) from None
     return uploads
 
 
@@ -53,10 +53,15 @@ def store_files(raw: RawSubmission, *, max_files: int) -> list[Media]:
     try:
         photo_index = 0
         for position, upload in enumerate(uploads):
-            media = Media(role=upload.role, position=position, sha256=upload.sha256,
-                          content_type=upload.content_type, size=upload.size,
-                          original_name=upload.filename[:255],
-                          original_key=put(upload.data, upload.suffix))
+            media = Media(
+                role=upload.role,
+                position=position,
+                sha256=upload.sha256,
+                content_type=upload.content_type,
+                size=upload.size,
+                original_name=upload.filename[:255],
+                original_key=put(upload.data, upload.suffix),
+            )
             if upload.photo is not None:
                 photo = upload.photo
                 meta = phone_meta[photo_index] if photo_index < len(phone_meta) else {}
@@ -71,8 +76,13 @@ def store_files(raw: RawSubmission, *, max_files: int) -> list[Media]:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             current_app.logger.error("media disk full, submission refused: %s", exc)
-            raise SubmissionError(507, _("Máy chủ tạm thời hết chỗ lưu tệp nên chưa lưu được "
-                                         "minh chứng này. Vui lòng gửi lại sau.")) from None
+            raise SubmissionError(
+                507,
+                _(
+                    "Máy chủ tạm thời hết chỗ lưu tệp nên chưa lưu được "
+                    "minh chứng này. Vui lòng gửi lại sau."
+                ),
+            ) from None
         raise
     return stored
 

@@ -1,16 +1,18 @@
 """A piece of evidence a unit submits against a task, and its photos and files."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, JSON, String, Text, false, text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
 from wardapp.db import Base, UTCDateTime, now_utc
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
-KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
+EVIDENCE_KINDS = ("site_photo", "broadcast", "meeting", "publication", "procedure_update")
 STATUSES = ("submitted", "approved", "returned", "withdrawn")
 
 
@@ -32,9 +34,13 @@ class Evidence(Base):
         Index("ix_evidence_occurred", "occurred_at", "id"),
         Index("ix_evidence_status_occurred", "status", "occurred_at", "id"),
         # At most one live correction of a returned item (see evidence.chains).
-        Index("uq_evidence_live_correction", "supersedes_id", unique=True,
-              sqlite_where=text("status != 'withdrawn'"),
-              postgresql_where=text("status != 'withdrawn'")),
+        Index(
+            "uq_evidence_live_correction",
+            "supersedes_id",
+            unique=True,
+            sqlite_where=text("status != 'withdrawn'"),
+            postgresql_where=text("status != 'withdrawn'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +76,8 @@ class Evidence(Base):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     supersedes: Mapped[Evidence | None] = relationship(remote_side=[id])
     media: Mapped[list[Media]] = relationship(
-        back_populates="evidence", order_by="Media.position", cascade="all, delete-orphan")
+        back_populates="evidence", order_by="Media.position", cascade="all, delete-orphan"
+    )
 
 
 class Media(Base):
@@ -111,10 +118,6 @@ class Media(Base):
         self.phash = value
         self.phash_b0, self.phash_b1, self.phash_b2, self.phash_b3 = phash_bands(value)
 
-    @property
-    def is_image(self) -> bool:
-        return self.role == "photo"
-
 
 def phash_bands(value: str) -> tuple[int, int, int, int]:
-    return tuple(int(value[i:i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]
+    return tuple(int(value[i : i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]

@@ -10,9 +10,10 @@ or the note is refused, never removed: a 422 names the field and each character,
 officer knows what to type again, and what is stored is what they saw. Numbers are ASCII
 digits only: "²" and "①" pass ``str.isdigit`` and are not numbers.
 """
+
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -49,45 +50,109 @@ class Kind:
     attachment_hint: object = None
 
 
-MEETING_TYPES = ("Hội nghị", "Lớp tập huấn", "Học sinh tham quan bộ phận một cửa",
-                 "Hướng dẫn tại bộ phận một cửa", "Khác")
-CHANNELS = ("Cổng/Trang thông tin điện tử thành phố", "Đài truyền thanh thành phố",
-            "Đài truyền thanh phường, xã", "Phát thanh - Truyền hình tỉnh", "Zalo", "Facebook",
-            "Màn hình LED, cổng chào", "Bản tin thành phố", "Khác")
+MEETING_TYPES = (
+    "Hội nghị",
+    "Lớp tập huấn",
+    "Học sinh tham quan bộ phận một cửa",
+    "Hướng dẫn tại bộ phận một cửa",
+    "Khác",
+)
+CHANNELS = (
+    "Cổng/Trang thông tin điện tử thành phố",
+    "Đài truyền thanh thành phố",
+    "Đài truyền thanh phường, xã",
+    "Phát thanh - Truyền hình tỉnh",
+    "Zalo",
+    "Facebook",
+    "Màn hình LED, cổng chào",
+    "Bản tin thành phố",
+    "Khác",
+)
 
-KINDS: dict[str, Kind] = {k.code: k for k in (
-    Kind("site_photo", _l("Thời điểm chụp ảnh"), (
-        Field("place", _l("Địa điểm (tuyến đường, nơi đặt)"), suggest_places=True),
-        Field("installed", _l("Nội dung đã lắp đặt (pano, khẩu hiệu, áp phích…)")),
-        Field("quantity", _l("Số lượng"), "int", minimum=1),
-    ), photos="required"),
-    Kind("broadcast", _l("Ngày giờ phát"), (
-        Field("station", _l("Đài, trạm phát")),
-        Field("start_time", _l("Giờ bắt đầu"), "time"),
-        Field("minutes", _l("Thời lượng (phút)"), "int", minimum=1),
-        Field("topic", _l("Chủ đề")),
-        Field("summary", _l("Tóm tắt nội dung"), "textarea", required=False, max_length=MAX_TEXT),
-    ), photos="none", attachments=True,
-        attachment_hint=_l("Kịch bản (PDF, DOCX) hoặc bản ghi âm (MP3, M4A, WAV), nếu có.")),
-    Kind("meeting", _l("Ngày giờ tổ chức"), (
-        Field("meeting_type", _l("Hình thức"), "select", choices=MEETING_TYPES),
-        Field("place", _l("Địa điểm")),
-        Field("organiser", _l("Đơn vị tổ chức")),
-        Field("attendees", _l("Số người tham dự"), "int", minimum=1),
-    ), photos="optional", attachments=True, files_required=True,
-        attachment_hint=_l("Danh sách ký tên (ảnh chụp, PDF) hoặc ảnh buổi làm việc.")),
-    Kind("publication", _l("Ngày đăng, phát"), (
-        Field("channel", _l("Kênh"), "select", choices=CHANNELS),
-        Field("url", _l("Đường dẫn (URL)"), "url", required=False, max_length=1000,
-              hint=_l("Bắt buộc nếu không có ảnh chụp màn hình.")),
-        Field("title", _l("Tiêu đề")),
-    ), photos="optional"),
-    Kind("procedure_update", _l("Ngày cập nhật"), (
-        Field("procedures", _l("Số thủ tục được cập nhật"), "int", minimum=1),
-        Field("summary", _l("Nội dung cập nhật"), "textarea", required=False, max_length=MAX_TEXT),
-    ), photos="none", attachments=True,
-        attachment_hint=_l("Quyết định, danh mục (PDF, DOCX, XLSX), nếu có.")),
-)}
+# The fields and files of each kind of evidence, by its code (evidence.models.EVIDENCE_KINDS).
+SCHEMAS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind(
+            "site_photo",
+            _l("Thời điểm chụp ảnh"),
+            (
+                Field("place", _l("Địa điểm (tuyến đường, nơi đặt)"), suggest_places=True),
+                Field("installed", _l("Nội dung đã lắp đặt (pano, khẩu hiệu, áp phích…)")),
+                Field("quantity", _l("Số lượng"), "int", minimum=1),
+            ),
+            photos="required",
+        ),
+        Kind(
+            "broadcast",
+            _l("Ngày giờ phát"),
+            (
+                Field("station", _l("Đài, trạm phát")),
+                Field("start_time", _l("Giờ bắt đầu"), "time"),
+                Field("minutes", _l("Thời lượng (phút)"), "int", minimum=1),
+                Field("topic", _l("Chủ đề")),
+                Field(
+                    "summary",
+                    _l("Tóm tắt nội dung"),
+                    "textarea",
+                    required=False,
+                    max_length=MAX_TEXT,
+                ),
+            ),
+            photos="none",
+            attachments=True,
+            attachment_hint=_l("Kịch bản (PDF, DOCX) hoặc bản ghi âm (MP3, M4A, WAV), nếu có."),
+        ),
+        Kind(
+            "meeting",
+            _l("Ngày giờ tổ chức"),
+            (
+                Field("meeting_type", _l("Hình thức"), "select", choices=MEETING_TYPES),
+                Field("place", _l("Địa điểm")),
+                Field("organiser", _l("Đơn vị tổ chức")),
+                Field("attendees", _l("Số người tham dự"), "int", minimum=1),
+            ),
+            photos="optional",
+            attachments=True,
+            files_required=True,
+            attachment_hint=_l("Danh sách ký tên (ảnh chụp, PDF) hoặc ảnh buổi làm việc."),
+        ),
+        Kind(
+            "publication",
+            _l("Ngày đăng, phát"),
+            (
+                Field("channel", _l("Kênh"), "select", choices=CHANNELS),
+                Field(
+                    "url",
+                    _l("Đường dẫn (URL)"),
+                    "url",
+                    required=False,
+                    max_length=1000,
+                    hint=_l("Bắt buộc nếu không có ảnh chụp màn hình."),
+                ),
+                Field("title", _l("Tiêu đề")),
+            ),
+            photos="optional",
+        ),
+        Kind(
+            "procedure_update",
+            _l("Ngày cập nhật"),
+            (
+                Field("procedures", _l("Số thủ tục được cập nhật"), "int", minimum=1),
+                Field(
+                    "summary",
+                    _l("Nội dung cập nhật"),
+                    "textarea",
+                    required=False,
+                    max_length=MAX_TEXT,
+                ),
+            ),
+            photos="none",
+            attachments=True,
+            attachment_hint=_l("Quyết định, danh mục (PDF, DOCX, XLSX), nếu có."),
+        ),
+    )
+}
 
 
 @dataclass
@@ -104,12 +169,18 @@ def refusal(label, raw: str | None):
     if not found:
         return None
     if has_bidi_control(found):
-        return _l("%(label)s chứa ký tự điều khiển hướng chữ (%(chars)s), làm chữ hiện khác "
-                  "với nội dung thật; ký tự này không được phép. Hãy gõ lại mục này.",
-                  label=label, chars=code_points(found))
-    return _l("%(label)s chứa ký tự không phải chữ (%(chars)s), không lưu hay xuất ra được; "
-              "ký tự này không được phép. Hãy gõ lại mục này.",
-              label=label, chars=code_points(found))
+        return _l(
+            "%(label)s chứa ký tự điều khiển hướng chữ (%(chars)s), làm chữ hiện khác "
+            "với nội dung thật; ký tự này không được phép. Hãy gõ lại mục này.",
+            label=label,
+            chars=code_points(found),
+        )
+    return _l(
+        "%(label)s chứa ký tự không phải chữ (%(chars)s), không lưu hay xuất ra được; "
+        "ký tự này không được phép. Hãy gõ lại mục này.",
+        label=label,
+        chars=code_points(found),
+    )
 
 
 def check_note(raw: str | None, errors: dict) -> str:
@@ -172,7 +243,7 @@ def parse_occurred_at(raw: str | None, city: tzinfo) -> datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=city)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def parse_float(raw: str | None, low: float, high: float) -> float | None:

@@ -4,9 +4,10 @@ The same key with the same payload is a replay: the evidence already stored is r
 nothing is created. The same key with a different payload is a conflict. Two identical
 requests racing each other meet at the UNIQUE constraint; the loser becomes a replay.
 """
+
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -37,13 +38,19 @@ class Outcome:
 
 def submit(user, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
     """``now`` is when the server received it (the demo replays a year of reports)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     key = raw.client_uuid
     if not UUID_RE.match(key):
-        raise SubmissionError(400, _("Thiếu mã định danh (client_uuid) hợp lệ của lần gửi."),
-                              {"client_uuid": _("Mã phải là một UUID.")})
-    if raw.idempotency_key and raw.form.get("client_uuid") and \
-            raw.idempotency_key.lower() != raw.form["client_uuid"].strip().lower():
+        raise SubmissionError(
+            400,
+            _("Thiếu mã định danh (client_uuid) hợp lệ của lần gửi."),
+            {"client_uuid": _("Mã phải là một UUID.")},
+        )
+    if (
+        raw.idempotency_key
+        and raw.form.get("client_uuid")
+        and raw.idempotency_key.lower() != raw.form["client_uuid"].strip().lower()
+    ):
         raise SubmissionError(400, _("Idempotency-Key khác với client_uuid."))
     fingerprint = raw.fingerprint()
     existing = db.session.scalar(select(Evidence).where(Evidence.client_uuid == key))
@@ -54,13 +61,24 @@ def submit(user, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
     media = store_files(raw, max_files=current_app.config["MAX_FILES"])
     try:
         evidence = Evidence(
-            client_uuid=key, task=task, unit_id=user.unit_id, submitted_by_id=user.id,
-            kind=raw.form["kind"], occurred_at=occurred_at, fields=checked.values["fields"],
-            lat=checked.values["lat"], lon=checked.values["lon"],
-            accuracy=checked.values["accuracy"], located_at=checked.values["located_at"],
-            note=checked.values["note"], status="submitted",
-            supersedes_id=checked.values["supersedes_id"], fingerprint=fingerprint,
-            media=media, created_at=now)
+            client_uuid=key,
+            task=task,
+            unit_id=user.unit_id,
+            submitted_by_id=user.id,
+            kind=raw.form["kind"],
+            occurred_at=occurred_at,
+            fields=checked.values["fields"],
+            lat=checked.values["lat"],
+            lon=checked.values["lon"],
+            accuracy=checked.values["accuracy"],
+            located_at=checked.values["located_at"],
+            note=checked.values["note"],
+            status="submitted",
+            supersedes_id=checked.values["supersedes_id"],
+            fingerprint=fingerprint,
+            media=media,
+            created_at=now,
+        )
         # Worked out before the first INSERT: on SQLite the write lock is held from there
         # to the commit, and every other writer waits that long.
         with db.session.no_autoflush:
@@ -79,24 +97,35 @@ def submit(user, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
             return Outcome(_replay(user, existing, fingerprint), created=False)
         old_id = checked.values["supersedes_id"]
         if old_id and chains.has_live_correction(old_id):
-            raise SubmissionError(409, _("Minh chứng này vừa được gửi lại từ máy khác."),
-                                  {"supersedes": _("Minh chứng này đã được gửi lại rồi.")}) from None
+            raise SubmissionError(
+                409,
+                _("Minh chứng này vừa được gửi lại từ máy khác."),
+                {"supersedes": _("Minh chứng này đã được gửi lại rồi.")},
+            ) from None
         raise
     if checked.values["supersedes_id"] and not chains.claim_for_correction(
-            checked.values["supersedes_id"], checked.values["supersedes_version"]):
+        checked.values["supersedes_id"], checked.values["supersedes_version"]
+    ):
         db.session.rollback()
-        raise SubmissionError(409, _("Phòng VHTT vừa thay đổi quyết định về minh chứng cần "
-                                     "sửa; hãy tải lại trang Đã gửi."),
-                              {"supersedes": _("Minh chứng này không còn ở trạng thái trả lại.")})
-    record(user, "evidence.submit", evidence, task_id=task.id, kind=evidence.kind,
-           files=len(media))
+        raise SubmissionError(
+            409,
+            _(
+                "Phòng VHTT vừa thay đổi quyết định về minh chứng cần "
+                "sửa; hãy tải lại trang Đã gửi."
+            ),
+            {"supersedes": _("Minh chứng này không còn ở trạng thái trả lại.")},
+        )
+    record(user, "evidence.submit", evidence, task_id=task.id, kind=evidence.kind, files=len(media))
     return Outcome(evidence, created=True)
 
 
 def _replay(user, existing: Evidence, fingerprint: str) -> Evidence:
     if existing.submitted_by_id != user.id or existing.fingerprint != fingerprint:
-        raise SubmissionError(409, _("Mã lần gửi này đã được dùng cho một minh chứng khác. "
-                                     "Hãy tạo lần gửi mới."), {"client_uuid": _("Đã được dùng.")})
+        raise SubmissionError(
+            409,
+            _("Mã lần gửi này đã được dùng cho một minh chứng khác. Hãy tạo lần gửi mới."),
+            {"client_uuid": _("Đã được dùng.")},
+        )
     return existing
 
 
@@ -106,13 +135,18 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
     form = raw.form
     task = db.session.get(Task, _int(form.get("task_id")) or 0)
     if task is None:
-        raise SubmissionError(422, _("Không tìm thấy nhiệm vụ."), {"task_id": _("Nhiệm vụ không tồn tại.")})
+        raise SubmissionError(
+            422, _("Không tìm thấy nhiệm vụ."), {"task_id": _("Nhiệm vụ không tồn tại.")}
+        )
     if not may_submit(user, task):
         raise SubmissionError(403, _("Đơn vị của bạn không báo cáo nhiệm vụ này."))
-    kind = schema.KINDS.get(form.get("kind", ""))
+    kind = schema.SCHEMAS.get(form.get("kind", ""))
     if kind is None or kind.code not in task.kinds:
-        raise SubmissionError(422, _("Nhiệm vụ này không nhận loại minh chứng đã chọn."),
-                              {"kind": _("Loại minh chứng không hợp lệ.")})
+        raise SubmissionError(
+            422,
+            _("Nhiệm vụ này không nhận loại minh chứng đã chọn."),
+            {"kind": _("Loại minh chứng không hợp lệ.")},
+        )
     checked = schema.check_kind_fields(kind, form)
     errors = dict(checked.errors)
     occurred_at = schema.parse_occurred_at(form.get("occurred_at"), city_tz())
@@ -137,10 +171,16 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
     supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
     note = schema.check_note(form.get("note"), errors)
     if errors:
-        raise SubmissionError(422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors)
+        raise SubmissionError(
+            422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors
+        )
     checked.values = {
-        "fields": checked.values, "note": note,
-        "supersedes_id": supersedes_id, "supersedes_version": supersedes_version, **location}
+        "fields": checked.values,
+        "note": note,
+        "supersedes_id": supersedes_id,
+        "supersedes_version": supersedes_version,
+        **location,
+    }
     return task, checked, occurred_at
 
 
@@ -153,9 +193,12 @@ def _location(form, errors: dict) -> dict:
     if lat is None or lon is None:
         errors["lat"] = _("Vị trí không hợp lệ.")
         return values
-    values.update(lat=lat, lon=lon,
-                  accuracy=schema.parse_float(form.get("accuracy", ""), 0, 1_000_000),
-                  located_at=schema.parse_occurred_at(form.get("located_at"), city_tz()))
+    values.update(
+        lat=lat,
+        lon=lon,
+        accuracy=schema.parse_float(form.get("accuracy", ""), 0, 1_000_000),
+        located_at=schema.parse_occurred_at(form.get("located_at"), city_tz()),
+    )
     return values
 
 

@@ -1,4 +1,5 @@
 """What a submission carried, read from a request into plain values a service can check."""
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -49,5 +50,9 @@ def from_request(request) -> RawSubmission:
         return [f for f in read if f.data or f.filename]
 
     header = request.headers.get("Idempotency-Key", "").strip().strip('"')
-    return RawSubmission(form=form, photos=files("photo"), attachments=files("attachment"),
-                         idempotency_key=header or None)
+    return RawSubmission(
+        form=form,
+        photos=files("photo"),
+        attachments=files("attachment"),
+        idempotency_key=header or None,
+    )

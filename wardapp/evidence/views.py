@@ -1,6 +1,6 @@
 """The officer's pages: the capture form for each kind, the unit's submissions, the files."""
+
 import uuid
-from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -8,29 +8,28 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wardapp.core.access import ALL_SIGNED_IN, allow
-from wardapp.core.i18n import city_tz
+from wardapp.core.access import allow
+from wardapp.core.i18n import fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.core.roles import OFFICERS, SIGNED_IN
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.errors import SubmissionError
-from wardapp.evidence.intake import storage
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.submission import from_request
 from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
 from wardapp.media import download_name
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Task
 
 PAGE = 30
 
 
 def _task_for(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None:
-        abort(404)
+    task = db.get_or_404(Task, task_id)
     if not may_submit(current_user, task):
         abort(403)
     return task
@@ -38,19 +37,22 @@ def _task_for(task_id: int) -> Task:
 
 def _prefill(task: Task, kind: str) -> dict:
     """Values a fresh form starts with; a correction starts from the returned evidence."""
-    values = {"occurred_at": datetime.now(city_tz()).strftime("%Y-%m-%dT%H:%M")}
+    values = {"occurred_at": fmt_input(now_local())}
     old_id = request.args.get("supersedes", type=int)
     if old_id:
         old = db.session.get(Evidence, old_id)
         if old and old.unit_id == current_user.unit_id and old.task_id == task.id:
             values.update({k: str(v) for k, v in old.fields.items()})
-            values.update(note=old.note, supersedes=str(old.id),
-                          occurred_at=old.occurred_at.astimezone(city_tz()).strftime("%Y-%m-%dT%H:%M"))
+            values.update(
+                note=old.note,
+                supersedes=str(old.id),
+                occurred_at=fmt_input(old.occurred_at),
+            )
     return values
 
 
 @bp.route("/tasks/<int:task_id>/new", methods=["GET", "POST"])
-@allow("officer")
+@allow(*OFFICERS)
 def capture(task_id: int):
     task = _task_for(task_id)
     kind_code = request.values.get("kind") or (task.kinds[0] if len(task.kinds) == 1 else None)
@@ -69,52 +71,81 @@ def capture(task_id: int):
             values = dict(raw.form)
             flash(exc.message, "error")
         else:
-            flash(_("Đã gửi minh chứng #%(id)s. Phòng VHTT sẽ duyệt.", id=outcome.evidence.id)
-                  if outcome.created else _("Minh chứng này đã được gửi trước đó."), "success")
+            flash(
+                _("Đã gửi minh chứng #%(id)s. Phòng VHTT sẽ duyệt.", id=outcome.evidence.id)
+                if outcome.created
+                else _("Minh chứng này đã được gửi trước đó."),
+                "success",
+            )
             return redirect(url_for("evidence.mine"), code=303)
     return render_template(
-        "evidence/capture.html", task=task, kind=KINDS[kind_code], kind_labels=KIND_LABELS,
-        values=values, errors=errors,
-        client_uuid=values.get("client_uuid") or str(uuid.uuid4())), status
+        "evidence/capture.html",
+        task=task,
+        kind=SCHEMAS[kind_code],
+        kind_labels=KIND_LABELS,
+        values=values,
+        errors=errors,
+        client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
+    ), status
 
 
 @bp.get("/mine")
-@allow("officer")
+@allow(*OFFICERS)
 def mine():
     before = request.args.get("before", type=int)
-    query = (visible(current_user).options(selectinload(Evidence.media), selectinload(Evidence.task))
-             .order_by(Evidence.id.desc()).limit(PAGE + 1))
+    query = (
+        visible(current_user)
+        .options(selectinload(Evidence.media), selectinload(Evidence.task))
+        .order_by(Evidence.id.desc())
+        .limit(PAGE + 1)
+    )
     if before:
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query).all()
-    redone = set(db.session.scalars(select(Evidence.supersedes_id).where(
-        Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]),
-        Evidence.status != "withdrawn")))
-    return render_template("evidence/mine.html", items=rows[:PAGE], redone=redone,
-                           next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
-                           kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    redone = set(
+        db.session.scalars(
+            select(Evidence.supersedes_id).where(
+                Evidence.supersedes_id.in_([e.id for e in rows if e.status == "returned"]),
+                Evidence.status != "withdrawn",
+            )
+        )
+    )
+    return render_template(
+        "evidence/mine.html",
+        items=rows[:PAGE],
+        redone=redone,
+        next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.get("/evidence/<int:evidence_id>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def detail(evidence_id: int):
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or not may_see(current_user, evidence):
+    evidence = db.get_or_404(Evidence, evidence_id)
+    if not may_see(current_user, evidence):
         abort(404)
-    return render_template("evidence/detail.html", evidence=evidence, kind=KINDS[evidence.kind],
-                           kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
-                           warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])])
+    return render_template(
+        "evidence/detail.html",
+        evidence=evidence,
+        kind=SCHEMAS[evidence.kind],
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        warnings=[describe(w) for w in shown_to(current_user, evidence.warnings or [])],
+    )
 
 
 @bp.get("/media/<int:media_id>/<any(original, display, thumb):variant>")
-@allow(*ALL_SIGNED_IN)
+@allow(*SIGNED_IN)
 def media_file(media_id: int, variant: str):
     """Files only through here: authorised, typed from what was checked, never sniffed."""
-    media = db.session.get(Media, media_id)
-    if media is None or not may_see(current_user, media.evidence):
+    media = db.get_or_404(Media, media_id)
+    if not may_see(current_user, media.evidence):
         abort(404)
-    key = {"original": media.original_key, "display": media.display_key,
-           "thumb": media.thumb_key}[variant]
+    key = {"original": media.original_key, "display": media.display_key, "thumb": media.thumb_key}[
+        variant
+    ]
     if key is None:
         abort(404)
     content_type = media.content_type if variant == "original" else "image/jpeg"
@@ -128,9 +159,15 @@ def media_file(media_id: int, variant: str):
     except ValueError:  # a key not of the shape storage makes: never near the file system
         current_app.logger.error("media %s has an invalid %s key %r", media.id, variant, key)
         abort(404)
-    response = send_file(handle, mimetype=content_type, as_attachment=not inline,
-                         download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",
-                         etag=key.rsplit("/", 1)[-1], conditional=True, max_age=31536000)
+    response = send_file(
+        handle,
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",
+        etag=key.rsplit("/", 1)[-1],
+        conditional=True,
+        max_age=31536000,
+    )
     response.cache_control.private = True
     response.cache_control.public = False
     response.cache_control.immutable = True

@@ -3,6 +3,7 @@
 Stored as codes with their facts (not sentences), so each page says them in its own
 language: ``{"code": "duplicate_photo", "evidence_id": 12, "media_id": 40}``.
 """
+
 import math
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from wardapp.core.i18n import city_tz, fmt_date, fmt_datetime
+from wardapp.core.roles import Role
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media import phash_distance
@@ -26,8 +28,9 @@ MESSAGES = {
     "exif_time_far": _l("Ảnh chụp lúc %(taken)s, cách thời điểm báo cáo %(days)s ngày."),
     "outside_city": _l("Vị trí cách trung tâm thành phố %(km)s km, ngoài địa bàn."),
     "no_location": _l("Không có vị trí: ảnh không có GPS và điện thoại không gửi vị trí."),
-    "outside_plan": _l("Ngày thực hiện %(date)s ngoài kỳ kế hoạch năm %(year)s: minh chứng "
-                       "này không được tính."),
+    "outside_plan": _l(
+        "Ngày thực hiện %(date)s ngoài kỳ kế hoạch năm %(year)s: minh chứng này không được tính."
+    ),
     "sent_late": _l("Gửi muộn: %(days)s ngày sau ngày thực hiện."),
 }
 
@@ -48,13 +51,24 @@ PHOTO_MATCHES = ("duplicate_photo", "similar_photo")
 def shown_to(user, warnings: list[dict]) -> list[dict]:
     """The warnings as ``user`` may read them: an officer learns that a photo was seen
     before, not which other unit's evidence holds it."""
-    if user.role != "officer":
+    if user.role != Role.OFFICER:
         return list(warnings)
     others = {w["evidence_id"] for w in warnings if w.get("code") in PHOTO_MATCHES}
-    own = set(db.session.scalars(select(Evidence.id).where(
-        Evidence.id.in_(others), Evidence.unit_id == user.unit_id))) if others else set()
-    return [w if w.get("code") not in PHOTO_MATCHES or w.get("evidence_id") in own
-            else {k: v for k, v in w.items() if k != "evidence_id"} for w in warnings]
+    own = (
+        set(
+            db.session.scalars(
+                select(Evidence.id).where(Evidence.id.in_(others), Evidence.unit_id == user.unit_id)
+            )
+        )
+        if others
+        else set()
+    )
+    return [
+        w
+        if w.get("code") not in PHOTO_MATCHES or w.get("evidence_id") in own
+        else {k: v for k, v in w.items() if k != "evidence_id"}
+        for w in warnings
+    ]
 
 
 def warnings_for(evidence: Evidence) -> list[dict]:
@@ -75,10 +89,14 @@ def _dates(evidence: Evidence) -> list[dict]:
     found = []
     day = evidence.occurred_at.astimezone(city_tz()).date()
     if day.year != evidence.task.plan.year:
-        found.append({"code": "outside_plan", "date": fmt_date(day),
-                      "year": evidence.task.plan.year})
-    late = (evidence.created_at - evidence.occurred_at) / timedelta(days=1) \
-        if evidence.created_at else 0
+        found.append(
+            {"code": "outside_plan", "date": fmt_date(day), "year": evidence.task.plan.year}
+        )
+    late = (
+        (evidence.created_at - evidence.occurred_at) / timedelta(days=1)
+        if evidence.created_at
+        else 0
+    )
     if late > current_app.config["LATE_AFTER_DAYS"]:
         found.append({"code": "sent_late", "days": int(late)})
     return found
@@ -95,19 +113,29 @@ def _earlier_versions(evidence: Evidence) -> set[int]:
 
 def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
     same = db.session.execute(
-        select(Media.id, Media.evidence_id).where(
-            Media.sha256 == media.sha256, Media.evidence_id.not_in(exclude))
-        .order_by(Media.id).limit(1)).first()
+        select(Media.id, Media.evidence_id)
+        .where(Media.sha256 == media.sha256, Media.evidence_id.not_in(exclude))
+        .order_by(Media.id)
+        .limit(1)
+    ).first()
     if same:
         return [{"code": "duplicate_photo", "evidence_id": same.evidence_id}]
     if not media.phash or not informative(media.phash):
         return []
     candidates = db.session.execute(
-        select(Media.id, Media.evidence_id, Media.phash).where(
-            or_(Media.phash_b0 == media.phash_b0, Media.phash_b1 == media.phash_b1,
-                Media.phash_b2 == media.phash_b2, Media.phash_b3 == media.phash_b3),
-            Media.evidence_id.not_in(exclude))
-        .order_by(Media.id).limit(200)).all()
+        select(Media.id, Media.evidence_id, Media.phash)
+        .where(
+            or_(
+                Media.phash_b0 == media.phash_b0,
+                Media.phash_b1 == media.phash_b1,
+                Media.phash_b2 == media.phash_b2,
+                Media.phash_b3 == media.phash_b3,
+            ),
+            Media.evidence_id.not_in(exclude),
+        )
+        .order_by(Media.id)
+        .limit(200)
+    ).all()
     for row in candidates:
         if row.phash and phash_distance(row.phash, media.phash) <= SIMILAR_BITS:
             return [{"code": "similar_photo", "evidence_id": row.evidence_id}]
@@ -126,8 +154,14 @@ def _time_far(evidence: Evidence, photos: list[Media]) -> list[dict]:
     for number, media in enumerate(photos, start=1):
         if media.taken_at and abs(media.taken_at - evidence.occurred_at) > tolerance:
             days = round(abs(media.taken_at - evidence.occurred_at) / timedelta(days=1))
-            return [{"code": "exif_time_far", "photo": number, "days": days,
-                     "taken": fmt_datetime(media.taken_at)}]
+            return [
+                {
+                    "code": "exif_time_far",
+                    "photo": number,
+                    "days": days,
+                    "taken": fmt_datetime(media.taken_at),
+                }
+            ]
     return []
 
 
@@ -146,6 +180,8 @@ def _places(evidence: Evidence, photos: list[Media]) -> list[dict]:
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance (haversine), in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + \
-        math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))

@@ -1,11 +1,13 @@
 """Photo and file intake: type from bytes, size and pixel limits, display copies, storage.
 
-Pure Python on Pillow and pypdf: no Flask, no database. A view calls ``inspect_uploads``
+Pure Python on Pillow and pypdf: no database, and no Flask but in ``app_store`` (the store
+of the running app, made from its settings). A view calls ``inspect_uploads``
 with a submission's files and its ``UploadLimits``, answers a ``MediaError`` with its status
 and message, puts accepted bytes in a ``Storage`` and hands each file out under its
 ``download_name``. Importing this package does no work: HEIC support is registered on first
 use.
 """
+
 from wardapp.media.errors import MediaError
 from wardapp.media.limits import UploadLimits
 from wardapp.media.names import clean_filename, download_name

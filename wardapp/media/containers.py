@@ -4,6 +4,7 @@ Magic numbers alone would accept a plain ZIP as a Word file or a video as audio;
 functions look one level deeper, reading only headers and directories, never decompressing
 more than a small bounded part, so a hostile file cannot make the check itself expensive.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,16 @@ def office_type(data: bytes, *, docx: str, xlsx: str) -> str | None:
                 return None
             with archive.open(info) as member:
                 content_types = member.read(_CONTENT_TYPES_LIMIT + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, RuntimeError,
-            ValueError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         return None
     for kind, mime in (("docx", docx), ("xlsx", xlsx)):
         part, declared = _OFFICE_MAIN[kind]
@@ -67,8 +76,8 @@ def ftyp_brands(data: bytes) -> list[bytes]:
     for kind, start, end in _boxes(data, 0, min(len(data), 4096)):
         if kind != b"ftyp" or end - start < 8:
             return []
-        major = data[start:start + 4]
-        return [major] + [data[p:p + 4] for p in range(start + 8, end - 3, 4)]
+        major = data[start : start + 4]
+        return [major] + [data[p : p + 4] for p in range(start + 8, end - 3, 4)]
     return []
 
 
@@ -87,7 +96,7 @@ def is_audio_only_mp4(data: bytes) -> bool:
                 for hdlr_start, hdlr_end in _children(data, mdia_start, mdia_end, b"hdlr"):
                     # version/flags (4), pre_defined (4), then the handler type
                     if hdlr_end - hdlr_start >= 12:
-                        handlers.add(data[hdlr_start + 8:hdlr_start + 12])
+                        handlers.add(data[hdlr_start + 8 : hdlr_start + 12])
     return b"soun" in handlers and b"vide" not in handlers
 
 

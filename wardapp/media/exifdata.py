@@ -5,6 +5,7 @@ fix, rationals with a zero denominator. Anything that does not make sense is rea
 "unknown" (None) rather than guessed, because a wrong time or place would raise a false
 warning for the reviewer, and an unknown one only a softer "no EXIF" note.
 """
+
 from __future__ import annotations
 
 import math

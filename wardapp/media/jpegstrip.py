@@ -5,6 +5,7 @@ sending them. Decoding and re-encoding such a photo for the display copy would o
 quality and time; copying its segments minus the metadata gives the same picture, exactly,
 with no EXIF (time, GPS, camera serial), XMP, IPTC or comments left in it.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,17 +56,17 @@ def strip_jpeg_metadata(data: bytes) -> bytes | None:
             continue
         if pos + 2 > size:
             return None
-        length = int.from_bytes(data[pos:pos + 2], "big")
+        length = int.from_bytes(data[pos : pos + 2], "big")
         end = pos + length
         if length < 2 or end > size:
             return None
-        if _keep(marker, data[pos + 2:end]):
+        if _keep(marker, data[pos + 2 : end]):
             out.append(bytes((0xFF, marker)) + data[pos:end])
         pos = end
         if marker == _SOS:  # entropy-coded data runs to the next real marker
             found = _NEXT_MARKER.search(data, pos)
             if found is None:
                 return None
-            out.append(data[pos:found.start()])
+            out.append(data[pos : found.start()])
             pos = found.start()
     return None

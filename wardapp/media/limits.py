@@ -7,6 +7,7 @@ HEIC/HEIF have no such mode: every pixel is decoded, at about 30 ms a megapixel 
 have a lower limit of their own, and the photos of one submission share a budget of decoded
 pixels. Both are checked from the headers, before any photo of the submission is decoded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -30,15 +31,20 @@ class UploadLimits:
     @classmethod
     def from_config(cls, config: Mapping) -> UploadLimits:
         """The limits an app is configured with (see ``wardapp/config.py``)."""
-        return cls(max_bytes=config["MAX_FILE_BYTES"], max_pixels=config["MAX_IMAGE_PIXELS"],
-                   max_decode_pixels=config["MAX_DECODE_PIXELS"],
-                   max_request_pixels=config["MAX_REQUEST_DECODE_PIXELS"],
-                   work_slots=config["MEDIA_WORK_SLOTS"], work_queue=config["MEDIA_WORK_QUEUE"],
-                   work_wait_seconds=config["MEDIA_WORK_WAIT_SECONDS"])
+        return cls(
+            max_bytes=config["MAX_FILE_BYTES"],
+            max_pixels=config["MAX_IMAGE_PIXELS"],
+            max_decode_pixels=config["MAX_DECODE_PIXELS"],
+            max_request_pixels=config["MAX_REQUEST_DECODE_PIXELS"],
+            work_slots=config["MEDIA_WORK_SLOTS"],
+            work_queue=config["MEDIA_WORK_QUEUE"],
+            work_wait_seconds=config["MEDIA_WORK_WAIT_SECONDS"],
+        )
 
 
-def check_decode_budget(photos: Sequence[tuple[str, bytes]], limits: UploadLimits,
-                        field: str = "photo") -> None:
+def check_decode_budget(
+    photos: Sequence[tuple[str, bytes]], limits: UploadLimits, field: str = "photo"
+) -> None:
     """Refuse, from the headers, a photo too large for its format or photos that together
     would decode more than the budget. A file that is no readable photo, or too many bytes,
     is left for ``inspect_upload`` to refuse with its own message."""
@@ -47,8 +53,9 @@ def check_decode_budget(photos: Sequence[tuple[str, bytes]], limits: UploadLimit
         header = read_header(data) if 0 < len(data) <= limits.max_bytes else None
         if header is None:
             continue
-        limit = (limits.max_decode_pixels if header.content_type in FULLY_DECODED
-                 else limits.max_pixels)
+        limit = (
+            limits.max_decode_pixels if header.content_type in FULLY_DECODED else limits.max_pixels
+        )
         if header.width * header.height > limit:
             raise errors.too_many_pixels(clean_filename(filename), limit, field)
         total += header.decoded_pixels

@@ -10,13 +10,14 @@ A download never keeps the sender's extension: "bien-ban.html" holding a PDF is 
 "bien-ban.pdf", so what opens it is the program for what it was checked to be, never a
 browser, an HTML application host or a command shell.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from wardapp.media.sniff import SUFFIXES
 from wardapp.core.text import is_hidden_in_name
+from wardapp.media.sniff import SUFFIXES
 
 MAX_NAME_CHARS = 120
 _MAX_SUFFIX_CHARS = 10
@@ -64,8 +65,8 @@ def download_name(name: str, content_type: str) -> str:
     stem = clean_filename(name)
     extension = _EXTENSION.search(stem)
     if extension and extension.start() > 0:
-        stem = stem[:extension.start()].rstrip(" .")
+        stem = stem[: extension.start()].rstrip(" .")
     if stem.lower().endswith(suffix):
-        stem = stem[:-len(suffix)].rstrip(" .")
-    stem = stem[:MAX_NAME_CHARS - len(suffix)].rstrip(" .") or FALLBACK_NAME
+        stem = stem[: -len(suffix)].rstrip(" .")
+    stem = stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") or FALLBACK_NAME
     return stem + suffix

@@ -14,6 +14,7 @@ worst); a larger one is refused as broken, to be exported again.
 
 pypdf is imported on the first PDF, not with the package: it takes 0.3 s to import.
 """
+
 from __future__ import annotations
 
 import io

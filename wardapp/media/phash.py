@@ -4,6 +4,7 @@ A resent photo is rarely byte-identical: the phone re-compresses or re-sizes it,
 sha256 differs. A difference hash (dHash) of the thumbnail survives that: it records only
 whether each cell of a 9×8 grey grid is darker than its right-hand neighbour.
 """
+
 from __future__ import annotations
 
 from PIL import Image

@@ -8,6 +8,7 @@ decoded at a reduced scale (libjpeg's "draft" mode) rather than in full, the thu
 made from the display copy rather than from the original, and a JPEG the phone already
 downscaled is kept (its metadata cut out) instead of re-encoded.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -46,8 +47,17 @@ _PILLOW_FORMATS = {JPEG: ["JPEG"], PNG: ["PNG"], WEBP: ["WEBP"], HEIC: ["HEIF"],
 # Formats with no reduced decoding: every pixel is decoded, so they have a lower limit.
 FULLY_DECODED = frozenset({PNG, WEBP, HEIC, HEIF})
 # What Pillow's plugins raise on broken input; all of them mean "not a readable image".
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, RuntimeError,
-                  IndexError, KeyError, ZeroDivisionError)
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    RuntimeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+)
 # EXIF orientation → the transpose that makes the stored pixels upright.
 _UPRIGHT = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -120,9 +130,15 @@ def read_header(data: bytes) -> PhotoHeader | None:
         return None
 
 
-def process_photo(data: bytes, *, max_pixels: int, max_decode_pixels: int | None = None,
-                  default_tz: tzinfo | None = None, name: str = "ảnh",
-                  field: str | None = "photo") -> ProcessedPhoto:
+def process_photo(
+    data: bytes,
+    *,
+    max_pixels: int,
+    max_decode_pixels: int | None = None,
+    default_tz: tzinfo | None = None,
+    name: str = "ảnh",
+    field: str | None = "photo",
+) -> ProcessedPhoto:
     """Check, decode and copy a photo; raise MediaError (415/422) for anything unusable.
 
     ``max_decode_pixels`` bounds the formats decoded in full (PNG, WebP, HEIC/HEIF; by
@@ -149,8 +165,15 @@ def process_photo(data: bytes, *, max_pixels: int, max_decode_pixels: int | None
         raise errors.corrupt_photo(name, field) from exc
 
 
-def _process(image: ImageFile.ImageFile, data: bytes, content_type: str, max_pixels: int,
-             default_tz: tzinfo | None, name: str, field: str | None) -> ProcessedPhoto:
+def _process(
+    image: ImageFile.ImageFile,
+    data: bytes,
+    content_type: str,
+    max_pixels: int,
+    default_tz: tzinfo | None,
+    name: str,
+    field: str | None,
+) -> ProcessedPhoto:
     width, height = image.size  # from the header: nothing is decoded yet
     if width < 1 or height < 1:
         raise errors.corrupt_photo(name, field)
@@ -183,11 +206,16 @@ def _exif(image: Image.Image) -> Image.Exif:
         return Image.Exif()
 
 
-def _display_copy(image: ImageFile.ImageFile, data: bytes,
-                  turn: int) -> tuple[Image.Image, bytes, tuple[int, int]]:
+def _display_copy(
+    image: ImageFile.ImageFile, data: bytes, turn: int
+) -> tuple[Image.Image, bytes, tuple[int, int]]:
     """(pixels to make the thumbnail from, display JPEG bytes, display size)."""
-    if image.format in ("JPEG", "MPO") and image.mode in ("RGB", "L") and turn == 1 \
-            and max(image.size) <= DISPLAY_EDGE:
+    if (
+        image.format in ("JPEG", "MPO")
+        and image.mode in ("RGB", "L")
+        and turn == 1
+        and max(image.size) <= DISPLAY_EDGE
+    ):
         kept = strip_jpeg_metadata(data)
         if kept is not None and len(kept) <= KEEP_MAX_BYTES_PER_PIXEL * image.width * image.height:
             # Decoding at 1/8–1/4 scale still reads every byte, so a truncated file fails here.
@@ -228,8 +256,9 @@ def _fit_size(size: tuple[int, int], edge: int) -> tuple[int, int]:
 def _fit(image: Image.Image, edge: int) -> Image.Image:
     if max(image.size) <= edge:
         return image
-    return image.resize(_fit_size(image.size, edge), Image.Resampling.BICUBIC,
-                        reducing_gap=REDUCING_GAP)
+    return image.resize(
+        _fit_size(image.size, edge), Image.Resampling.BICUBIC, reducing_gap=REDUCING_GAP
+    )
 
 
 def _jpeg(image: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:
@@ -238,6 +267,12 @@ def _jpeg(image: Image.Image, quality: int, icc_profile: bytes | None = None) ->
     ``comment`` is passed empty because Pillow would otherwise copy the source's COM segment.
     """
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, subsampling="4:2:0", comment=b"",
-               icc_profile=icc_profile or None)
+    image.save(
+        out,
+        "JPEG",
+        quality=quality,
+        subsampling="4:2:0",
+        comment=b"",
+        icc_profile=icc_profile or None,
+    )
     return out.getvalue()

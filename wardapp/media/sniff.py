@@ -5,6 +5,7 @@ decide. Each type is checked for the structure it claims (a ZIP must really hold
 document, an MP4 box must really hold an audio track), so a renamed file is refused here
 rather than shown to a reviewer as something it is not.
 """
+
 from __future__ import annotations
 
 from wardapp.media import containers
@@ -26,8 +27,17 @@ ATTACHMENT_TYPES = frozenset({PDF, DOCX, XLSX, MP3, M4A, WAV})
 
 # The suffix a stored copy gets, so a downloaded file opens in the right program.
 SUFFIXES = {
-    JPEG: ".jpg", PNG: ".png", WEBP: ".webp", HEIC: ".heic", HEIF: ".heif", PDF: ".pdf",
-    DOCX: ".docx", XLSX: ".xlsx", MP3: ".mp3", M4A: ".m4a", WAV: ".wav",
+    JPEG: ".jpg",
+    PNG: ".png",
+    WEBP: ".webp",
+    HEIC: ".heic",
+    HEIF: ".heif",
+    PDF: ".pdf",
+    DOCX: ".docx",
+    XLSX: ".xlsx",
+    MP3: ".mp3",
+    M4A: ".m4a",
+    WAV: ".wav",
 }
 
 # HEVC-coded HEIF brands (what iPhones write); "mif1"/"msf1" are the generic HEIF brands,
@@ -36,8 +46,24 @@ _HEVC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", 
 _GENERIC_HEIF_BRANDS = frozenset({b"mif1", b"msf1", b"heif"})
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 # Brands an audio-only MP4 (.m4a) is written with; generic ones need an audio track to count.
-_AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"mp41", b"mp42", b"isom", b"iso2",
-                           b"iso4", b"iso5", b"iso6", b"dash", b"3gp4", b"3gp5", b"3gp6"})
+_AUDIO_BRANDS = frozenset(
+    {
+        b"M4A ",
+        b"M4B ",
+        b"M4P ",
+        b"mp41",
+        b"mp42",
+        b"isom",
+        b"iso2",
+        b"iso4",
+        b"iso5",
+        b"iso6",
+        b"dash",
+        b"3gp4",
+        b"3gp5",
+        b"3gp6",
+    }
+)
 
 
 def sniff(data: bytes) -> str | None:

@@ -6,6 +6,7 @@ checked against that shape before they touch the file system, so ``..``, absolut
 and other tricks are refused with ValueError instead of reaching outside the root.
 A backend for an S3-compatible store implements the same ``Storage`` interface.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,14 +69,9 @@ class Storage(ABC):
     def exists(self, key: str) -> bool: ...
 
     @abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove the bytes; a missing key is fine. Keys are shared by identical content,
-        so the caller must know no other record still refers to it: a request never deletes
-        on its way out (see ``remove_orphans``)."""
-
-    @abstractmethod
-    def remove_orphans(self, keys: list[str], *, older_than: float,
-                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+    def remove_orphans(
+        self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
+    ) -> list[str]:
         """Remove those of ``keys`` that are still unused at the moment of removal; the ones
         removed.
 
@@ -85,9 +81,6 @@ class Storage(ABC):
         then checked again: touched since ``older_than``, or named by a row
         (``still_named`` returns the keys some row names), it is put back.
         """
-
-    @abstractmethod
-    def size(self, key: str) -> int: ...
 
     @abstractmethod
     def modified_at(self, key: str) -> float:
@@ -153,17 +146,12 @@ class LocalStorage(Storage):
     def exists(self, key: str) -> bool:
         return self._file(key).is_file()
 
-    def delete(self, key: str) -> None:
-        self._file(key).unlink(missing_ok=True)
-
-    def size(self, key: str) -> int:
-        return self._file(key).stat().st_size
-
     def modified_at(self, key: str) -> float:
         return self._file(key).stat().st_mtime
 
-    def remove_orphans(self, keys: list[str], *, older_than: float,
-                       still_named: Callable[[list[str]], set[str]]) -> list[str]:
+    def remove_orphans(
+        self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
+    ) -> list[str]:
         """Each file is renamed aside (atomic: a ``put`` from then on writes it anew), then
         checked again and either deleted or renamed back (its bytes are its name, so putting
         back over a copy just written changes nothing)."""

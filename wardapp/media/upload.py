@@ -4,6 +4,7 @@ This is the door a view uses: it passes what the request carried and gets back e
 ``Upload``s (with the photos' copies and metadata) or a MediaError to answer with. Nothing
 is stored here, so a refused file leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,8 +54,12 @@ def check_attachment(data: bytes, name: str, *, field: str | None = "attachment"
     raise errors.not_an_attachment(name, field, is_photo=content_type in PHOTO_TYPES)
 
 
-def inspect_uploads(files: Sequence[tuple[Role, str, bytes]], limits: UploadLimits, *,
-                    default_tz: tzinfo | None = None) -> list[Upload]:
+def inspect_uploads(
+    files: Sequence[tuple[Role, str, bytes]],
+    limits: UploadLimits,
+    *,
+    default_tz: tzinfo | None = None,
+) -> list[Upload]:
     """Check a submission's files, given as (role, filename, bytes), all or none.
 
     The photos' pixels are weighed from their headers first, then the files are checked
@@ -65,18 +70,33 @@ def inspect_uploads(files: Sequence[tuple[Role, str, bytes]], limits: UploadLimi
     if not files:
         return []
     check_decode_budget([(name, data) for role, name, data in files if role == "photo"], limits)
-    with work.gate(limits.work_slots, limits.work_queue).turn(limits.work_wait_seconds,
-                                                             field=files[0][0]):
-        return [inspect_upload(data, name, role, max_bytes=limits.max_bytes,
-                               max_pixels=limits.max_pixels,
-                               max_decode_pixels=limits.max_decode_pixels,
-                               default_tz=default_tz)
-                for role, name, data in files]
+    with work.gate(limits.work_slots, limits.work_queue).turn(
+        limits.work_wait_seconds, field=files[0][0]
+    ):
+        return [
+            inspect_upload(
+                data,
+                name,
+                role,
+                max_bytes=limits.max_bytes,
+                max_pixels=limits.max_pixels,
+                max_decode_pixels=limits.max_decode_pixels,
+                default_tz=default_tz,
+            )
+            for role, name, data in files
+        ]
 
 
-def inspect_upload(data: bytes, filename: str, role: Role, *, max_bytes: int, max_pixels: int,
-                   max_decode_pixels: int | None = None,
-                   default_tz: tzinfo | None = None) -> Upload:
+def inspect_upload(
+    data: bytes,
+    filename: str,
+    role: Role,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_decode_pixels: int | None = None,
+    default_tz: tzinfo | None = None,
+) -> Upload:
     """Check one file's size and type and, for a photo, make its copies.
 
     ``max_decode_pixels`` bounds photos decoded in full (default ``max_pixels``). Raises
@@ -91,8 +111,14 @@ def inspect_upload(data: bytes, filename: str, role: Role, *, max_bytes: int, ma
         raise errors.too_large(name, len(data), max_bytes, role)
     photo = None
     if role == "photo":
-        photo = process_photo(data, max_pixels=max_pixels, max_decode_pixels=max_decode_pixels,
-                              default_tz=default_tz, name=name, field=role)
+        photo = process_photo(
+            data,
+            max_pixels=max_pixels,
+            max_decode_pixels=max_decode_pixels,
+            default_tz=default_tz,
+            name=name,
+            field=role,
+        )
         content_type = photo.content_type
     else:
         content_type = check_attachment(data, name, field=role)

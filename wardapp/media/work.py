@@ -8,6 +8,7 @@ works), as long as the decoding threads are few: this gate lets ``slots`` submis
 at a time, lets ``queue`` more wait their turn for at most ``wait_seconds``, and turns away
 any beyond that at once with a 503, which the phone's outbox answers by trying again later.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
-"""The offline blueprint; its routes live in views, which the factory imports."""
-from flask import Blueprint
+"""The offline blueprint; its routes live in views."""
 
-bp = Blueprint("offline", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("offline", __package__, "views")

@@ -1,4 +1,5 @@
 """``flask wardapp import-outbox FILE``: load an outbox saved from a phone."""
+
 from pathlib import Path
 
 import click
@@ -11,9 +12,13 @@ from wardapp.extensions import db
 
 @click.command("import-outbox")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "username", required=True,
-              help="The officer whose phone saved the file; items it says another account "
-                   "recorded are refused.")
+@click.option(
+    "--user",
+    "username",
+    required=True,
+    help="The officer whose phone saved the file; items it says another account "
+    "recorded are refused.",
+)
 @with_appcontext
 def import_outbox_command(path: Path, username: str):
     """Load an outbox file saved from the outbox page. Safe to run again: items already on
@@ -37,7 +42,9 @@ def import_outbox_command(path: Path, username: str):
             what = "created" if result.outcome == "created" else "already there"
             click.echo(f"{result.client_uuid}: {what} as evidence #{result.evidence_id}")
         counts[result.outcome] += 1
-    click.echo(f"{len(items)} item(s): {counts['created']} created, {counts['exists']} already "
-               f"there, {counts['refused']} refused.")
+    click.echo(
+        f"{len(items)} item(s): {counts['created']} created, {counts['exists']} already "
+        f"there, {counts['refused']} refused."
+    )
     if counts["refused"]:
         raise SystemExit(1)

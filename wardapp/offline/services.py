@@ -1,10 +1,12 @@
 """The rescue path: an outbox the officer's browser saved as a file, loaded on the server.
 
 Each item goes through the same ``services.submit`` as the API, as the officer the person
-running the import names (an item the file says another account recorded is refused), with the same ``client_uuid`` and the very fields and bytes the browser would have sent,
-so an item that did reach the server is recognised ("already there") and nothing is doubled;
+running the import names (an item the file says another account recorded is refused), with
+the same ``client_uuid`` and the very fields and bytes the browser would have sent, so an
+item that did reach the server is recognised ("already there") and nothing is doubled;
 loading the same file twice changes nothing.
 """
+
 import base64
 import binascii
 import json
@@ -66,10 +68,15 @@ def submission_from_item(item: dict) -> RawSubmission:
     form["client_uuid"] = form.get("client_uuid") or key
     photos = item.get("photos") or []
     if photos:
-        form["photo_meta"] = json.dumps([str(p.get("meta") or "{}") for p in photos],
-                                        ensure_ascii=False)
-    return RawSubmission(form=form, photos=_files(photos),
-                         attachments=_files(item.get("attachments")), idempotency_key=key or None)
+        form["photo_meta"] = json.dumps(
+            [str(p.get("meta") or "{}") for p in photos], ensure_ascii=False
+        )
+    return RawSubmission(
+        form=form,
+        photos=_files(photos),
+        attachments=_files(item.get("attachments")),
+        idempotency_key=key or None,
+    )
 
 
 def import_item(item: dict, username: str) -> ImportResult:
@@ -81,14 +88,24 @@ def import_item(item: dict, username: str) -> ImportResult:
         return ImportResult(key, "refused", _("Không tìm thấy tài khoản đã ghi mục này."))
     recorded = str(item.get("user") or "").strip()
     if recorded and accounts.find_user(recorded) is not user:
-        return ImportResult(key, "refused", _("Mục này do tài khoản %(r)s ghi, không phải %(u)s.",
-                                              r=recorded[:64], u=user.username))
+        return ImportResult(
+            key,
+            "refused",
+            _(
+                "Mục này do tài khoản %(r)s ghi, không phải %(u)s.",
+                r=recorded[:64],
+                u=user.username,
+            ),
+        )
     try:
         outcome = evidence.submit(user, submission_from_item(item))
     except SubmissionError as exc:
         details = "; ".join(f"{name}: {message}" for name, message in exc.fields.items())
-        return ImportResult(key, "refused", f"{exc.message} ({details})" if details else exc.message)
+        return ImportResult(
+            key, "refused", f"{exc.message} ({details})" if details else exc.message
+        )
     except OutboxFileError as exc:
         return ImportResult(key, "refused", str(exc))
-    return ImportResult(key, "created" if outcome.created else "exists",
-                        evidence_id=outcome.evidence.id)
+    return ImportResult(
+        key, "created" if outcome.created else "exists", evidence_id=outcome.evidence.id
+    )

@@ -4,6 +4,7 @@ The version is a digest of the static files and of the worker's own template: a 
 changes any of them gives the worker new bytes, so the browser installs it, it fills new
 caches and deletes the old ones. The outbox lives in IndexedDB and is never touched by this.
 """
+
 import hashlib
 import re
 from pathlib import Path
@@ -18,8 +19,11 @@ CAPTURE_PLACEHOLDER = 987654321
 
 def shell_files(static_folder: str) -> list[str]:
     root = Path(static_folder)
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and p.suffix in SHELL_SUFFIXES)
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in SHELL_SUFFIXES
+    )
 
 
 def _digest(app) -> str:

@@ -13,6 +13,7 @@ A backup is a folder (or the same folder packed as ``.tar.gz``)::
     database.pgdump       PostgreSQL: pg_dump's custom format, for pg_restore
     media/ab/cd/<sha256>.<ext>
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,15 @@ import tarfile
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from wardapp.evidence.intake import storage
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -62,7 +63,7 @@ class Manifest:
     missing: list[str] = field(default_factory=list)
 
     @classmethod
-    def read(cls, folder: Path) -> "Manifest":
+    def read(cls, folder: Path) -> Manifest:
         try:
             values = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -82,8 +83,11 @@ def take_backup(dest: Path, *, progress: Progress = lambda step: None) -> Manife
     if dest.exists() and (is_archive(dest) or not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} already exists; choose a new name")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".wardapp-backup-", dir=dest.parent)) if is_archive(dest) \
+    work = (
+        Path(tempfile.mkdtemp(prefix=".wardapp-backup-", dir=dest.parent))
+        if is_archive(dest)
         else dest
+    )
     work.mkdir(exist_ok=True)
     try:
         if db.engine.dialect.name == "sqlite":
@@ -93,8 +97,9 @@ def take_backup(dest: Path, *, progress: Progress = lambda step: None) -> Manife
         progress("database")
         _copy_files(keys, work / MEDIA, manifest)
         progress("media")
-        (work / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False),
-                                     encoding="utf-8")
+        (work / MANIFEST).write_text(
+            json.dumps(asdict(manifest), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         if is_archive(dest):
             _pack(work, dest)
             progress("archive")
@@ -107,11 +112,19 @@ def take_backup(dest: Path, *, progress: Progress = lambda step: None) -> Manife
     return manifest
 
 
-def _new_manifest(database: str, schema: str | None, revision: str | None,
-                  rows: dict[str, int]) -> Manifest:
-    return Manifest(format=FORMAT, created_at=datetime.now(timezone.utc).isoformat(),
-                    database=database, schema=schema, revision=revision, rows=rows, files=0,
-                    bytes=0)
+def _new_manifest(
+    database: str, schema: str | None, revision: str | None, rows: dict[str, int]
+) -> Manifest:
+    return Manifest(
+        format=FORMAT,
+        created_at=datetime.now(UTC).isoformat(),
+        database=database,
+        schema=schema,
+        revision=revision,
+        rows=rows,
+        files=0,
+        bytes=0,
+    )
 
 
 def _snapshot_sqlite(work: Path) -> tuple[Manifest, set[str]]:
@@ -156,10 +169,21 @@ def _snapshot_postgres(work: Path) -> tuple[Manifest, set[str]]:
         snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
         url, env = libpq(db.engine.url)
-        _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--schema={schema}",
-              f"--file={work / PG_FILE}", f"--dbname={url}"], env)
-        rows = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
-                for t in COUNTED_TABLES}
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                f"--schema={schema}",
+                f"--file={work / PG_FILE}",
+                f"--dbname={url}",
+            ],
+            env,
+        )
+        rows = {
+            t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+            for t in COUNTED_TABLES
+        }
         revision = None
         if conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar_one():
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -1,8 +1,12 @@
-"""``flask wardapp backup DEST`` and ``flask wardapp restore SRC``."""
+"""``flask wardapp backup DEST``, ``flask wardapp restore SRC`` and ``flask wardapp fsck``."""
+
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from wardapp.extensions import db
 
 
 @click.command("backup")
@@ -22,16 +26,17 @@ def backup_command(dest: Path):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = ", ".join(f"{n} {table}" for table, n in manifest.rows.items())
-    click.echo(f"Backup written to {dest}: {manifest.database}, {rows}; "
-               f"{manifest.files} files, {manifest.bytes / 1_048_576:.1f} MB.")
+    click.echo(
+        f"Backup written to {dest}: {manifest.database}, {rows}; "
+        f"{manifest.files} files, {manifest.bytes / 1_048_576:.1f} MB."
+    )
     for key in manifest.missing:
         click.echo(f"warning: a row names a file that was already missing: {key}")
 
 
 @click.command("restore")
 @click.argument("src", type=click.Path(exists=True, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Overwrite a SQLite database that already has tables.")
+@click.option("--force", is_flag=True, help="Overwrite a SQLite database that already has tables.")
 @with_appcontext
 def restore_command(src: Path, force: bool):
     """Rebuild the database and the media folder from a backup made by ``backup``.
@@ -48,8 +53,9 @@ def restore_command(src: Path, force: bool):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = ", ".join(f"{n} {table}" for table, n in result.manifest.rows.items())
-    click.echo(f"Restored from {src} (taken {result.manifest.created_at}): {rows}; "
-               f"{result.files} files.")
+    click.echo(
+        f"Restored from {src} (taken {result.manifest.created_at}): {rows}; {result.files} files."
+    )
     for key in result.damaged:
         click.echo(f"damaged file in the backup, not restored: {key}")
     report = result.fsck
@@ -59,3 +65,36 @@ def restore_command(src: Path, force: bool):
         click.echo("Run `flask wardapp fsck --repair` to remake lost copies.")
         raise SystemExit(1)
     click.echo("Files and rows agree.")
+
+
+@click.command("fsck")
+@click.option("--repair", is_flag=True, help="Delete orphan files, remake lost copies.")
+@with_appcontext
+def fsck_command(repair):
+    """Check that every stored file has a row and every row its files."""
+    from wardapp.media.app_store import storage
+    from wardapp.ops.fsck import check
+
+    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    db.session.commit()
+    for key in report.orphans:
+        outcome = (
+            ""
+            if not repair
+            else " — removed"
+            if key in report.removed
+            else " — named again meanwhile, kept"
+        )
+        click.echo(f"orphan file (no row points at it){outcome}: {key}")
+    for media_id, variant, key in report.missing:
+        click.echo(f"media {media_id}: {variant} file missing: {key}")
+    for media_id in report.regenerated:
+        click.echo(f"media {media_id}: display copy and thumbnail made again from the original")
+    for media_id in report.unrecoverable:
+        click.echo(f"media {media_id}: the original is lost; restore it from a backup")
+    if report.temporaries_removed:
+        click.echo(f"{report.temporaries_removed} half-written temporary file(s) removed")
+    if report.clean:
+        click.echo("Files and rows agree.")
+    elif not repair or report.unrecoverable:
+        raise SystemExit(1)

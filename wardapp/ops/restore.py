@@ -5,6 +5,7 @@ database, and an empty media folder. Each file is stored again through the app's
 which names it by its contents, so a file damaged since the backup is found and reported
 instead of being put back under a name it no longer matches.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,20 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import inspect, text
 
-from wardapp.evidence.fsck import Report, check
-from wardapp.evidence.intake import storage
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.media.storage import check_key, key_for
-from wardapp.ops.backup import (MEDIA, PG_FILE, SQLITE_FILE, BackupError, Manifest, _run,
-                                is_archive, libpq)
+from wardapp.ops.backup import (
+    MEDIA,
+    PG_FILE,
+    SQLITE_FILE,
+    BackupError,
+    Manifest,
+    _run,
+    is_archive,
+    libpq,
+)
+from wardapp.ops.fsck import Report, check
 
 
 @dataclass
@@ -49,8 +58,9 @@ def _restore_folder(folder: Path, force: bool) -> Restored:
     manifest = Manifest.read(folder)
     dialect = db.engine.dialect.name
     if manifest.database != dialect:
-        raise BackupError(f"this backup holds a {manifest.database} database; the app is "
-                          f"configured for {dialect}")
+        raise BackupError(
+            f"this backup holds a {manifest.database} database; the app is configured for {dialect}"
+        )
     db.session.remove()
     db.engine.dispose()
     if dialect == "sqlite":
@@ -60,15 +70,16 @@ def _restore_folder(folder: Path, force: bool) -> Restored:
     db.engine.dispose()
     result = Restored(manifest)
     _restore_files(folder / MEDIA, result)
-    result.fsck = check(storage(), repair=False,
-                        max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    result.fsck = check(storage(), repair=False, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
     return result
 
 
 def _restore_sqlite(copy: Path, force: bool) -> None:
     if inspect(db.engine).get_table_names() and not force:
-        raise BackupError(f"{db.engine.url.database} already has tables; restore into a new "
-                          "database, or add --force to overwrite it")
+        raise BackupError(
+            f"{db.engine.url.database} already has tables; restore into a new "
+            "database, or add --force to overwrite it"
+        )
     source = sqlite3.connect(copy)
     target = sqlite3.connect(db.engine.url.database)
     try:
@@ -87,15 +98,18 @@ def _restore_postgres(dump: Path, schema: str) -> None:
     if shutil.which("pg_restore") is None:
         raise BackupError("pg_restore not found: install the PostgreSQL client (postgresql-client)")
     with db.engine.connect() as conn:
-        exists = conn.execute(text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
-                              {"s": schema}).scalar_one()
-        tables = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"),
-                              {"s": schema}).scalar_one()
+        exists = conn.execute(
+            text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+        ).scalar_one()
+        tables = conn.execute(
+            text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": schema}
+        ).scalar_one()
     if tables:
         raise BackupError(f"schema {schema!r} already has tables; restore into an empty database")
     url, env = libpq(db.engine.url)
-    listed = subprocess.run(["pg_restore", "--list", str(dump)], env=env, capture_output=True,
-                            text=True)
+    listed = subprocess.run(
+        ["pg_restore", "--list", str(dump)], env=env, capture_output=True, text=True
+    )
     if listed.returncode != 0:
         raise BackupError(f"{dump} is not a readable pg_dump file: {listed.stderr.strip()}")
     listing = listed.stdout
@@ -105,8 +119,18 @@ def _restore_postgres(dump: Path, schema: str) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".list") as chosen:
         chosen.write(listing)
         chosen.flush()
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-              f"--use-list={chosen.name}", f"--dbname={url}", str(dump)], env)
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--use-list={chosen.name}",
+                f"--dbname={url}",
+                str(dump),
+            ],
+            env,
+        )
 
 
 def _restore_files(folder: Path, result: Restored) -> None:

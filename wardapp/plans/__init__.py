@@ -1,1 +1,1 @@
-"""Plans, their tasks and units; a plan is loaded from shipped data or imported."""
+"""Plans and their tasks; a plan is loaded from shipped data or imported from its appendix."""

@@ -1,4 +1,5 @@
-"""The plans blueprint; its routes live in views, which the factory imports."""
-from flask import Blueprint
+"""The plans blueprint; its routes live in views."""
 
-bp = Blueprint("plans", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("plans", __package__, "views")

@@ -3,6 +3,7 @@
 The functions they call only flush; committing here, once, keeps a failed run from leaving
 half a plan behind.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,7 @@ from flask.cli import with_appcontext
 
 from wardapp.extensions import db
 from wardapp.plans.importer import PlanImportError, import_plan
-from wardapp.plans.services import load_shipped_plan, seed_plan
+from wardapp.plans.seed import load_shipped_plan, seed_plan
 
 
 @click.command("seed-plan")
@@ -50,7 +51,7 @@ def import_plan_command(file: Path, year: int, title: str | None, city: str) -> 
         click.echo(f"Không nhập được {file.name}; chưa nạp gì vào cơ sở dữ liệu:", err=True)
         for message in exc.messages:
             click.echo(f"  {message}", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(1) from None
     except Exception:
         db.session.rollback()
         raise

@@ -5,29 +5,38 @@ phối hợp | Thời gian thực hiện [| Minh chứng] [| Ghi chú]), not as 
 before anything is written, and every problem is reported with the row number the admin sees
 in Excel, so one round of fixes is enough and a half-loaded plan never exists.
 """
+
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
-from wardapp.plans.services import fold, load_shipped_plan, parse_kinds, parse_when, short_title
+from wardapp.core.spreadsheet import SpreadsheetError, Table, clean, read_tables
+from wardapp.core.text import fold
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.plans.seed import load_shipped_plan
+from wardapp.plans.unit_names import UnitIndex
+from wardapp.plans.vocabulary import parse_kinds, parse_when, short_title
+from wardapp.units.models import Unit
 
-Table = list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
-AMBIGUOUS = frozenset({-1})
-END = ""  # the trie's "a key ends here" slot; no token is empty
-CITY_PHRASES = ("Các cơ quan, đơn vị thành phố", "Cơ quan, đơn vị thành phố",
-                "Các cơ quan, đơn vị liên quan", "Cơ quan, đơn vị liên quan",
-                "Các cơ quan, đơn vị", "Các cơ quan liên quan", "Các phòng, ban, đơn vị")
-LOCAL_PHRASES = ("UBND phường, xã", "UBND các phường, xã", "UBND xã, phường",
-                 "UBND các xã, phường", "Các phường, xã", "Phường, xã")
+# Each column of the appendix and how its heading reads, folded; the first match wins, so
+# "Nội dung, nhiệm vụ" is the text although "nhiệm vụ" could be part of another heading.
+COLUMNS = (
+    ("number", lambda heading: heading in ("tt", "stt", "so tt")),
+    ("lead", lambda heading: "chu tri" in heading),
+    ("coordinating", lambda heading: "phoi hop" in heading),
+    ("when", lambda heading: "thoi gian" in heading),
+    ("kinds", lambda heading: "minh chung" in heading),
+    ("notes", lambda heading: "ghi chu" in heading),
+    ("text", lambda heading: "noi dung" in heading or "nhiem vu" in heading),
+)
+REQUIRED_COLUMNS = {"number", "text", "lead", "when"}
+NUMBER = re.compile(r"(\d+)\.?")
 
 
 class PlanImportError(Exception):
@@ -45,144 +54,23 @@ class PlanImportError(Exception):
         return [f"Dòng {row}: {msg}" if row else msg for row, msg in self.errors]
 
 
-def clean(value: object) -> str:
-    """A cell as NFC text on one line; Excel's dates read back as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
-
-
-def _tables(path: Path) -> list[Table]:
-    """The file's candidate tables: one per worksheet, or one per CSV delimiter."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # zipfile, XML and openpyxl errors alike
-            raise PlanImportError([(None, f"Không đọc được tệp XLSX: {exc}")]) from exc
-        try:
-            tables = []
-            for ws in wb.worksheets:
-                rows: Table = []
-                for cells in ws.iter_rows():
-                    number = next((c.row for c in cells if getattr(c, "row", None)), None)
-                    if number is not None:
-                        rows.append((number, [clean(c.value) for c in cells]))
-                tables.append(rows)
-            return tables
-        finally:
-            wb.close()
-    if suffix in (".csv", ".txt"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise PlanImportError([(None, "Tệp CSV không phải mã UTF-8.")]) from exc
-        return [[(n, [clean(c) for c in row]) for n, row in
-                 enumerate(csv.reader(text.splitlines(), delimiter=d), start=1)]
-                for d in (";", ",", "\t")]
-    raise PlanImportError([(None, f"Không hỗ trợ tệp {path.suffix or path.name}: "
-                                  "chỉ nhận .xlsx hoặc .csv.")])
-
-
-def _header(cells: list[str]) -> dict[str, int] | None:
-    """Column positions if this row is the table's header, else None."""
-    cols: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        f = " ".join(fold(cell).replace(",", " ").split())
-        role = ("tt" if f in ("tt", "stt", "so tt") else "lead" if "chu tri" in f
-                else "coord" if "phoi hop" in f else "when" if "thoi gian" in f
-                else "kinds" if "minh chung" in f else "notes" if "ghi chu" in f
-                else "text" if "noi dung" in f or "nhiem vu" in f else None)
-        if role and role not in cols:
-            cols[role] = i
-    return cols if {"tt", "text", "lead", "when"} <= cols.keys() else None
-
-
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """(folded token, start, end) of a unit text; ',' and ';' are tokens, '-' is not."""
-    out = [(fold(m.group()), m.start(), m.end()) for m in re.finditer(r"[\w&]+|[,;]", text)]
-    for i in range(len(out) - 3):  # "Ủy ban nhân dân" is written "UBND" as often as not
-        if [w for w, _, _ in out[i:i + 4]] == ["uy", "ban", "nhan", "dan"]:
-            out[i:i + 4] = [("ubnd", out[i][1], out[i + 3][2])]
-    return out
-
-
-class UnitIndex:
-    """Finds the units a free-text cell names, longest known name first, so "Phòng Văn hóa
-    và Thông tin" is one unit although "và" also separates units."""
-
-    def __init__(self, units: list[Unit], shipped: dict):
-        self.trie: dict = {}
-        by_code = {u.code: u for u in units}
-        for u in units:
-            for key in (u.name, u.short_name, u.code.replace("-", " ")):
-                self._add(key, frozenset({u.id}))
-        for d in shipped.get("units", []):
-            for alias in d.get("aliases", []) if d["code"] in by_code else []:
-                self._add(alias, frozenset({by_code[d["code"]].id}))
-        city = [by_code[d["code"]].id for d in shipped.get("units", [])
-                if d.get("city_body") and d["code"] in by_code]
-        city = city or [u.id for u in units if u.kind == "agency"]
-        for phrase in CITY_PHRASES:
-            self._add(phrase, frozenset(city))
-        for phrase in LOCAL_PHRASES:
-            self._add(phrase, frozenset(u.id for u in units if u.is_local))
-        self.order = {u.id: (not u.is_local, u.id) for u in units}
-
-    def _add(self, phrase: str, ids: frozenset[int]) -> None:
-        node = self.trie
-        for word, _, _ in _words(phrase):
-            if word not in ",;":
-                node = node.setdefault(word, {})
-        node[END] = ids if node.get(END, ids) == ids else AMBIGUOUS
-
-    def _match(self, words: list[str], i: int) -> tuple[int, frozenset[int]] | None:
-        """The longest key starting at ``i`` (commas inside a name are skipped)."""
-        node, best = self.trie, None
-        while i < len(words) and (words[i] == "," or words[i] in node):
-            if words[i] != ",":
-                node = node[words[i]]
-                if END in node:
-                    best = (i + 1, node[END])
-            i += 1
-        return best
-
-    def resolve(self, text: str) -> tuple[list[int], list[str]]:
-        """Unit ids the text names, and the parts of it that name no known unit."""
-        toks = _words(text)
-        words = [w for w, _, _ in toks]
-        ids: list[int] = []
-        unknown: list[str] = []
-        i = 0
-        while i < len(words):
-            if words[i] in (",", ";", "va"):
-                i += 1
-                continue
-            m = self._match(words, i) or (self._match(words, i + 1) if words[i] == "ubnd"
-                                          else None)
-            if m and m[1] is not AMBIGUOUS:
-                ids += [x for x in sorted(m[1], key=self.order.get) if x not in ids]
-                i = m[0] + (2 if words[m[0]:m[0] + 2] == ["thanh", "pho"]
-                            else 1 if words[m[0]:m[0] + 1] == ["tp"] else 0)
-                continue
-            j = m[0] if m else i + 1
-            while j < len(words) and words[j] not in ",;" and not (
-                    words[j] == "va" and self._match(words, j + 1)):
-                j += 1
-            unknown.append(text[toks[i][1]:toks[j - 1][2]])
-            i = j
-        return ids, unknown
+def header_columns(cells: list[str]) -> dict[str, int] | None:
+    """Where each column is, if this row is the table's header; None for any other row."""
+    found: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        heading = " ".join(fold(cell).replace(",", " ").split())
+        column = next((name for name, reads in COLUMNS if reads(heading)), None)
+        if column and column not in found:
+            found[column] = position
+    return found if REQUIRED_COLUMNS <= found.keys() else None
 
 
 @dataclass
-class _Row:
+class TaskRow:
+    """One task of the appendix, checked: what the plan says and which units it names."""
+
+    row: int  # as the spreadsheet numbers it
     number: int
-    tt: int
     text: str
     lead_text: str
     coordinating_text: str
@@ -195,66 +83,113 @@ class _Row:
     coordinating: list[int]
 
 
-def _check_row(n: int, cells: dict[str, str], index: UnitIndex, year: int,
-               errors: list[tuple[int | None, str]]) -> _Row | None:
-    """One data row, validated; its problems go to ``errors``."""
-    before = len(errors)
-    m = re.fullmatch(r"(\d+)\.?", cells["tt"])
-    if not m:
-        errors.append((n, f"số TT \"{cells['tt']}\" không hợp lệ" if cells["tt"]
-                       else "thiếu số TT"))
+def check_row(
+    row: int,
+    cells: dict[str, str],
+    units: UnitIndex,
+    year: int,
+    errors: list[tuple[int | None, str]],
+) -> TaskRow | None:
+    """One data row, checked; each of its problems goes to ``errors``."""
+    found_before = len(errors)
+    number = NUMBER.fullmatch(cells["number"])
+    if not number:
+        errors.append(
+            (row, f'số TT "{cells["number"]}" không hợp lệ' if cells["number"] else "thiếu số TT")
+        )
     if not cells["text"]:
-        errors.append((n, "thiếu nội dung nhiệm vụ"))
-    units: dict[str, list[int]] = {}
-    for col in ("lead", "coord"):
-        units[col], unknown = index.resolve(cells[col])
-        errors += [(n, f"không tìm thấy đơn vị \"{u}\"") for u in unknown]
+        errors.append((row, "thiếu nội dung nhiệm vụ"))
+    named: dict[str, list[int]] = {}
+    for column in ("lead", "coordinating"):
+        named[column], unknown = units.resolve(cells[column])
+        errors += [(row, f'không tìm thấy đơn vị "{name}"') for name in unknown]
     if not cells["lead"]:
-        errors.append((n, "thiếu cơ quan chủ trì"))
+        errors.append((row, "thiếu cơ quan chủ trì"))
     rule = parse_when(cells["when"], year)
     if rule is None:
-        errors.append((n, f"không hiểu thời gian thực hiện \"{cells['when']}\"" if cells["when"]
-                       else "thiếu thời gian thực hiện"))
-    kinds, bad = parse_kinds(cells["kinds"], cells["text"])
-    errors += [(n, f"không hiểu loại minh chứng \"{b}\"") for b in bad]
-    if not kinds and not bad and cells["text"]:
-        errors.append((n, "không xác định được loại minh chứng: thêm cột \"Minh chứng\""))
-    if len(errors) > before or m is None or rule is None:
+        errors.append(
+            (
+                row,
+                f'không hiểu thời gian thực hiện "{cells["when"]}"'
+                if cells["when"]
+                else "thiếu thời gian thực hiện",
+            )
+        )
+    kinds, unread = parse_kinds(cells["kinds"], cells["text"])
+    errors += [(row, f'không hiểu loại minh chứng "{word}"') for word in unread]
+    if not kinds and not unread and cells["text"]:
+        errors.append((row, 'không xác định được loại minh chứng: thêm cột "Minh chứng"'))
+    if len(errors) > found_before or number is None or rule is None:
         return None
-    return _Row(n, int(m[1]), cells["text"], cells["lead"], cells["coord"], cells["when"],
-                rule[0], rule[1], kinds, cells["notes"], units["lead"],
-                [u for u in units["coord"] if u not in units["lead"]])
+    return TaskRow(
+        row=row,
+        number=int(number[1]),
+        text=cells["text"],
+        lead_text=cells["lead"],
+        coordinating_text=cells["coordinating"],
+        when_text=cells["when"],
+        rule=rule[0],
+        deadline=rule[1],
+        kinds=kinds,
+        notes=cells["notes"],
+        leads=named["lead"],
+        coordinating=[u for u in named["coordinating"] if u not in named["lead"]],
+    )
 
 
-def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
+def _appendix(tables: list[Table]) -> tuple[Table, dict[str, int]]:
+    """The rows from the header on, of the first table that has one, and its columns."""
+    for table in tables:
+        for start, (_row, cells) in enumerate(table):
+            if columns := header_columns(cells):
+                return table[start:], columns
+    raise PlanImportError(
+        [
+            (
+                None,
+                "Không tìm thấy dòng tiêu đề: cần các cột TT, Nội dung, "
+                "nhiệm vụ, Cơ quan chủ trì, Thời gian thực hiện.",
+            )
+        ]
+    )
+
+
+def read_rows(session: Session, path: Path, year: int) -> list[TaskRow]:
     """Every task row of the file, checked against the units in the database."""
-    tables = _tables(Path(path))
+    try:
+        tables = read_tables(Path(path))
+    except SpreadsheetError as exc:
+        raise PlanImportError([(None, str(exc))]) from exc
     if not any(any(cells) for table in tables for _, cells in table):
         raise PlanImportError([(None, "Tệp rỗng: không có dòng nào.")])
-    found = next(((table[k:], cols) for table in tables for k, (_, cells) in enumerate(table)
-                  if (cols := _header(cells))), None)
-    if found is None:
-        raise PlanImportError([(None, "Không tìm thấy dòng tiêu đề: cần các cột TT, Nội dung, "
-                                      "nhiệm vụ, Cơ quan chủ trì, Thời gian thực hiện.")])
-    table, cols = found
-    units = list(session.scalars(select(Unit).where(Unit.active.is_(True))))
-    index = UnitIndex(units, load_shipped_plan())
+    table, columns = _appendix(tables)
+    units = UnitIndex(
+        list(session.scalars(select(Unit).where(Unit.active.is_(True)))), load_shipped_plan()
+    )
     errors: list[tuple[int | None, str]] = []
-    rows: list[_Row] = []
-    seen: dict[int, int] = {}
-    for n, raw in table[1:]:
-        if not any(raw) or _header(raw):  # blank, or the header repeated after a page break
+    rows: list[TaskRow] = []
+    first_row_of: dict[int, int] = {}  # task number → the row that gave it
+    for row, raw in table[1:]:
+        if not any(raw) or header_columns(raw):  # blank, or the header again after a page break
             continue
-        cells = {k: (raw[cols[k]] if k in cols and cols[k] < len(raw) else "")
-                 for k in ("tt", "text", "lead", "coord", "when", "kinds", "notes")}
-        m = re.fullmatch(r"(\d+)\.?", cells["tt"])
-        if m and int(m[1]) in seen:
-            errors.append((n, f"số TT {int(m[1])} bị trùng (đã có ở dòng {seen[int(m[1])]})"))
-        elif m:
-            seen[int(m[1])] = n
-        row = _check_row(n, cells, index, year, errors)
-        if row and row.tt not in (r.tt for r in rows):
-            rows.append(row)
+        cells = {
+            name: (raw[columns[name]] if name in columns and columns[name] < len(raw) else "")
+            for name, _reads in COLUMNS
+        }
+        number = NUMBER.fullmatch(cells["number"])
+        if number and int(number[1]) in first_row_of:
+            errors.append(
+                (
+                    row,
+                    f"số TT {int(number[1])} bị trùng "
+                    f"(đã có ở dòng {first_row_of[int(number[1])]})",
+                )
+            )
+        elif number:
+            first_row_of[int(number[1])] = row
+        checked = check_row(row, cells, units, year, errors)
+        if checked and checked.number not in (r.number for r in rows):
+            rows.append(checked)
     if not errors and not rows:
         errors.append((None, "Không có nhiệm vụ nào dưới dòng tiêu đề."))
     if errors:
@@ -262,8 +197,7 @@ def read_rows(session: Session, path: Path, year: int) -> list[_Row]:
     return rows
 
 
-def import_plan(session: Session, path: Path, *, year: int, title: str | None,
-                city: str) -> Plan:
+def import_plan(session: Session, path: Path, *, year: int, title: str | None, city: str) -> Plan:
     """Create the plan for (year, city) and its tasks from the file; flush, never commit.
 
     Raises PlanImportError with every problem, having written nothing, if any row is bad or
@@ -282,13 +216,23 @@ def import_plan(session: Session, path: Path, *, year: int, title: str | None,
         raise PlanImportError([(None, f"Đã có kế hoạch năm {year} của {city}.")])
     plan = Plan(year=year, city=city, title=title, issuer=f"UBND thành phố {city}", active=True)
     session.add(plan)
-    for r in sorted(rows, key=lambda r: r.tt):
-        task = Task(number=r.tt, text=r.text, short_title=short_title(r.text),
-                    lead_text=r.lead_text, coordinating_text=r.coordinating_text,
-                    when_text=r.when_text, kinds=r.kinds, rule=r.rule, deadline=r.deadline,
-                    places=[], notes=r.notes)
-        task.assignments = [TaskUnit(unit_id=u, role="lead", scored=True) for u in r.leads] + [
-            TaskUnit(unit_id=u, role="coordinating", scored=False) for u in r.coordinating]
+    for row in sorted(rows, key=lambda r: r.number):
+        task = Task(
+            number=row.number,
+            text=row.text,
+            short_title=short_title(row.text),
+            lead_text=row.lead_text,
+            coordinating_text=row.coordinating_text,
+            when_text=row.when_text,
+            kinds=row.kinds,
+            rule=row.rule,
+            deadline=row.deadline,
+            places=[],
+            notes=row.notes,
+        )
+        task.assignments = [TaskUnit(unit_id=u, role="lead", scored=True) for u in row.leads] + [
+            TaskUnit(unit_id=u, role="coordinating", scored=False) for u in row.coordinating
+        ]
         plan.tasks.append(task)
     session.flush()
     return plan

@@ -1,4 +1,5 @@
 """Reading plans and tasks for pages: which plan is current, which tasks a unit has."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -11,7 +12,8 @@ def current_plan(plan_id: int | None = None) -> Plan | None:
     if plan_id:
         return db.session.get(Plan, plan_id)
     return db.session.scalar(
-        select(Plan).where(Plan.active.is_(True)).order_by(Plan.year.desc(), Plan.id.desc()))
+        select(Plan).where(Plan.active.is_(True)).order_by(Plan.year.desc(), Plan.id.desc())
+    )
 
 
 def all_plans() -> list[Plan]:
@@ -19,13 +21,24 @@ def all_plans() -> list[Plan]:
 
 
 def tasks_of_plan(plan: Plan) -> list[Task]:
-    return list(db.session.scalars(
-        select(Task).where(Task.plan_id == plan.id).order_by(Task.number)
-        .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))))
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id)
+            .order_by(Task.number)
+            .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))
+        )
+    )
 
 
 def assignments_for_unit(plan: Plan, unit_id: int) -> list[TaskUnit]:
     """The unit's tasks in the plan, each with whether the unit leads or coordinates it."""
-    return list(db.session.scalars(
-        select(TaskUnit).join(Task).where(Task.plan_id == plan.id, TaskUnit.unit_id == unit_id)
-        .order_by(Task.number).options(selectinload(TaskUnit.task))))
+    return list(
+        db.session.scalars(
+            select(TaskUnit)
+            .join(Task)
+            .where(Task.plan_id == plan.id, TaskUnit.unit_id == unit_id)
+            .order_by(Task.number)
+            .options(selectinload(TaskUnit.task))
+        )
+    )

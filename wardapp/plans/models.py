@@ -1,33 +1,17 @@
-"""Plans, their tasks and the units that report on them."""
+"""Plans, their tasks and which units report on them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, JSON, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.db import Base, UTCDateTime, now_utc
+from wardapp.units.models import Unit
 
-UNIT_KINDS = ("ward", "commune", "agency")
 RULES = ("weekly", "deadline", "per_period", "on_change")
 PERIODS = ("month", "quarter")
-
-
-class Unit(Base):
-    """A ward or commune (UBND phường, xã) or a city agency."""
-
-    __tablename__ = "unit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(200))
-    short_name: Mapped[str] = mapped_column(String(100))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    @property
-    def is_local(self) -> bool:
-        return self.kind in ("ward", "commune")
 
 
 class Plan(Base):
@@ -45,7 +29,8 @@ class Plan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     tasks: Mapped[list[Task]] = relationship(
-        back_populates="plan", order_by="Task.number", cascade="all, delete-orphan")
+        back_populates="plan", order_by="Task.number", cascade="all, delete-orphan"
+    )
 
 
 class Task(Base):
@@ -72,7 +57,8 @@ class Task(Base):
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assignments: Mapped[list[TaskUnit]] = relationship(
-        back_populates="task", cascade="all, delete-orphan")
+        back_populates="task", cascade="all, delete-orphan"
+    )
 
     def units(self, role: str | None = None) -> list[Unit]:
         return [a.unit for a in self.assignments if role is None or a.role == role]

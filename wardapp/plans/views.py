@@ -1,75 +1,100 @@
 """The plan as people read it: its tasks, who leads them and what counts as evidence;
 and the admin's door for next year's plan, imported from its appendix table."""
+
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from wardapp.audit.services import record
-from wardapp.extensions import db
-from wardapp.plans.importer import PlanImportError, import_plan
-
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS
+from wardapp.core.roles import ADMINS, READERS, SIGNED_IN, Role
+from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.blueprint import bp
+from wardapp.plans.forms import PlanImportForm
+from wardapp.plans.importer import PlanImportError, import_plan
+from wardapp.plans.models import Plan
+from wardapp.plans.periods import view_for
+
+
+@bp.home_section
+def plan_on_home(user, today) -> dict:
+    """The current plan, the period the home page shows, and an officer's tasks in it."""
+    plan = lookup.current_plan()
+    context = {
+        "plan": plan,
+        "period": view_for(plan.year, today) if plan else None,
+        "kind_labels": KIND_LABELS,
+        "rule_labels": RULE_LABELS,
+    }
+    if user.role == Role.OFFICER and plan:
+        context["assignments"] = lookup.assignments_for_unit(plan, user.unit_id)
+    return context
 
 
 @bp.get("/plans")
-@allow("reviewer", "overseer", "admin")
+@allow(*READERS)
 def plan_list():
     return render_template("plans/list.html", plans=lookup.all_plans())
 
 
 @bp.get("/plans/<int:plan_id>")
-@allow("officer", "reviewer", "overseer", "admin")
+@allow(*SIGNED_IN)
 def plan_detail(plan_id: int):
-    plan = lookup.current_plan(plan_id)
-    if plan is None:
-        abort(404)
-    return render_template("plans/detail.html", plan=plan, tasks=lookup.tasks_of_plan(plan),
-                           kind_labels=KIND_LABELS, rule_labels=RULE_LABELS)
-
-
-IMPORT_SUFFIXES = {".xlsx", ".csv"}
-MAX_PLAN_FILE = 2 * 1024 * 1024
+    plan = db.get_or_404(Plan, plan_id)
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        tasks=lookup.tasks_of_plan(plan),
+        kind_labels=KIND_LABELS,
+        rule_labels=RULE_LABELS,
+    )
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
-@allow("admin")
+@allow(*ADMINS)
 def plan_import():
     """Load a new year's plan; a bad file is refused whole, with each bad row's number."""
+    form = PlanImportForm()
     errors: list[str] = []
-    values = {"year": request.form.get("year", str(date.today().year)),
-              "title": request.form.get("title", ""), "city": request.form.get("city", "Bắc Giang")}
-    if request.method == "POST":
-        upload = request.files.get("file")
-        suffix = Path(upload.filename or "").suffix.lower() if upload else ""
-        year = request.form.get("year", type=int)
-        data = upload.read(MAX_PLAN_FILE + 1) if upload else b""
-        if suffix not in IMPORT_SUFFIXES or not data:
-            errors.append(_("Hãy chọn tệp XLSX hoặc CSV có bảng phụ lục của kế hoạch."))
-        elif len(data) > MAX_PLAN_FILE:
-            errors.append(_("Tệp quá lớn (tối đa 2 MB)."))
-        elif not year or not 2000 <= year <= 2100:
-            errors.append(_("Năm của kế hoạch không hợp lệ."))
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"plan{suffix}"
-                path.write_bytes(data)
-                try:
-                    plan = import_plan(db.session, path, year=year, title=values["title"] or None,
-                                       city=values["city"].strip() or "Bắc Giang")
-                except PlanImportError as exc:
-                    errors.extend(exc.messages)
-                else:
-                    record(current_user, "plan.import", plan, year=year, tasks=len(plan.tasks),
-                           filename=upload.filename)
-                    flash(_("Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.", y=year,
-                            n=len(plan.tasks)), "success")
-                    return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
+    if form.validate_on_submit():
+        upload = form.file.data
+        suffix = Path(upload.filename).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"plan{suffix}"
+            upload.save(path)
+            try:
+                plan = import_plan(
+                    db.session,
+                    path,
+                    year=form.year.data,
+                    title=form.title.data or None,
+                    city=form.city.data.strip() or "Bắc Giang",
+                )
+            except PlanImportError as exc:
+                errors.extend(exc.messages)
+            else:
+                record(
+                    current_user,
+                    "plan.import",
+                    plan,
+                    year=plan.year,
+                    tasks=len(plan.tasks),
+                    filename=upload.filename,
+                )
+                flash(
+                    _(
+                        "Đã nhập kế hoạch năm %(y)s: %(n)s nhiệm vụ.",
+                        y=plan.year,
+                        n=len(plan.tasks),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("plans.plan_detail", plan_id=plan.id), code=303)
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors] + errors
     status = 422 if errors else 200
-    return render_template("plans/import.html", errors=errors, values=values), status
+    return render_template("plans/import.html", errors=errors, form=form), status

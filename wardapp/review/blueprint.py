@@ -1,4 +1,5 @@
-"""The review blueprint; its routes live in views, which the factory imports."""
-from flask import Blueprint
+"""The review blueprint; its routes live in views."""
 
-bp = Blueprint("review", __name__)
+from wardapp.core.blueprints import DomainBlueprint
+
+bp = DomainBlueprint("review", __package__, "views")

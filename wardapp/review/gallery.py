@@ -1,4 +1,5 @@
 """Photos of one task across units, newest first, a screenful at a time."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,11 +20,17 @@ class Gallery:
 
 def photos(user, filters: Filters, after: int | None) -> Gallery:
     evidence = filtered(user, filters).with_only_columns(Evidence.id).subquery()
-    query = (select(Media).join(evidence, Media.evidence_id == evidence.c.id)
-             .where(Media.role == "photo")
-             .options(joinedload(Media.evidence).joinedload(Evidence.unit),
-                      joinedload(Media.evidence).joinedload(Evidence.task))
-             .order_by(Media.id.desc()).limit(TILES + 1))
+    query = (
+        select(Media)
+        .join(evidence, Media.evidence_id == evidence.c.id)
+        .where(Media.role == "photo")
+        .options(
+            joinedload(Media.evidence).joinedload(Evidence.unit),
+            joinedload(Media.evidence).joinedload(Evidence.task),
+        )
+        .order_by(Media.id.desc())
+        .limit(TILES + 1)
+    )
     if after:
         query = query.where(Media.id < after)
     rows = db.session.scalars(query).unique().all()

@@ -6,6 +6,7 @@ waits forever. With a date range it is (occurred_at, id) instead: the reviewer a
 when things happened, and that order is the one an index can walk inside the range, where
 walking by submission time could read the whole table to find one week's rows.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wardapp.core import dates
 from wardapp.core.i18n import city_tz
-from wardapp.evidence.models import KINDS, STATUSES, Evidence
+from wardapp.evidence.models import EVIDENCE_KINDS, STATUSES, Evidence
 from wardapp.evidence.permissions import visible
 from wardapp.extensions import db
 
@@ -38,18 +39,27 @@ class Filters:
     def from_args(cls, args) -> "Filters":
         status = args.get("status", "submitted")
         return cls(
-            task_id=args.get("task", type=int), unit_id=args.get("unit", type=int),
-            kind=args.get("kind") if args.get("kind") in KINDS else None,
+            task_id=args.get("task", type=int),
+            unit_id=args.get("unit", type=int),
+            kind=args.get("kind") if args.get("kind") in EVIDENCE_KINDS else None,
             status=status if status in STATUSES or status == "all" else "submitted",
-            date_from=dates.parse_day(args.get("from")), date_to=dates.parse_day(args.get("to")),
-            warnings=args.get("warnings") in ("1", "on", "true"))
+            date_from=dates.parse_day(args.get("from")),
+            date_to=dates.parse_day(args.get("to")),
+            warnings=args.get("warnings") in ("1", "on", "true"),
+        )
 
     def as_args(self, **override) -> dict:
         """The filters as URL arguments (for links, bookmarks and Zalo), empty ones left out."""
-        values = {"task": self.task_id, "unit": self.unit_id, "kind": self.kind,
-                  "status": self.status, "from": self.date_from and self.date_from.isoformat(),
-                  "to": self.date_to and self.date_to.isoformat(),
-                  "warnings": "1" if self.warnings else None, **override}
+        values = {
+            "task": self.task_id,
+            "unit": self.unit_id,
+            "kind": self.kind,
+            "status": self.status,
+            "from": self.date_from and self.date_from.isoformat(),
+            "to": self.date_to and self.date_to.isoformat(),
+            "warnings": "1" if self.warnings else None,
+            **override,
+        }
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     def query_string(self, **override) -> str:
@@ -82,7 +92,9 @@ def filtered(user, filters: Filters, *, with_status: bool = True) -> Select:
     if filters.date_from:
         query = query.where(Evidence.occurred_at >= _local_start(filters.date_from))
     if filters.date_to:
-        query = query.where(Evidence.occurred_at < _local_start(filters.date_to + timedelta(days=1)))
+        query = query.where(
+            Evidence.occurred_at < _local_start(filters.date_to + timedelta(days=1))
+        )
     if filters.warnings:
         query = query.where(Evidence.has_warnings.is_(True))
     if with_status and filters.status != "all":
@@ -93,8 +105,11 @@ def filtered(user, filters: Filters, *, with_status: bool = True) -> Select:
 def page(user, filters: Filters, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
     """Oldest first, so nothing waits forever; ``cursor`` is where the last page stopped."""
     query = filtered(user, filters).options(
-        joinedload(Evidence.task), joinedload(Evidence.unit), joinedload(Evidence.submitted_by),
-        selectinload(Evidence.media))
+        joinedload(Evidence.task),
+        joinedload(Evidence.unit),
+        joinedload(Evidence.submitted_by),
+        selectinload(Evidence.media),
+    )
     key = filters.order_key()
     after = _cursor(cursor)
     if after:
@@ -124,12 +139,18 @@ def status_counts(user, filters: Filters) -> dict[str, Count]:
     base = filtered(user, filters, with_status=False)
     counts = {}
     for status in ("submitted", "approved", "returned"):
-        limited = base.where(Evidence.status == status).with_only_columns(Evidence.id) \
-            .order_by(None).limit(COUNT_CAP + 1).subquery()
+        limited = (
+            base.where(Evidence.status == status)
+            .with_only_columns(Evidence.id)
+            .order_by(None)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
         found = db.session.scalar(select(func.count()).select_from(limited))
         counts[status] = Count(min(found, COUNT_CAP), found > COUNT_CAP)
-    counts["all"] = Count(sum(c.value for c in counts.values()),
-                          any(c.capped for c in counts.values()))
+    counts["all"] = Count(
+        sum(c.value for c in counts.values()), any(c.capped for c in counts.values())
+    )
     return counts
 
 

@@ -2,9 +2,11 @@
 reviewer saw, so two reviewers deciding at once cannot overwrite each other silently.
 Every decision, and every change of one, is an AuditEvent with the state it replaced.
 """
+
 from dataclasses import dataclass
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from wardapp.audit.services import record
@@ -15,8 +17,14 @@ from wardapp.evidence.schema import clean_text
 from wardapp.extensions import db
 
 CORRECTED = _l("Đơn vị đã gửi lại bản sửa; hãy duyệt bản mới.")
-QUICK_REASONS = ("Ảnh không rõ", "Sai địa điểm", "Trùng ảnh đã nộp", "Không đúng nhiệm vụ",
-                 "Thiếu thông tin", "Sai thời gian")
+QUICK_REASONS = (
+    "Ảnh không rõ",
+    "Sai địa điểm",
+    "Trùng ảnh đã nộp",
+    "Không đúng nhiệm vụ",
+    "Thiếu thông tin",
+    "Sai thời gian",
+)
 
 
 class DecisionError(Exception):
@@ -34,8 +42,9 @@ class BulkResult:
     skipped_other: list[int]
 
 
-def decide(reviewer, evidence: Evidence, decision: str, *, seen_version: int | None,
-           reason: str = "") -> Evidence:
+def decide(
+    reviewer, evidence: Evidence, decision: str, *, seen_version: int | None, reason: str = ""
+) -> Evidence:
     """Approve or return ``evidence``; ``seen_version`` is the version the reviewer looked at."""
     if decision not in ("approved", "returned"):
         raise ValueError(decision)
@@ -49,25 +58,46 @@ def decide(reviewer, evidence: Evidence, decision: str, *, seen_version: int | N
     if has_live_correction(evidence.id):
         raise DecisionError(409, CORRECTED, evidence)
     version = evidence.version if seen_version is None else seen_version
-    previous = {"status": evidence.status, "review_note": evidence.review_note,
-                "reviewer_id": evidence.reviewer_id, "version": version}
+    previous = {
+        "status": evidence.status,
+        "review_note": evidence.review_note,
+        "reviewer_id": evidence.reviewer_id,
+        "version": version,
+    }
     # Conditional on the version seen and on no live correction: a correction claims the
     # item by bumping its version (evidence.chains), so the two cannot both win.
     result = db.session.execute(
         update(Evidence)
         .where(Evidence.id == evidence.id, Evidence.version == version, ~superseded())
-        .values(status=decision, review_note=reason if decision == "returned" else None,
-                reviewer_id=reviewer.id, reviewed_at=now_utc(), version=version + 1)
-        .execution_options(synchronize_session=False))
+        .values(
+            status=decision,
+            review_note=reason if decision == "returned" else None,
+            reviewer_id=reviewer.id,
+            reviewed_at=now_utc(),
+            version=version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire(evidence)
     if result.rowcount != 1:
         if has_live_correction(evidence.id):
             raise DecisionError(409, CORRECTED, evidence)
-        raise DecisionError(409, _("Minh chứng này vừa được người khác quyết định. "
-                                   "Trang đã cập nhật trạng thái mới nhất."), evidence)
-    record(reviewer, "evidence.approve" if decision == "approved" else "evidence.return",
-           evidence, previous=previous, reason=reason or None,
-           change=previous["status"] != "submitted")
+        raise DecisionError(
+            409,
+            _(
+                "Minh chứng này vừa được người khác quyết định. "
+                "Trang đã cập nhật trạng thái mới nhất."
+            ),
+            evidence,
+        )
+    record(
+        reviewer,
+        "evidence.approve" if decision == "approved" else "evidence.return",
+        evidence,
+        previous=previous,
+        reason=reason or None,
+        change=previous["status"] != "submitted",
+    )
     return evidence
 
 
@@ -86,8 +116,12 @@ def bulk_approve(reviewer, candidates: list[Evidence]) -> BulkResult:
             except DecisionError:
                 result.skipped_other.append(evidence.id)
     if result.approved:
-        record(reviewer, "evidence.bulk_approve", object_type="evidence",
-               count=len(result.approved), ids=result.approved,
-               skipped_with_warnings=result.skipped_with_warnings)
+        record(
+            reviewer,
+            "evidence.bulk_approve",
+            object_type="evidence",
+            count=len(result.approved),
+            ids=result.approved,
+            skipped_with_warnings=result.skipped_with_warnings,
+        )
     return result
-

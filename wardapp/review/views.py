@@ -1,36 +1,49 @@
 """The review screen: the queue, inline decisions, bulk approval, the gallery."""
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from wardapp.core.access import allow
-from wardapp.core.urls import safe_path
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
+from wardapp.core.roles import DECIDERS, READERS
+from wardapp.core.urls import safe_path
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.permissions import visible
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.evidence.warnings import describe
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
-from wardapp.plans.models import Unit
-from wardapp.review import gallery as gallery_query, queue
+from wardapp.review import gallery as gallery_query
+from wardapp.review import queue
 from wardapp.review.blueprint import bp
 from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
-
-READERS = ("reviewer", "overseer", "admin")
+from wardapp.units.models import Unit
 
 
 def _context(**extra) -> dict:
     plan = lookup.current_plan()
-    units = [u for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))
-             if current_user.sees_unit(u.id)]
+    units = [
+        u
+        for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))
+        if current_user.sees_unit(u.id)
+    ]
     units.sort(key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
-    return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "kinds": KINDS,
-            "describe": describe, "reasons": QUICK_REASONS, "plan": plan,
-            "tasks": plan.tasks if plan else [], "units": units,
-            "may_decide": current_user.role == "reviewer", **extra}
+    return {
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+        "kinds": SCHEMAS,
+        "describe": describe,
+        "reasons": QUICK_REASONS,
+        "plan": plan,
+        "tasks": plan.tasks if plan else [],
+        "units": units,
+        "may_decide": current_user.role in DECIDERS,
+        **extra,
+    }
 
 
 @bp.get("/review")
@@ -49,10 +62,7 @@ def queue_page():
 
 
 def _evidence_for_decision(evidence_id: int) -> Evidence:
-    evidence = db.session.scalar(visible(current_user).where(Evidence.id == evidence_id))
-    if evidence is None:
-        abort(404)
-    return evidence
+    return db.first_or_404(visible(current_user).where(Evidence.id == evidence_id))
 
 
 def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
@@ -60,39 +70,53 @@ def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
     db.session.refresh(evidence)
     if htmx:
         chains = queue.history([evidence])
-        return render_template("review/_row.html", e=evidence, history=chains, error=error,
-                               **_context()), status
-    flash(error or _("Đã lưu quyết định cho minh chứng #%(id)s.", id=evidence.id),
-          "error" if error else "success")
+        return render_template(
+            "review/_row.html", e=evidence, history=chains, error=error, **_context()
+        ), status
+    flash(
+        error or _("Đã lưu quyết định cho minh chứng #%(id)s.", id=evidence.id),
+        "error" if error else "success",
+    )
     return redirect(safe_path(request.form.get("next"), "review.queue_page"), code=303)
 
 
 def _decide(evidence_id: int, decision: str):
     evidence = _evidence_for_decision(evidence_id)
-    reason = " — ".join(x for x in (request.form.get("reason_pick", "").strip(),
-                                    request.form.get("reason", "").strip()) if x)
+    reason = " — ".join(
+        x
+        for x in (
+            request.form.get("reason_pick", "").strip(),
+            request.form.get("reason", "").strip(),
+        )
+        if x
+    )
     try:
-        decide(current_user, evidence, decision, seen_version=request.form.get("version", type=int),
-               reason=reason)
+        decide(
+            current_user,
+            evidence,
+            decision,
+            seen_version=request.form.get("version", type=int),
+            reason=reason,
+        )
     except DecisionError as exc:
         return _decided(evidence, exc.status, exc.message)
     return _decided(evidence)
 
 
 @bp.post("/review/<int:evidence_id>/approve")
-@allow("reviewer")
+@allow(*DECIDERS)
 def approve(evidence_id: int):
     return _decide(evidence_id, "approved")
 
 
 @bp.post("/review/<int:evidence_id>/return")
-@allow("reviewer")
+@allow(*DECIDERS)
 def return_evidence(evidence_id: int):
     return _decide(evidence_id, "returned")
 
 
 @bp.route("/review/bulk", methods=["GET", "POST"])
-@allow("reviewer")
+@allow(*DECIDERS)
 def bulk():
     """Approve the selected items, or everything the filter shows that has no warning.
 
@@ -109,18 +133,41 @@ def bulk():
     shown = set(request.form.getlist("shown", type=int))
     if request.method == "GET" or request.form.get("confirm") != "yes" or not shown:
         clean = [e.id for e in candidates if not e.has_warnings]
-        return render_template("review/bulk_confirm.html", filters=filters, ids=ids,
-                               shown=clean, clean=len(clean),
-                               flagged=len(candidates) - len(clean), **_context())
+        return render_template(
+            "review/bulk_confirm.html",
+            filters=filters,
+            ids=ids,
+            shown=clean,
+            clean=len(clean),
+            flagged=len(candidates) - len(clean),
+            **_context(),
+        )
     result = bulk_approve(current_user, [e for e in candidates if e.id in shown])
     changed = len(shown) - len(result.approved) - len(result.skipped_with_warnings)
-    flash(" ".join(filter(None, (
-        ngettext("Đã duyệt %(num)s minh chứng.", "Đã duyệt %(num)s minh chứng.",
-                 len(result.approved)),
-        _("Bỏ qua %(n)s mục có cảnh báo, cần xem từng mục.", n=len(result.skipped_with_warnings))
-        if result.skipped_with_warnings else "",
-        _("%(n)s mục đã thay đổi từ lúc xác nhận nên không được duyệt.", n=changed)
-        if changed else ""))), "success")
+    flash(
+        " ".join(
+            filter(
+                None,
+                (
+                    ngettext(
+                        "Đã duyệt %(num)s minh chứng.",
+                        "Đã duyệt %(num)s minh chứng.",
+                        len(result.approved),
+                    ),
+                    _(
+                        "Bỏ qua %(n)s mục có cảnh báo, cần xem từng mục.",
+                        n=len(result.skipped_with_warnings),
+                    )
+                    if result.skipped_with_warnings
+                    else "",
+                    _("%(n)s mục đã thay đổi từ lúc xác nhận nên không được duyệt.", n=changed)
+                    if changed
+                    else "",
+                ),
+            )
+        ),
+        "success",
+    )
     return redirect(url_for("review.queue_page", **filters.as_args()), code=303)
 
 

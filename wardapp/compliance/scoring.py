@@ -4,6 +4,7 @@ The plan says what each task is and how often; the parameters a reviewer sets tu
 something countable: the minimum per month or quarter for "Thường xuyên", the deadline, and
 which responsible units are scored (leads by default, coordinating units not).
 """
+
 from wardapp.audit.services import record
 from wardapp.extensions import db
 from wardapp.plans.models import Task
@@ -23,8 +24,9 @@ def rule_settings(task: Task) -> dict:
 KEEP = object()  # a parameter not given keeps its value
 
 
-def update_task_rule(actor, task: Task, *, min_count=KEEP, period=KEEP, deadline=KEEP,
-                     scored_unit_ids=KEEP) -> bool:
+def update_task_rule(
+    actor, task: Task, *, min_count=KEEP, period=KEEP, deadline=KEEP, scored_unit_ids=KEEP
+) -> bool:
     """Apply what applies to the task's rule; True and audited if anything changed. A
     parameter left out keeps its value (``None`` clears a minimum or a deadline)."""
     before = rule_settings(task)
@@ -42,7 +44,14 @@ def update_task_rule(actor, task: Task, *, min_count=KEEP, period=KEEP, deadline
     after = rule_settings(task)
     if after == before:
         return False
-    record(actor, "task.rule_settings", task, plan_id=task.plan_id, number=task.number,
-           before=before, after=after)
+    record(
+        actor,
+        "task.rule_settings",
+        task,
+        plan_id=task.plan_id,
+        number=task.number,
+        before=before,
+        after=after,
+    )
     db.session.flush()
     return True

@@ -7,6 +7,7 @@ may be about to commit a row naming them. Removing them is left to this check, w
 each old orphan out of reach and looks again before deleting it (see
 ``Storage.remove_orphans``). A lost disk can leave rows pointing at nothing.
 """
+
 import time
 from dataclasses import dataclass, field
 
@@ -39,8 +40,11 @@ def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = 
     report = Report()
     referenced: set[str] = set()
     for media in db.session.scalars(select(Media).order_by(Media.id)):
-        keys = {"original": media.original_key, "display": media.display_key,
-                "thumb": media.thumb_key}
+        keys = {
+            "original": media.original_key,
+            "display": media.display_key,
+            "thumb": media.thumb_key,
+        }
         referenced.update(k for k in keys.values() if k)
         lost = [(v, k) for v, k in keys.items() if k and not store.exists(k)]
         report.missing.extend((media.id, v, k) for v, k in lost)
@@ -52,23 +56,27 @@ def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = 
     if repair:
         for start in range(0, len(report.orphans), BATCH):
             report.removed += store.remove_orphans(
-                report.orphans[start:start + BATCH], older_than=now - GRACE_SECONDS,
-                still_named=named_by_rows)
+                report.orphans[start : start + BATCH],
+                older_than=now - GRACE_SECONDS,
+                still_named=named_by_rows,
+            )
         report.temporaries_removed = store.remove_stale_temporaries(now - GRACE_SECONDS)
     return report
 
 
 def named_by_rows(keys: list[str]) -> set[str]:
     """Those of ``keys`` that some Media row names now (read afresh, not from the scan)."""
-    query = select(Media.original_key, Media.display_key, Media.thumb_key).where(or_(
-        Media.original_key.in_(keys), Media.display_key.in_(keys), Media.thumb_key.in_(keys)))
+    query = select(Media.original_key, Media.display_key, Media.thumb_key).where(
+        or_(Media.original_key.in_(keys), Media.display_key.in_(keys), Media.thumb_key.in_(keys))
+    )
     with db.engine.connect() as fresh:  # its own snapshot: rows committed since the scan count
         rows = fresh.execute(query).all()
     return {key for row in rows for key in row if key in keys}
 
 
-def _mend(store: Storage, media: Media, lost: dict[str, str], report: Report,
-          max_pixels: int) -> None:
+def _mend(
+    store: Storage, media: Media, lost: dict[str, str], report: Report, max_pixels: int
+) -> None:
     """Copies are made again from the original; a lost original cannot come back."""
     if "original" in lost:
         report.unrecoverable.append(media.id)

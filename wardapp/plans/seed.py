@@ -5,11 +5,10 @@ next year's import) works with the same shapes the seed uses, and so re-running 
 a live database is safe: rows are matched by their natural keys (unit code, plan year and
 city, task number) and only changed fields are written.
 """
+
 from __future__ import annotations
 
-import calendar
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,15 +18,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 SHIPPED_PLAN = "plan-2024.json"
+
+
 CITY_BODIES = "@city_bodies"
+
+
 LOCAL_UNITS = "@local"
-# Words that say what sort of body a unit is, not which one: the code leaves them out so
-# "Phường Thọ Xương" is ``tho-xuong``. Longest first, so "Văn phòng" wins over a bare word.
-NAME_PREFIXES = ("van phong", "trung tam", "uy ban", "phuong", "phong", "cac", "xa")
-CODE_MAX = 64
 
 
 def nfc(value: Any) -> Any:
@@ -40,27 +40,6 @@ def nfc(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: nfc(v) for k, v in value.items()}
     return value
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII: diacritics removed (đ→d), so spellings with and without them meet."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def unit_code(name: str) -> str:
-    """The stable code of a unit, from its name: prefix dropped, ASCII, hyphen-joined.
-
-    Codes key the seed's upsert and the demo officers' usernames, so they must not depend
-    on anything but the name.
-    """
-    words = re.findall(r"[a-z0-9]+", fold(name))
-    for prefix in NAME_PREFIXES:
-        head = prefix.split()
-        if words[:len(head)] == head and len(words) > len(head):
-            words = words[len(head):]
-            break
-    return "-".join(words)[:CODE_MAX].strip("-")
 
 
 def load_shipped_plan() -> dict:
@@ -108,12 +87,17 @@ class SeedResult:
 
     def summary(self) -> str:
         """One Vietnamese line per kind of row."""
-        names = {"unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
-                 "assignment": "Phân công"}
+        names = {
+            "unit": "Đơn vị",
+            "plan": "Kế hoạch",
+            "task": "Nhiệm vụ",
+            "assignment": "Phân công",
+        }
         return "\n".join(
             f"{label}: tạo mới {self.created.get(k, 0)}, cập nhật {self.updated.get(k, 0)}"
             + (f", bỏ {self.removed[k]}" if self.removed.get(k) else "")
-            for k, label in names.items())
+            for k, label in names.items()
+        )
 
 
 def _set(obj: object, values: dict[str, Any]) -> bool:
@@ -125,8 +109,10 @@ def _set(obj: object, values: dict[str, Any]) -> bool:
 
 
 def _seed_units(session: Session, units: list[dict], result: SeedResult) -> dict[str, Unit]:
-    existing = {u.code: u for u in session.scalars(
-        select(Unit).where(Unit.code.in_([d["code"] for d in units])))}
+    existing = {
+        u.code: u
+        for u in session.scalars(select(Unit).where(Unit.code.in_([d["code"] for d in units])))
+    }
     for d in units:
         values = {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"]}
         unit = existing.get(d["code"])
@@ -159,16 +145,22 @@ def _seed_plan_row(session: Session, p: dict, result: SeedResult) -> Plan:
 
 def _task_values(t: dict) -> dict[str, Any]:
     return {
-        "text": t["text"], "short_title": t["short_title"],
-        "lead_text": t.get("lead_text", ""), "coordinating_text": t.get("coordinating_text", ""),
-        "when_text": t.get("when_text", ""), "kinds": list(t["kinds"]), "rule": t["rule"],
+        "text": t["text"],
+        "short_title": t["short_title"],
+        "lead_text": t.get("lead_text", ""),
+        "coordinating_text": t.get("coordinating_text", ""),
+        "when_text": t.get("when_text", ""),
+        "kinds": list(t["kinds"]),
+        "rule": t["rule"],
         "deadline": date.fromisoformat(t["deadline"]) if t.get("deadline") else None,
-        "places": list(t.get("places", [])), "notes": t.get("notes", ""),
+        "places": list(t.get("places", [])),
+        "notes": t.get("notes", ""),
     }
 
 
-def _seed_assignments(session: Session, task: Task, wanted: dict[int, str],
-                      result: SeedResult) -> None:
+def _seed_assignments(
+    session: Session, task: Task, wanted: dict[int, str], result: SeedResult
+) -> None:
     """Make the task's TaskUnit rows exactly ``wanted`` (unit id → role); leads are scored."""
     current = {a.unit_id: a for a in task.assignments}
     for unit_id, a in current.items():
@@ -203,8 +195,13 @@ def seed_plan(session: Session, data: dict) -> SeedResult:
         values = _task_values(t)
         task = existing.get(t["number"])
         if task is None:
-            task = Task(plan_id=plan.id, number=t["number"], min_count=t.get("min_count"),
-                        period=t.get("period"), **values)
+            task = Task(
+                plan_id=plan.id,
+                number=t["number"],
+                min_count=t.get("min_count"),
+                period=t.get("period"),
+                **values,
+            )
             session.add(task)
             result.count("created", "task")
         else:
@@ -221,78 +218,3 @@ def seed_plan(session: Session, data: dict) -> SeedResult:
         _seed_assignments(session, task, wanted, result)
     session.flush()
     return result
-
-
-# Reading a task's "when" and evidence kinds from the words of a plan: used by the import,
-# and by anything else that turns an appendix row into a rule.
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-# Folded words of a "Minh chứng" column, per kind; the first kind that matches wins.
-KIND_WORDS = {
-    "procedure_update": "procedure_update|cap nhat|tthc|danh muc",
-    "broadcast": "broadcast|truyen thanh|phat thanh",
-    "meeting": "meeting|hoi nghi|tap huan|tham quan",
-    "publication": "publication|bai dang|tin bai|bai viet|clip|dang tai|zalo|facebook|led",
-    "site_photo": "site_photo|anh|hinh anh|pano|khau hieu|ap phich"}
-# Keywords in the task's own text, with diacritics: folded, "cổng" and "công" would meet.
-TEXT_KINDS = {
-    "site_photo": "pano|pa nô|khẩu hiệu|áp phích",
-    "broadcast": "truyền thanh|phát thanh",
-    "meeting": "hội nghị|tập huấn|tham quan",
-    "publication": "zalo|facebook|cổng thông tin|trang thông tin|cổng chào|clip|tin bài|"
-                   "phóng sự|led|màn hình",
-    "procedure_update": "danh mục|quy trình giải quyết|quy trình tthc|phần mềm một cửa"}
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def parse_when(text: str, year: int) -> tuple[str, date | None] | None:
-    """(rule, deadline) a "Thời gian thực hiện" cell states; None if it can't be read.
-
-    A quarter or month without a year falls in ``year``, the plan's year.
-    """
-    f = " ".join(fold(text).split())
-    if re.search(r"moi tuan\s*/?\s*(1|mot) lan|hang tuan|(1|mot) lan\s*/\s*tuan", f):
-        return "weekly", None
-    if m := re.search(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", f):
-        try:
-            return "deadline", date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            return None
-    if m := re.search(r"quy\s*(iv|iii|ii|i|[1-4])\b\s*(?:(?:/|nam)\s*(\d{4}))?", f):
-        return "deadline", _last_day(int(m[2] or year), 3 * (ROMAN.get(m[1]) or int(m[1])))
-    if m := re.search(r"thang\s*(\d{1,2})\b\s*(?:(?:/|nam)\s*(\d{4}))?", f):
-        month = int(m[1])
-        return ("deadline", _last_day(int(m[2] or year), month)) if 1 <= month <= 12 else None
-    if "thay doi" in f:
-        return "on_change", None
-    if "thuong xuyen" in f:
-        return "per_period", None
-    return None
-
-
-def parse_kinds(column: str, text: str) -> tuple[list[str], list[str]]:
-    """Evidence kinds from a "Minh chứng" cell, else guessed from the task's text.
-
-    Returns (kinds, the column's words that name no kind).
-    """
-    kinds: list[str] = []
-    bad: list[str] = []
-    if column:
-        for item in filter(None, (s.strip() for s in re.split(r"[,;/+\n]| và ", column))):
-            kind = next((k for k, words in KIND_WORDS.items() if re.search(
-                rf"(?<![a-z0-9_])({words})(?![a-z0-9_])", fold(item))), None)
-            if kind is None:
-                bad.append(item)
-            elif kind not in kinds:
-                kinds.append(kind)
-        return kinds, bad
-    low = text.lower()
-    return [k for k, words in TEXT_KINDS.items() if re.search(rf"\b({words})\b", low)], bad
-
-
-def short_title(text: str, limit: int = 80) -> str:
-    """A task's text cut at a word to fit a phone's list."""
-    text = text.lstrip("-– ").rstrip(". ")
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"

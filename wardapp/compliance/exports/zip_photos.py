@@ -6,6 +6,7 @@ is one chunk, whatever the number of photos. Photos are stored, not deflated (JP
 shrink). A photo whose file is missing is listed in a note at the end instead of failing the
 whole download half-way.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,9 @@ from datetime import tzinfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.services import Picture
-from wardapp.compliance.export_rows import unit_ranges
-from wardapp.compliance.tally import counted
+from wardapp.compliance.counting import counted
+from wardapp.compliance.exports.rows import unit_ranges
+from wardapp.compliance.picture import Picture
 from wardapp.core.text import is_hidden_in_name
 from wardapp.evidence.models import Evidence, Media
 from wardapp.media.storage import Storage
@@ -59,33 +60,46 @@ def accepted_photos(picture: Picture, tz: tzinfo, session: Session):
     one indexed range per task and unit (``export_rows.unit_ranges``)."""
     for task, unit, _role, in_range in unit_ranges(picture, tz):
         query = counted(
-            select(Evidence.id, Evidence.occurred_at, Media.id, Media.original_key,
-                   Media.position)
+            select(Evidence.id, Evidence.occurred_at, Media.id, Media.original_key, Media.position)
             .join(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-            .where(in_range), ("approved",))
+            .where(in_range),
+            ("approved",),
+        )
         query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
         for row in session.execute(query.execution_options(yield_per=500)):
             yield (task, unit, *row)
 
 
-def zip_chunks(picture: Picture, tz: tzinfo, store: Storage, session: Session, *,
-               missing_note: tuple[str, str], logger) -> Iterator[bytes]:
+def zip_chunks(
+    picture: Picture,
+    tz: tzinfo,
+    store: Storage,
+    session: Session,
+    *,
+    missing_note: tuple[str, str],
+    logger,
+) -> Iterator[bytes]:
     """``missing_note``: the note's file name and first line, translated in the request."""
     sink, missing = Sink(), []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for task, unit, evidence_id, occurred, media_id, key, position in \
-                accepted_photos(picture, tz, session):
+        for task, unit, evidence_id, occurred, media_id, key, position in accepted_photos(
+            picture, tz, session
+        ):
             local = occurred.astimezone(tz)
             suffix = "." + key.rsplit(".", 1)[-1] if "." in key.rsplit("/", 1)[-1] else ""
-            name = "/".join((
-                folder_name(f"NV{task.number:02d} {task.short_title}"),
-                folder_name(unit.short_name),
-                f"{local:%Y-%m-%d_%H%M}_{evidence_id}_{position + 1}{suffix}"))
+            name = "/".join(
+                (
+                    folder_name(f"NV{task.number:02d} {task.short_title}"),
+                    folder_name(unit.short_name),
+                    f"{local:%Y-%m-%d_%H%M}_{evidence_id}_{position + 1}{suffix}",
+                )
+            )
             try:
                 source = store.open(key)
             except (FileNotFoundError, ValueError):
-                logger.warning("photo %s of evidence %s missing from the store",
-                                           media_id, evidence_id)
+                logger.warning(
+                    "photo %s of evidence %s missing from the store", media_id, evidence_id
+                )
                 missing.append(name)
                 continue
             info = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])

@@ -1,4 +1,5 @@
 """Made-up site photos for the demo: a panel on a street, with the EXIF a phone camera writes."""
+
 import functools
 import io
 import random
@@ -30,8 +31,10 @@ def camera_exif(taken_at: datetime, gps: tuple[float, float] | None) -> Image.Ex
     return exif
 
 
-FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-              "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+)
 
 
 def _font(size: int):
@@ -50,14 +53,19 @@ def _noise(size: tuple[int, int]) -> Image.Image:
     return Image.merge("RGB", [Image.effect_noise(size, 24) for _ in range(3)])
 
 
-def site_photo(rng: random.Random, taken_at: datetime, gps: tuple[float, float] | None,
-               size: tuple[int, int] = (1024, 768)) -> bytes:
+def site_photo(
+    rng: random.Random,
+    taken_at: datetime,
+    gps: tuple[float, float] | None,
+    size: tuple[int, int] = (1024, 768),
+) -> bytes:
     """Sky, road, a red panel with a slogan: different every time, plausible at a glance."""
     width, height = size
     sky = (rng.randrange(110, 190), rng.randrange(160, 215), rng.randrange(215, 250))
     image = Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270))).resize(size)
-    image = Image.merge("RGB", [image.point(lambda v, c=c: int(c * (0.7 + 0.3 * v / 255)))
-                                for c in sky])
+    image = Image.merge(
+        "RGB", [image.point(lambda v, c=c: int(c * (0.7 + 0.3 * v / 255))) for c in sky]
+    )
     draw = ImageDraw.Draw(image)
     horizon = int(height * rng.uniform(0.55, 0.7))
     draw.rectangle((0, horizon, width, height), fill=(90, 90, 95))
@@ -73,8 +81,13 @@ def site_photo(rng: random.Random, taken_at: datetime, gps: tuple[float, float] 
     draw.rectangle((px, py, px + pw, py + ph), fill=(200, 20, 30), outline=(250, 210, 0), width=6)
     font = _font(max(14, pw // 14))
     if font is not None:
-        draw.text((px + pw // 2, py + ph // 2), rng.choice(SLOGANS), font=font,
-                  fill=(255, 230, 0), anchor="mm")
+        draw.text(
+            (px + pw // 2, py + ph // 2),
+            rng.choice(SLOGANS),
+            font=font,
+            fill=(255, 230, 0),
+            anchor="mm",
+        )
     noise = ImageChops.offset(_noise(size), rng.randrange(width), rng.randrange(height))
     image = Image.blend(image, noise, 0.12)
     out = io.BytesIO()

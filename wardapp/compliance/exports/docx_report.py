@@ -6,6 +6,7 @@ motto, place and date), "BÁO CÁO" and its subject, numbered sections, a table 
 verdicts, then "Nơi nhận" (ending "- Lưu: VT.") beside the signature block. It is a draft to
 edit and sign: the number, the signer's name, difficulties and proposals are left to fill.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,26 +20,55 @@ from docx.shared import Mm, Pt
 from flask import current_app
 from flask_babel import gettext as _
 
-from wardapp.compliance.services import Picture
+from wardapp.compliance.picture import Picture
+from wardapp.core.i18n import fmt_date
 from wardapp.core.text import export_safe
 
 FONT = "Times New Roman"
-AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-              "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def date_line(place: str, day: date | None) -> str:
-    """"Bắc Giang, ngày 05 tháng 4 năm 2024": days below 10 and months 1, 2 take a 0."""
+    """ "Bắc Giang, ngày 05 tháng 4 năm 2024": days below 10 and months 1, 2 take a 0."""
     if day is None:
         return _("%(place)s, ngày …… tháng …… năm ……", place=place)
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s", place=place, d=f"{day.day:02d}",
-             m=month, y=day.year)
+    return _(
+        "%(place)s, ngày %(d)s tháng %(m)s năm %(y)s",
+        place=place,
+        d=f"{day.day:02d}",
+        m=month,
+        y=day.year,
+    )
 
 
 def subject_line(picture: Picture) -> str:
@@ -55,8 +85,18 @@ def _run(paragraph, text: str, size: float | None = None, bold=False, italic=Fal
     return run
 
 
-def _para(container, text: str = "", size: float | None = None, *, bold=False, italic=False,
-          align=None, before: float = 0, after: float = 0, indent_first: float | None = None):
+def _para(
+    container,
+    text: str = "",
+    size: float | None = None,
+    *,
+    bold=False,
+    italic=False,
+    align=None,
+    before: float = 0,
+    after: float = 0,
+    indent_first: float | None = None,
+):
     paragraph = container.add_paragraph()
     if text:
         _run(paragraph, text, size, bold, italic)
@@ -123,20 +163,23 @@ def _header(document, picture: Picture, issued_on: date | None) -> None:
 
 
 def _units_table(document, picture: Picture) -> None:
-    heads = (_("TT"), _("Đơn vị"), _("Đạt"), _("Chưa đạt"), _("Chờ duyệt"),
-             _("Nhiệm vụ chưa đạt"))
+    heads = (_("TT"), _("Đơn vị"), _("Đạt"), _("Chưa đạt"), _("Chờ duyệt"), _("Nhiệm vụ chưa đạt"))
     table = document.add_table(rows=1, cols=len(heads))
     table.style = document.styles["Table Grid"]
-    for cell, head, width in zip(table.rows[0].cells, heads, (10, 45, 18, 20, 20, 52)):
+    for cell, head, width in zip(table.rows[0].cells, heads, (10, 45, 18, 20, 20, 52), strict=True):
         cell.width = Mm(width)
         _run(cell.paragraphs[0], head, 12, bold=True)
         cell.paragraphs[0].alignment = CENTER
     numbers = {t.id: t.number for t in picture.tasks}
     for i, (unit, cells) in enumerate(picture.rows(), start=1):
         behind = ", ".join(str(numbers[c.task_id]) for c in cells if c and c.verdict == "unmet")
-        values = (str(i), unit.short_name, *(str(picture.count(v, unit.id))
-                                              for v in ("met", "unmet", "pending")), behind)
-        for cell, value in zip(table.add_row().cells, values):
+        values = (
+            str(i),
+            unit.short_name,
+            *(str(picture.count(v, unit.id)) for v in ("met", "unmet", "pending")),
+            behind,
+        )
+        for cell, value in zip(table.add_row().cells, values, strict=True):
             _run(cell.paragraphs[0], value, 12)
 
 
@@ -146,20 +189,39 @@ def _task_results(document, picture: Picture) -> None:
         cells = [picture.cell(task.id, u.id) for u in picture.units]
         cells = [c for c in cells if c is not None]
         accepted = sum(c.accepted for c in cells)
-        _para(document, _("2.%(i)s. Nhiệm vụ %(n)s: %(t)s", i=i, n=task.number, t=task.short_title),
-              bold=True, italic=True, align=JUSTIFY, before=6, indent_first=10)
+        _para(
+            document,
+            _("2.%(i)s. Nhiệm vụ %(n)s: %(t)s", i=i, n=task.number, t=task.short_title),
+            bold=True,
+            italic=True,
+            align=JUSTIFY,
+            before=6,
+            indent_first=10,
+        )
         scored = [c for c in cells if c.verdict != "unscored"]
         if not scored:
-            text = _("Yêu cầu: %(w)s. Nhiệm vụ chỉ ghi nhận, không chấm điểm trong kỳ; đã duyệt "
-                     "%(a)s minh chứng.", w=task.when_text, a=accepted)
+            text = _(
+                "Yêu cầu: %(w)s. Nhiệm vụ chỉ ghi nhận, không chấm điểm trong kỳ; đã duyệt "
+                "%(a)s minh chứng.",
+                w=task.when_text,
+                a=accepted,
+            )
         else:
-            groups = {v: ", ".join(names[c.unit_id] for c in scored if c.verdict == v) or "—"
-                      for v in ("met", "unmet", "pending")}
-            text = _("Yêu cầu: %(w)s. Đã duyệt %(a)s minh chứng. Đạt (%(nm)s đơn vị): %(m)s. "
-                     "Chưa đạt (%(nu)s đơn vị): %(u)s. Chờ duyệt: %(p)s.", w=task.when_text,
-                     a=accepted, nm=sum(c.verdict == "met" for c in scored), m=groups["met"],
-                     nu=sum(c.verdict == "unmet" for c in scored), u=groups["unmet"],
-                     p=groups["pending"])
+            groups = {
+                v: ", ".join(names[c.unit_id] for c in scored if c.verdict == v) or "—"
+                for v in ("met", "unmet", "pending")
+            }
+            text = _(
+                "Yêu cầu: %(w)s. Đã duyệt %(a)s minh chứng. Đạt (%(nm)s đơn vị): %(m)s. "
+                "Chưa đạt (%(nu)s đơn vị): %(u)s. Chờ duyệt: %(p)s.",
+                w=task.when_text,
+                a=accepted,
+                nm=sum(c.verdict == "met" for c in scored),
+                m=groups["met"],
+                nu=sum(c.verdict == "unmet" for c in scored),
+                u=groups["unmet"],
+                p=groups["pending"],
+            )
         _para(document, text, align=JUSTIFY, indent_first=10)
 
 
@@ -175,8 +237,9 @@ def _closing(document) -> None:
     _para(right, current_app.config["REPORT_SIGNER_NAME"], 14, bold=True, align=CENTER)
 
 
-def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
-               accepted_total: int) -> None:
+def write_docx(
+    picture: Picture, target: BinaryIO, *, issued_on: date | None, accepted_total: int
+) -> None:
     plan, phrase = picture.plan, picture.period.phrase
     document = Document()
     _page(document)
@@ -185,20 +248,42 @@ def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
     _para(document, subject_line(picture), 14, bold=True, align=CENTER)
     _rule(document, 40, 165)
     office = current_app.config["REPORT_OFFICE"]
-    _para(document, _("Thực hiện %(title)s của %(issuer)s%(number)s, %(office)s báo cáo kết "
-                      "quả thực hiện %(phrase)s như sau:", title=plan.title,
-                      issuer=plan.issuer or plan.city, office=office, phrase=phrase,
-                      number=f" (số {plan.number})" if plan.number else ""),
-          align=JUSTIFY, before=12, after=6, indent_first=10)
+    _para(
+        document,
+        _(
+            "Thực hiện %(title)s của %(issuer)s%(number)s, %(office)s báo cáo kết "
+            "quả thực hiện %(phrase)s như sau:",
+            title=plan.title,
+            issuer=plan.issuer or plan.city,
+            office=office,
+            phrase=phrase,
+            number=f" (số {plan.number})" if plan.number else "",
+        ),
+        align=JUSTIFY,
+        before=12,
+        after=6,
+        indent_first=10,
+    )
     _para(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True, before=6, indent_first=10)
     _para(document, _("1. Kết quả chung"), bold=True, indent_first=10)
-    as_of = picture.counted_to.strftime("%d/%m/%Y")
-    _para(document, _("Trong %(phrase)s, %(u)s đơn vị có nhiệm vụ trong kế hoạch; %(n)s minh "
-                      "chứng đã được duyệt. Tính đến ngày %(d)s: %(m)s lượt đơn vị - nhiệm vụ đạt, "
-                      "%(x)s chưa đạt, %(p)s chờ duyệt.", phrase=phrase, n=accepted_total,
-                      u=len(picture.units), d=as_of,
-                      m=picture.count("met"), x=picture.count("unmet"),
-                      p=picture.count("pending")), align=JUSTIFY, indent_first=10)
+    as_of = fmt_date(picture.counted_to)
+    _para(
+        document,
+        _(
+            "Trong %(phrase)s, %(u)s đơn vị có nhiệm vụ trong kế hoạch; %(n)s minh "
+            "chứng đã được duyệt. Tính đến ngày %(d)s: %(m)s lượt đơn vị - nhiệm vụ đạt, "
+            "%(x)s chưa đạt, %(p)s chờ duyệt.",
+            phrase=phrase,
+            n=accepted_total,
+            u=len(picture.units),
+            d=as_of,
+            m=picture.count("met"),
+            x=picture.count("unmet"),
+            p=picture.count("pending"),
+        ),
+        align=JUSTIFY,
+        indent_first=10,
+    )
     _para(document, _("2. Kết quả theo nhiệm vụ"), bold=True, before=6, indent_first=10)
     _task_results(document, picture)
     _para(document, _("II. KẾT QUẢ THEO ĐƠN VỊ"), bold=True, before=12, after=6, indent_first=10)
@@ -206,9 +291,18 @@ def write_docx(picture: Picture, target: BinaryIO, *, issued_on: date | None,
     for heading in (_("III. KHÓ KHĂN, VƯỚNG MẮC"), _("IV. ĐỀ XUẤT, KIẾN NGHỊ")):
         _para(document, heading, bold=True, before=12, indent_first=10)
         _para(document, "…", indent_first=10)
-    _para(document, _("Trên đây là báo cáo kết quả thực hiện %(title)s %(phrase)s của "
-                      "%(office)s./.", title=plan.title.removesuffix(f" năm {plan.year}"),
-                      phrase=phrase, office=office), align=JUSTIFY, before=12, after=12,
-          indent_first=10)
+    _para(
+        document,
+        _(
+            "Trên đây là báo cáo kết quả thực hiện %(title)s %(phrase)s của %(office)s./.",
+            title=plan.title.removesuffix(f" năm {plan.year}"),
+            phrase=phrase,
+            office=office,
+        ),
+        align=JUSTIFY,
+        before=12,
+        after=12,
+        indent_first=10,
+    )
     _closing(document)
     document.save(target)

@@ -8,6 +8,7 @@ a temporary file; ``splice`` then copies the workbook into its final zip, puttin
 inside the big sheet's ``<sheetData>``. Memory stays flat: rows go to disk as they come and
 are copied in chunks. The export tests read every sheet back with openpyxl.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,21 +65,24 @@ class SplicedRows:
         self.row += 1
         row = self.row
         cells = [f'<row r="{row}">']
-        for column, value in zip(COLUMNS, values):
+        for column, value in zip(COLUMNS, values, strict=False):
             kind = type(value)
             if value is None or value == "":
                 continue
             if kind is str:
                 text = _escape(value)
                 space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                cells.append(f'<c r="{column}{row}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                cells.append(
+                    f'<c r="{column}{row}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+                )
             elif kind is int or kind is float:
                 cells.append(f'<c r="{column}{row}"><v>{value}</v></c>')
             elif kind is Formula:
                 cells.append(f'<c r="{column}{row}"><f>{_escape(value)}</f></c>')
             elif kind is datetime:
-                cells.append(f'<c r="{column}{row}" s="{self.date_style}">'
-                             f'<v>{excel_serial(value)}</v></c>')
+                cells.append(
+                    f'<c r="{column}{row}" s="{self.date_style}"><v>{excel_serial(value)}</v></c>'
+                )
             else:
                 raise TypeError(f"no cell for {kind.__name__}")
         cells.append("</row>")
@@ -90,15 +94,18 @@ class SplicedRows:
         path = self.ws.path.lstrip("/")
         big = self.file.tell() > 2**31 - 2**26  # past what a plain zip entry can hold
         self.file.seek(0)
-        with zipfile.ZipFile(saved) as source, \
-                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with (
+            zipfile.ZipFile(saved) as source,
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+        ):
             for info in source.infolist():
                 if info.filename != path:
                     out.writestr(info, source.read(info.filename), zipfile.ZIP_DEFLATED)
                     continue
                 sheet = source.read(info.filename).decode("utf-8")
-                sheet = DIMENSION.sub(f'<dimension ref="A1:{COLUMNS[self.width - 1]}{self.row}"/>',
-                                      sheet, count=1)
+                sheet = DIMENSION.sub(
+                    f'<dimension ref="A1:{COLUMNS[self.width - 1]}{self.row}"/>', sheet, count=1
+                )
                 head, tail = _split(sheet)
                 entry_info = zipfile.ZipInfo(info.filename, info.date_time)
                 entry_info.compress_type = zipfile.ZIP_DEFLATED
@@ -116,5 +123,5 @@ def _split(sheet: str) -> tuple[str, str]:
     end = sheet.find("</sheetData>")
     if end == -1:  # no rows at all: openpyxl wrote an empty element
         empty = sheet.index("<sheetData/>")
-        return sheet[:empty] + "<sheetData>", "</sheetData>" + sheet[empty + len("<sheetData/>"):]
+        return sheet[:empty] + "<sheetData>", "</sheetData>" + sheet[empty + len("<sheetData/>") :]
     return sheet[:end], sheet[end:]

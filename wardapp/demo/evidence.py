@@ -5,16 +5,18 @@ say. Photos are drawn on the spot with camera EXIF; a few carry the signs a revi
 catch (a reused photo, a photo from elsewhere, an old photo). Decisions are made as Phòng
 VHTT would: most approved, some returned with a reason, December's still waiting.
 """
+
 import random
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from wardapp.auth.models import User
-from wardapp.compliance.settings import update_task_rule
-from wardapp.demo_photos import site_photo
+from wardapp.compliance.scoring import update_task_rule
+from wardapp.core.roles import Role
+from wardapp.demo.photos import site_photo
 from wardapp.evidence import services
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.submission import RawFile, RawSubmission
@@ -24,17 +26,29 @@ from wardapp.plans.models import Task, TaskUnit
 CITY = ZoneInfo("Asia/Ho_Chi_Minh")
 CENTRE = (21.2731, 106.1946)
 BEHIND = {"tan-tien": 0.45, "song-khe": 0.7, "dinh-tri": 0.8}  # share of weeks reported
-RETURN_REASONS = ("Ảnh không rõ", "Sai địa điểm", "Thiếu số người tham dự",
-                  "Trùng ảnh đã nộp", "Nội dung chưa đúng nhiệm vụ")
-STREETS = ("Dải phân cách đường Hùng Vương", "Dải phân cách đường Võ Nguyên Giáp",
-           "Ngã tư Nguyễn Văn Cừ - Hoàng Văn Thụ", "Trước trụ sở UBND", "Bộ phận một cửa")
+RETURN_REASONS = (
+    "Ảnh không rõ",
+    "Sai địa điểm",
+    "Thiếu số người tham dự",
+    "Trùng ảnh đã nộp",
+    "Nội dung chưa đúng nhiệm vụ",
+)
+STREETS = (
+    "Dải phân cách đường Hùng Vương",
+    "Dải phân cách đường Võ Nguyên Giáp",
+    "Ngã tư Nguyễn Văn Cừ - Hoàng Văn Thụ",
+    "Trước trụ sở UBND",
+    "Bộ phận một cửa",
+)
 
 
-def seed_evidence(media_dir: str) -> str:
+def seed_evidence() -> str:
     if db.session.scalar(select(func.count(Evidence.id))):
         return "Demo evidence already present; nothing added."
     rng = random.Random(2024)
-    officers = {u.unit_id: u for u in db.session.scalars(select(User).where(User.role == "officer"))}
+    officers = {
+        u.unit_id: u for u in db.session.scalars(select(User).where(User.role == Role.OFFICER))
+    }
     reviewer = db.session.scalar(select(User).where(User.username == "vhtt"))
     tasks = {t.number: t for t in db.session.scalars(select(Task))}
     made: list[Evidence] = []
@@ -44,20 +58,31 @@ def seed_evidence(media_dir: str) -> str:
         if officer is None:
             return
         lat, lon = _near_centre(rng)
-        form = {"client_uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "task_id": str(task.id), "kind": kind,
-                "occurred_at": when.isoformat(timespec="minutes"), "lat": f"{lat:.6f}",
-                "lon": f"{lon:.6f}", "accuracy": str(rng.choice((8, 15, 30, 65))),
-                **{k: str(v) for k, v in fields.items()}}
-        raw = RawSubmission(form=form, photos=[RawFile(f"IMG_{rng.randrange(10**4):04d}.jpg", p)
-                                               for p in photos])
-        received = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(timezone.utc)
+        form = {
+            "client_uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "task_id": str(task.id),
+            "kind": kind,
+            "occurred_at": when.isoformat(timespec="minutes"),
+            "lat": f"{lat:.6f}",
+            "lon": f"{lon:.6f}",
+            "accuracy": str(rng.choice((8, 15, 30, 65))),
+            **{k: str(v) for k, v in fields.items()},
+        }
+        raw = RawSubmission(
+            form=form, photos=[RawFile(f"IMG_{rng.randrange(10**4):04d}.jpg", p) for p in photos]
+        )
+        received = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(UTC)
         made.append(services.submit(officer, raw, now=received).evidence)
 
     # The plan sets task 6 no number ("thường xuyên"); the demo's Phòng VHTT asks one item a
     # quarter of each unit leading it, as the settings page allows, so the matrix has verdicts.
-    update_task_rule(reviewer, tasks[6], min_count=1, period="quarter", scored_unit_ids=[
-        a.unit_id for a in tasks[6].assignments if a.scored])
+    update_task_rule(
+        reviewer,
+        tasks[6],
+        min_count=1,
+        period="quarter",
+        scored_unit_ids=[a.unit_id for a in tasks[6].assignments if a.scored],
+    )
     weekly = tasks[3]
     for assignment in _leads(weekly):
         share = BEHIND.get(assignment.unit.code, 0.95)
@@ -66,24 +91,51 @@ def seed_evidence(media_dir: str) -> str:
                 when = week_start + timedelta(days=rng.randrange(5), hours=6, minutes=30)
                 if when.year != 2024:
                     continue
-                send(weekly, assignment.unit_id, "broadcast", when, {
-                    "station": f"Đài truyền thanh {assignment.unit.short_name}",
-                    "start_time": "06:30", "minutes": rng.choice((10, 15, 20)),
-                    "topic": rng.choice(("Chuyển đổi số", "Dịch vụ công trực tuyến",
-                                         "Thanh toán không dùng tiền mặt"))})
+                send(
+                    weekly,
+                    assignment.unit_id,
+                    "broadcast",
+                    when,
+                    {
+                        "station": f"Đài truyền thanh {assignment.unit.short_name}",
+                        "start_time": "06:30",
+                        "minutes": rng.choice((10, 15, 20)),
+                        "topic": rng.choice(
+                            (
+                                "Chuyển đổi số",
+                                "Dịch vụ công trực tuyến",
+                                "Thanh toán không dùng tiền mặt",
+                            )
+                        ),
+                    },
+                )
     for assignment in _leads(tasks[6]):
         for quarter in range(4):
             when = _local(2024, 3 * quarter + 1 + rng.randrange(3), rng.randrange(1, 28), 9)
             photo = site_photo(rng, when, _near_centre(rng))
-            send(tasks[6], assignment.unit_id, "site_photo", when, {
-                "place": rng.choice(STREETS), "installed": "Pano tuyên truyền CCHC",
-                "quantity": rng.randrange(1, 5)}, [photo])
+            send(
+                tasks[6],
+                assignment.unit_id,
+                "site_photo",
+                when,
+                {
+                    "place": rng.choice(STREETS),
+                    "installed": "Pano tuyên truyền CCHC",
+                    "quantity": rng.randrange(1, 5),
+                },
+                [photo],
+            )
     for number, place in ((9, "Đường Võ Nguyên Giáp"), (10, "Pano tấm lớn cửa ngõ thành phố")):
         for assignment in _leads(tasks[number]):
             when = _local(2024, 3, rng.randrange(5, 28), 10)
-            send(tasks[number], assignment.unit_id, "site_photo", when, {
-                "place": place, "installed": "Khẩu hiệu CCHC, chuyển đổi số", "quantity": 6},
-                [site_photo(rng, when, _near_centre(rng)) for _ in range(2)])
+            send(
+                tasks[number],
+                assignment.unit_id,
+                "site_photo",
+                when,
+                {"place": place, "installed": "Khẩu hiệu CCHC, chuyển đổi số", "quantity": 6},
+                [site_photo(rng, when, _near_centre(rng)) for _ in range(2)],
+            )
     _signs_to_catch(rng, tasks[6], send)
     _decide(rng, made, reviewer)
     return f"Demo evidence: {len(made)} items across 2024."
@@ -94,11 +146,30 @@ def _signs_to_catch(rng, task: Task, send) -> None:
     units = [a.unit_id for a in _leads(task)][:3]
     when = _local(2024, 11, 12, 9)
     reused = site_photo(rng, when, _near_centre(rng))
-    send(task, units[0], "site_photo", when, {"place": STREETS[0], "installed": "Pano", "quantity": 1}, [reused])
-    send(task, units[1], "site_photo", when + timedelta(days=2),
-         {"place": STREETS[1], "installed": "Pano", "quantity": 1}, [reused])
-    send(task, units[2], "site_photo", when, {"place": STREETS[2], "installed": "Áp phích", "quantity": 3},
-         [site_photo(rng, when - timedelta(days=300), (21.0285, 105.8542))])
+    send(
+        task,
+        units[0],
+        "site_photo",
+        when,
+        {"place": STREETS[0], "installed": "Pano", "quantity": 1},
+        [reused],
+    )
+    send(
+        task,
+        units[1],
+        "site_photo",
+        when + timedelta(days=2),
+        {"place": STREETS[1], "installed": "Pano", "quantity": 1},
+        [reused],
+    )
+    send(
+        task,
+        units[2],
+        "site_photo",
+        when,
+        {"place": STREETS[2], "installed": "Áp phích", "quantity": 3},
+        [site_photo(rng, when - timedelta(days=300), (21.0285, 105.8542))],
+    )
 
 
 def _decide(rng, made: list[Evidence], reviewer: User) -> None:

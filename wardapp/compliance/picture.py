@@ -4,21 +4,23 @@
 read, so a number is the same wherever it is shown. It runs a fixed handful of queries (the
 tasks with their units, one aggregate count) whatever the number of units, tasks or items.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from wardapp.compliance.periods import Period, Week
+from wardapp.compliance.counting import between_days, count_evidence, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
-from wardapp.compliance.tally import between_days, counted, tally
 from wardapp.core.i18n import city_tz
+from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task, TaskUnit, Unit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 KIND_ORDER = {"ward": 0, "commune": 1, "agency": 2}
 
@@ -49,8 +51,9 @@ class Picture:
         return [(u, [self.cells.get((t.id, u.id)) for t in self.tasks]) for u in self.units]
 
     def count(self, verdict: str, unit_id: int | None = None) -> int:
-        return sum(1 for c in self.cells.values()
-                   if c.verdict == verdict and unit_id in (None, c.unit_id))
+        return sum(
+            1 for c in self.cells.values() if c.verdict == verdict and unit_id in (None, c.unit_id)
+        )
 
     def weekly_accepted(self, task_id: int, unit_id: int | None = None) -> list[tuple[Week, int]]:
         """Accepted items per ISO week of the period, over the picture's units (or one)."""
@@ -66,20 +69,36 @@ class Picture:
         return list(totals.items())
 
 
-def responsible(plan: Plan, unit_ids: list[int] | None = None,
-                session: Session | None = None) -> tuple[list[Task], list[Unit]]:
+def responsible(
+    plan: Plan, unit_ids: list[int] | None = None, session: Session | None = None
+) -> tuple[list[Task], list[Unit]]:
     """The plan's tasks (with their assignments) and the active units that have a part."""
-    tasks = list((session or db.session).scalars(
-        select(Task).where(Task.plan_id == plan.id).order_by(Task.number)
-        .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))))
-    units = {a.unit.id: a.unit for t in tasks for a in t.assignments
-             if a.unit.active and (unit_ids is None or a.unit.id in unit_ids)}
+    tasks = list(
+        (session or db.session).scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id)
+            .order_by(Task.number)
+            .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))
+        )
+    )
+    units = {
+        a.unit.id: a.unit
+        for t in tasks
+        for a in t.assignments
+        if a.unit.active and (unit_ids is None or a.unit.id in unit_ids)
+    }
     return tasks, sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 9), u.id))
 
 
-def compliance_for(plan: Plan, period: Period, *, as_of: date | None = None,
-                   unit_ids: list[int] | None = None, tz: tzinfo | None = None,
-                   session: Session | None = None) -> Picture:
+def compliance_for(
+    plan: Plan,
+    period: Period,
+    *,
+    as_of: date | None = None,
+    unit_ids: list[int] | None = None,
+    tz: tzinfo | None = None,
+    session: Session | None = None,
+) -> Picture:
     """Judge every task × responsible active unit of the plan in the period.
 
     ``unit_ids`` limits the picture to the units a viewer may see; ``as_of`` (today) leaves
@@ -93,33 +112,32 @@ def compliance_for(plan: Plan, period: Period, *, as_of: date | None = None,
     spans = [e.window for e in expectations.values()]
     spans += [(s.start, s.end) for e in expectations.values() for s in e.slots]
     spans += [(w.monday, w.sunday) for w in period.weeks()]  # for the weekly chart
-    tallies = tally([t.id for t in tasks], sorted(shown), spans, tz, session)
+    tallies = count_evidence([t.id for t in tasks], sorted(shown), spans, tz, session)
     cells = {}
     for task in tasks:
         for a in task.assignments:
             if a.unit_id not in shown:
                 continue
             cell = Cell(task.id, a.unit_id, a.role, a.scored)
-            cells[(task.id, a.unit_id)] = judge(cell, expectations[task.id],
-                                                tallies.get((task.id, a.unit_id), Tally()), as_of)
+            cells[(task.id, a.unit_id)] = judge(
+                cell, expectations[task.id], tallies.get((task.id, a.unit_id), Tally()), as_of
+            )
     return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies)
 
 
-def evidence_behind(task: Task, unit_id: int, period: Period, *, tz: tzinfo | None = None,
-                    statuses=None) -> list[Evidence]:
+def evidence_behind(
+    task: Task, unit_id: int, period: Period, *, tz: tzinfo | None = None, statuses=None
+) -> list[Evidence]:
     """The items a cell counted (accepted, waiting and sent back), by when the work happened."""
     start, end = expectation_for(task, period).window
-    query = select(Evidence).where(Evidence.task_id == task.id, Evidence.unit_id == unit_id,
-                                   between_days(start, end, tz or city_tz()))
+    query = select(Evidence).where(
+        Evidence.task_id == task.id,
+        Evidence.unit_id == unit_id,
+        between_days(start, end, tz or city_tz()),
+    )
     query = counted(query, statuses) if statuses else counted(query)
-    return list(db.session.scalars(
-        query.order_by(Evidence.occurred_at, Evidence.id).options(selectinload(Evidence.media))))
-
-
-def visible_unit_ids(user) -> list[int] | None:
-    """The units whose cells the user may see; None for all (as ``User.sees_unit`` decides)."""
-    if user.role == "officer":
-        return [user.unit_id] if user.unit_id else []
-    if user.role == "reviewer" and user.scoped_units:
-        return [u.id for u in user.scoped_units]
-    return None if user.role in ("reviewer", "overseer", "admin") else []
+    return list(
+        db.session.scalars(
+            query.order_by(Evidence.occurred_at, Evidence.id).options(selectinload(Evidence.media))
+        )
+    )

@@ -7,6 +7,7 @@ a CASE over those instants, so the database does the grouping and the time-zone 
 is done once, in Python, correctly for any zone. A 16 × 10 matrix over tens of thousands of
 items is a few hundred result rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,8 +16,8 @@ from datetime import date, timedelta, tzinfo
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.periods import local_midnight_utc
 from wardapp.compliance.rules import COUNTED_STATUSES, Tally
+from wardapp.core.periods import local_midnight_utc
 from wardapp.db import not_an_index_key
 from wardapp.evidence.chains import superseded
 from wardapp.evidence.models import Evidence
@@ -34,8 +35,10 @@ def counted(query: Select, statuses: Iterable[str] = COUNTED_STATUSES) -> Select
 
 def between_days(start: date, end: date, tz: tzinfo):
     """Evidence that happened on local days ``start`` to ``end``, both included."""
-    return and_(Evidence.occurred_at >= local_midnight_utc(start, tz),
-                Evidence.occurred_at < local_midnight_utc(end + timedelta(days=1), tz))
+    return and_(
+        Evidence.occurred_at >= local_midnight_utc(start, tz),
+        Evidence.occurred_at < local_midnight_utc(end + timedelta(days=1), tz),
+    )
 
 
 def edges(spans: Iterable[tuple[date, date]]) -> list[date]:
@@ -47,24 +50,36 @@ def edges(spans: Iterable[tuple[date, date]]) -> list[date]:
     return sorted(days)
 
 
-def tally(task_ids: list[int], unit_ids: list[int], spans: Iterable[tuple[date, date]],
-          tz: tzinfo, session: Session | None = None) -> dict[tuple[int, int], Tally]:
+def count_evidence(
+    task_ids: list[int],
+    unit_ids: list[int],
+    spans: Iterable[tuple[date, date]],
+    tz: tzinfo,
+    session: Session | None = None,
+) -> dict[tuple[int, int], Tally]:
     """Counted evidence per (task id, unit id), by stretch and status, in one query."""
     days = edges(spans)
     if not task_ids or not unit_ids or len(days) < 2:
         return {}
     instants = [local_midnight_utc(day, tz) for day in days]
-    stretch = case(*[(Evidence.occurred_at < moment, i) for i, moment in enumerate(instants[1:])],
-                   else_=len(instants) - 2)
-    inner = counted(select(Evidence.task_id, Evidence.unit_id, Evidence.status,
-                           stretch.label("stretch"))
-                    .where(Evidence.task_id.in_(task_ids), Evidence.unit_id.in_(unit_ids),
-                           Evidence.occurred_at >= instants[0],
-                           Evidence.occurred_at < instants[-1])).subquery()
+    stretch = case(
+        *[(Evidence.occurred_at < moment, i) for i, moment in enumerate(instants[1:])],
+        else_=len(instants) - 2,
+    )
+    inner = counted(
+        select(Evidence.task_id, Evidence.unit_id, Evidence.status, stretch.label("stretch")).where(
+            Evidence.task_id.in_(task_ids),
+            Evidence.unit_id.in_(unit_ids),
+            Evidence.occurred_at >= instants[0],
+            Evidence.occurred_at < instants[-1],
+        )
+    ).subquery()
     # Grouped outside: PostgreSQL will not match a GROUP BY CASE whose parameters differ.
     rows = (session or db.session).execute(
-        select(inner.c.task_id, inner.c.unit_id, inner.c.status, inner.c.stretch, func.count())
-        .group_by(inner.c.task_id, inner.c.unit_id, inner.c.status, inner.c.stretch))
+        select(
+            inner.c.task_id, inner.c.unit_id, inner.c.status, inner.c.stretch, func.count()
+        ).group_by(inner.c.task_id, inner.c.unit_id, inner.c.status, inner.c.stretch)
+    )
     tallies: dict[tuple[int, int], Tally] = {}
     for task_id, unit_id, status, index, n in rows:
         tallies.setdefault((task_id, unit_id), Tally()).add(days[index], status, n)

@@ -7,16 +7,18 @@ has 13 or 14 weeks, and the four quarters of a year add up to the year's 52 or 5
 A week straddling a quarter's edge is therefore expected once, in the quarter that holds
 most of its days, and evidence from any of its seven days fulfils it there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask_babel import gettext as _
 
-from wardapp.plans.periods import QUARTER_NAMES
+from wardapp.core.i18n import fmt_date, fmt_day_month
 
-KINDS = ("month", "quarter", "year")
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+PERIOD_KINDS = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True, order=True)
@@ -43,8 +45,12 @@ class Week:
 
     @property
     def label(self) -> str:
-        return _("Tuần %(n)s (%(a)s–%(b)s)", n=self.number, a=self.monday.strftime("%d/%m"),
-                 b=self.sunday.strftime("%d/%m/%Y"))
+        return _(
+            "Tuần %(n)s (%(a)s–%(b)s)",
+            n=self.number,
+            a=fmt_day_month(self.monday),
+            b=fmt_date(self.sunday),
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,10 @@ class Period:
         return cls("month", year, number)
 
     @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        return cls("quarter", day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
     def whole_year(cls, year: int) -> Period:
         return cls("year", year, 0)
 
@@ -78,8 +88,11 @@ class Period:
     @property
     def end(self) -> date:
         """The last day of the period."""
-        if self.kind == "year" or (self.kind == "quarter" and self.number == 4) or \
-                (self.kind == "month" and self.number == 12):
+        if (
+            self.kind == "year"
+            or (self.kind == "quarter" and self.number == 4)
+            or (self.kind == "month" and self.number == 12)
+        ):
             return date(self.year, 12, 31)
         following = self.number + 1 if self.kind == "month" else 3 * self.number + 1
         return date(self.year, following, 1) - timedelta(days=1)
@@ -150,8 +163,4 @@ class Period:
 def local_midnight_utc(day: date, tz: tzinfo) -> datetime:
     """The UTC instant at which ``day`` begins in the city: evidence is stored in UTC, and
     a local date's bounds are where a day's evidence starts and stops."""
-    return datetime.combine(day, time(), tz).astimezone(timezone.utc)
-
-
-def local_date(moment: datetime, tz: tzinfo) -> date:
-    return moment.astimezone(tz).date()
+    return datetime.combine(day, time(), tz).astimezone(UTC)

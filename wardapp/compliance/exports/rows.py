@@ -5,6 +5,7 @@ Rows are read task by task and unit by unit, each an indexed range read in order
 memory stays flat and the database never sorts, however many items there are.
 The window per task is the one its cells used, so an export counts what the dashboard shows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,14 +16,15 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.services import Picture
-from wardapp.compliance.tally import between_days, counted
+from wardapp.compliance.counting import between_days, counted
+from wardapp.compliance.picture import Picture
 from wardapp.core.labels import KIND_LABELS
 from wardapp.core.urls import external_url
 from wardapp.evidence.models import Evidence, Media
-from wardapp.evidence.schema import KINDS
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
-from wardapp.plans.models import Task, Unit
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
 
 BATCH = 2000
 SENTINEL = 987654321
@@ -82,14 +84,29 @@ class Labels:
     @classmethod
     def resolve(cls) -> Labels:
         return cls(
-            headers=[_("Mã minh chứng"), _("TT nhiệm vụ"), _("Nhiệm vụ"), _("Đơn vị"), _("Vai trò"),
-                     _("Loại minh chứng"), _("Thực hiện lúc"), _("Tuần ISO"), _("Nội dung"),
-                     _("Ghi chú"), _("Duyệt lúc"), _("Liên kết minh chứng"), _("Số ảnh"),
-                     _("Ảnh")],
+            headers=[
+                _("Mã minh chứng"),
+                _("TT nhiệm vụ"),
+                _("Nhiệm vụ"),
+                _("Đơn vị"),
+                _("Vai trò"),
+                _("Loại minh chứng"),
+                _("Thực hiện lúc"),
+                _("Tuần ISO"),
+                _("Nội dung"),
+                _("Ghi chú"),
+                _("Duyệt lúc"),
+                _("Liên kết minh chứng"),
+                _("Số ảnh"),
+                _("Ảnh"),
+            ],
             kinds={k: str(v) for k, v in KIND_LABELS.items()},
             roles={"lead": _("Chủ trì"), "coordinating": _("Phối hợp")},
-            fields={code: [(f.name, str(f.label)) for f in kind.fields]
-                    for code, kind in KINDS.items()})
+            fields={
+                code: [(f.name, str(f.label)) for f in kind.fields]
+                for code, kind in SCHEMAS.items()
+            },
+        )
 
 
 def unit_ranges(picture: Picture, tz: tzinfo) -> Iterator[tuple[Task, Unit, str, ColumnElement]]:
@@ -101,13 +118,21 @@ def unit_ranges(picture: Picture, tz: tzinfo) -> Iterator[tuple[Task, Unit, str,
         start, end = picture.expectations[task.id].window
         for unit in picture.units:
             if unit.id in roles:
-                yield task, unit, roles[unit.id], and_(
-                    Evidence.task_id == task.id, Evidence.unit_id == unit.id,
-                    between_days(start, end, tz))
+                yield (
+                    task,
+                    unit,
+                    roles[unit.id],
+                    and_(
+                        Evidence.task_id == task.id,
+                        Evidence.unit_id == unit.id,
+                        between_days(start, end, tz),
+                    ),
+                )
 
 
-def accepted_rows(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
-                  session: Session | None = None) -> Iterator[EvidenceRow]:
+def accepted_rows(
+    picture: Picture, tz: tzinfo, links: Links, labels: Labels, session: Session | None = None
+) -> Iterator[EvidenceRow]:
     """Every accepted item the picture counted, task by task, unit by unit, oldest first.
 
     Needs no request: ``links`` and ``labels`` are made in one beforehand, and ``session``
@@ -116,24 +141,40 @@ def accepted_rows(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
     session = session or db.session
     for task, unit, role, in_range in unit_ranges(picture, tz):
         query = counted(
-            select(Evidence.id, Evidence.kind, Evidence.occurred_at, Evidence.reviewed_at,
-                   Evidence.fields, Evidence.note, Media.id)
+            select(
+                Evidence.id,
+                Evidence.kind,
+                Evidence.occurred_at,
+                Evidence.reviewed_at,
+                Evidence.fields,
+                Evidence.note,
+                Media.id,
+            )
             .outerjoin(Media, and_(Media.evidence_id == Evidence.id, Media.role == "photo"))
-            .where(in_range), ("approved",))
+            .where(in_range),
+            ("approved",),
+        )
         query = query.order_by(Evidence.occurred_at, Evidence.id, Media.position)
         row = None
-        for e_id, kind, occurred, reviewed, fields, note, media_id in \
-                session.execute(query.execution_options(yield_per=BATCH)):
+        for e_id, kind, occurred, reviewed, fields, note, media_id in session.execute(
+            query.execution_options(yield_per=BATCH)
+        ):
             if row is None or row.id != e_id:
                 if row is not None:
                     yield row
                 row = EvidenceRow(
-                    id=e_id, task_number=task.number, task_title=task.short_title,
-                    unit_name=unit.short_name, role=labels.roles.get(role, role),
-                    kind=labels.kinds.get(kind, kind), occurred_at=occurred.astimezone(tz),
+                    id=e_id,
+                    task_number=task.number,
+                    task_title=task.short_title,
+                    unit_name=unit.short_name,
+                    role=labels.roles.get(role, role),
+                    kind=labels.kinds.get(kind, kind),
+                    occurred_at=occurred.astimezone(tz),
                     reviewed_at=reviewed.astimezone(tz) if reviewed else None,
                     summary=summary(fields, labels.fields.get(kind, ())),
-                    note=note or "", link=links.evidence(e_id))
+                    note=note or "",
+                    link=links.evidence(e_id),
+                )
             if media_id is not None:
                 row.photos.append(links.media(media_id))
                 row.photo_ids.append(media_id)
@@ -142,8 +183,9 @@ def accepted_rows(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
 
 
 def summary(fields: dict | None, labelled: list[tuple[str, str]]) -> str:
-    """"Địa điểm: …; Số lượng: 2": the kind's fields in the order the form asks them."""
+    """ "Địa điểm: …; Số lượng: 2": the kind's fields in the order the form asks them."""
     if not fields:
         return ""
-    return "; ".join(f"{label}: {fields[name]}" for name, label in labelled
-                     if fields.get(name) not in (None, ""))
+    return "; ".join(
+        f"{label}: {fields[name]}" for name, label in labelled if fields.get(name) not in (None, "")
+    )

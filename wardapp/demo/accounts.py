@@ -1,14 +1,11 @@
-"""The demo: the shipped plan, an account for every role and unit, and a year of evidence.
+"""The demo's accounts: one for each staff role and one officer per unit, all with the
+password ``wardapp-demo``. Running it again adds nothing twice."""
 
-Every demo account has the password ``wardapp-demo``. Running it again adds nothing twice.
-"""
 from sqlalchemy import select
 
 from wardapp.auth import services as accounts
-from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Unit
-from wardapp.plans.services import load_shipped_plan, seed_plan
+from wardapp.units.models import Unit
 
 DEMO_PASSWORD = "wardapp-demo"
 
@@ -33,21 +30,14 @@ def seed_accounts() -> int:
     for username, name, role, unit_code in demo_accounts():
         if accounts.find_user(username):
             continue
-        accounts.create_user(None, username=username, password=DEMO_PASSWORD, display_name=name,
-                             role=role, unit=units.get(unit_code) if unit_code else None)
+        accounts.create_user(
+            None,
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            role=role,
+            unit=units.get(unit_code) if unit_code else None,
+        )
         created += 1
     db.session.flush()
     return created
-
-
-def seed(*, with_evidence: bool, media_dir: str) -> str:
-    seed_plan(db.session, load_shipped_plan())
-    created = seed_accounts()
-    lines = [f"Plan loaded; {created} demo account(s) created "
-             f"({db.session.scalar(select(db.func.count(User.id)))} in all), "
-             f"password {DEMO_PASSWORD!r}."]
-    if with_evidence:
-        from wardapp.demo_evidence import seed_evidence
-
-        lines.append(seed_evidence(media_dir))
-    return "\n".join(lines)

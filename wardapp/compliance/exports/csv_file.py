@@ -4,6 +4,7 @@ Written as a stream of chunks, never whole in memory. Text a person typed is kep
 read as a formula by a spreadsheet (a leading ``=``, ``+``, ``-`` or ``@`` gets a quote), and
 holds no control, bidi control or non-character (``core.text``), whenever it was stored.
 """
+
 import csv
 import io
 from collections.abc import Iterator
@@ -11,8 +12,8 @@ from datetime import tzinfo
 
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.export_rows import EvidenceRow, Labels, Links, accepted_rows
-from wardapp.compliance.services import Picture
+from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.picture import Picture
 from wardapp.core.text import export_safe
 
 CHUNK = 64 * 1024
@@ -28,19 +29,33 @@ def stamp(moment) -> str:
     """dd/mm/yyyy hh:mm (formatted by hand: strftime is the slowest part of a row)."""
     if moment is None:
         return ""
-    return (f"{moment.day:02d}/{moment.month:02d}/{moment.year} "
-            f"{moment.hour:02d}:{moment.minute:02d}")
+    return (
+        f"{moment.day:02d}/{moment.month:02d}/{moment.year} {moment.hour:02d}:{moment.minute:02d}"
+    )
 
 
 def csv_values(row: EvidenceRow) -> list:
-    return [row.id, row.task_number, export_safe(row.task_title), export_safe(row.unit_name),
-            row.role, row.kind, stamp(row.occurred_at), row.week, spreadsheet_safe(row.summary),
-            spreadsheet_safe(row.note), stamp(row.reviewed_at), row.link, len(row.photos),
-            "\n".join(row.photos)]
+    return [
+        row.id,
+        row.task_number,
+        export_safe(row.task_title),
+        export_safe(row.unit_name),
+        row.role,
+        row.kind,
+        stamp(row.occurred_at),
+        row.week,
+        spreadsheet_safe(row.summary),
+        spreadsheet_safe(row.note),
+        stamp(row.reviewed_at),
+        row.link,
+        len(row.photos),
+        "\n".join(row.photos),
+    ]
 
 
-def csv_chunks(picture: Picture, tz: tzinfo, links: Links, labels: Labels,
-               session: Session) -> Iterator[bytes]:
+def csv_chunks(
+    picture: Picture, tz: tzinfo, links: Links, labels: Labels, session: Session
+) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")

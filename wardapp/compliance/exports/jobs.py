@@ -8,6 +8,7 @@ so whichever app process answers the poll can read it. A job belongs to the user
 it; jobs older than a day are removed when a new one starts. A job whose status has not moved
 for ``STALE`` (its process was restarted) is reported as interrupted.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,15 +18,15 @@ import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
 
-from wardapp.compliance.export_xlsx import write_xlsx
-from wardapp.compliance.periods import Period
-from wardapp.compliance.services import compliance_for
-from wardapp.core.i18n import city_tz
+from wardapp.compliance.exports.xlsx_workbook import write_xlsx
+from wardapp.compliance.picture import compliance_for
+from wardapp.core.i18n import city_tz, fmt_datetime, now_local
+from wardapp.core.periods import Period
 from wardapp.extensions import db
 from wardapp.plans.models import Plan
 
@@ -56,7 +57,9 @@ class Job:
 def _root() -> Path:
     """``EXPORT_DIR``, else an ``exports`` folder beside the media folder (both on one disk)."""
     configured = current_app.config.get("EXPORT_DIR")
-    return Path(configured) if configured else Path(current_app.config["MEDIA_DIR"]).parent / "exports"
+    return (
+        Path(configured) if configured else Path(current_app.config["MEDIA_DIR"]).parent / "exports"
+    )
 
 
 def _save(folder: Path, job: Job) -> None:
@@ -88,8 +91,14 @@ def _sweep(root: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def start(owner_id: int, plan_id: int, period: Period, as_of: date,
-          unit_ids: list[int] | None, filename: str) -> Job:
+def start(
+    owner_id: int,
+    plan_id: int,
+    period: Period,
+    as_of: date,
+    unit_ids: list[int] | None,
+    filename: str,
+) -> Job:
     """Start building the workbook in a thread; returns at once."""
     root = _root()
     _sweep(root)
@@ -99,8 +108,12 @@ def start(owner_id: int, plan_id: int, period: Period, as_of: date,
     _save(folder, job)
     app = current_app._get_current_object()
     base_url = app.config["BASE_URL"]  # never the request's Host (see core.urls)
-    thread = threading.Thread(target=_build, name=f"export-{job.id}", daemon=True,
-                              args=(app, base_url, job, plan_id, period, as_of, unit_ids))
+    thread = threading.Thread(
+        target=_build,
+        name=f"export-{job.id}",
+        daemon=True,
+        args=(app, base_url, job, plan_id, period, as_of, unit_ids),
+    )
     thread.start()
     # Under TESTING the job finishes before the answer, so no thread outlives its test.
     if app.config.get("EXPORT_JOBS_WAIT", app.testing):
@@ -108,13 +121,21 @@ def start(owner_id: int, plan_id: int, period: Period, as_of: date,
     return job
 
 
-def _build(app, base_url: str, job: Job, plan_id: int, period: Period, as_of: date,
-           unit_ids: list[int] | None) -> None:
+def _build(
+    app,
+    base_url: str,
+    job: Job,
+    plan_id: int,
+    period: Period,
+    as_of: date,
+    unit_ids: list[int] | None,
+) -> None:
     with app.test_request_context("/", base_url=base_url):
         folder = _root() / job.id
         try:
-            picture = compliance_for(db.session.get(Plan, plan_id), period, as_of=as_of,
-                                     unit_ids=unit_ids)
+            picture = compliance_for(
+                db.session.get(Plan, plan_id), period, as_of=as_of, unit_ids=unit_ids
+            )
             job.total = sum(c.accepted for c in picture.cells.values())
 
             def progress(done: int) -> None:
@@ -123,9 +144,10 @@ def _build(app, base_url: str, job: Job, plan_id: int, period: Period, as_of: da
 
             part = folder / "export.xlsx.part"
             with part.open("wb") as target:
-                generated = datetime.now(city_tz()).strftime("%d/%m/%Y %H:%M")
-                job.done = write_xlsx(picture, city_tz(), target, generated=generated,
-                                      progress=progress)
+                generated = fmt_datetime(now_local())
+                job.done = write_xlsx(
+                    picture, city_tz(), target, generated=generated, progress=progress
+                )
             os.replace(part, folder / "export.xlsx")
             job.state = "done"
         except Exception:  # any failure: say so on the page, keep the details in the log

@@ -5,34 +5,36 @@ temporary file (write-only openpyxl) and then sent from it (the dashboard builds
 background instead, see ``job_views``); the report is small. Each export covers the units the
 user may see and is recorded in the audit log.
 """
+
 import io
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Response, current_app, send_file
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from wardapp.audit.services import record
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
-from wardapp.compliance.export_csv import csv_chunks
-from wardapp.compliance.export_docx import write_docx
-from wardapp.compliance.export_rows import Labels, Links
-from wardapp.compliance.export_xlsx import write_xlsx
-from wardapp.compliance.export_zip import zip_chunks
-from wardapp.compliance.periods import Period
-from wardapp.compliance.services import Picture, compliance_for, visible_unit_ids
-from wardapp.core import views as core_views
+from wardapp.compliance.exports.csv_file import csv_chunks
+from wardapp.compliance.exports.docx_report import write_docx
+from wardapp.compliance.exports.rows import Labels, Links
+from wardapp.compliance.exports.xlsx_workbook import write_xlsx
+from wardapp.compliance.exports.zip_photos import zip_chunks
+from wardapp.compliance.picture import Picture, compliance_for
+from wardapp.core import i18n
 from wardapp.core.access import allow
-from wardapp.core.i18n import city_tz
-from wardapp.evidence.intake import storage
+from wardapp.core.i18n import city_tz, fmt_datetime, now_local
+from wardapp.core.periods import Period
+from wardapp.core.roles import READERS
 from wardapp.extensions import db
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan
 
-READERS = ("reviewer", "overseer", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -49,17 +51,29 @@ class Asked:
 
 
 def _asked(fmt: str) -> Asked:
-    choice = choice_from_request(core_views.today_local())
-    unit_ids = visible_unit_ids(current_user)
-    record(current_user, "compliance.export", choice.plan, format=fmt, period=choice.period.slug,
-           units="all" if unit_ids is None else len(unit_ids))
+    choice = choice_from_request(i18n.today_local())
+    unit_ids = current_user.seen_unit_ids
+    record(
+        current_user,
+        "compliance.export",
+        choice.plan,
+        format=fmt,
+        period=choice.period.slug,
+        units="all" if unit_ids is None else len(unit_ids),
+    )
     return Asked(choice.plan.id, choice.period, choice.today, unit_ids)
 
 
 def _picture(asked: Asked, session=None, tz=None) -> Picture:
     session = session or db.session
-    return compliance_for(session.get(Plan, asked.plan_id), asked.period, as_of=asked.as_of,
-                          unit_ids=asked.unit_ids, tz=tz, session=session)
+    return compliance_for(
+        session.get(Plan, asked.plan_id),
+        asked.period,
+        as_of=asked.as_of,
+        unit_ids=asked.unit_ids,
+        tz=tz,
+        session=session,
+    )
 
 
 def _name(period: Period, ext: str) -> str:
@@ -89,6 +103,7 @@ def export_csv():
     def write(tz):
         links, labels = Links(), Labels.resolve()
         return lambda picture, session: csv_chunks(picture, tz, links, labels, session)
+
     return _streamed(_asked("csv"), write, "text/csv", "csv")
 
 
@@ -98,8 +113,10 @@ def export_zip():
     def write(tz):
         store, logger = storage(), current_app.logger
         note = (_("anh-bi-thieu.txt"), _("Các ảnh sau không còn trong kho lưu trữ:"))
-        return lambda picture, session: zip_chunks(picture, tz, store, session,
-                                                   missing_note=note, logger=logger)
+        return lambda picture, session: zip_chunks(
+            picture, tz, store, session, missing_note=note, logger=logger
+        )
+
     return _streamed(_asked("zip"), write, "application/zip", "zip")
 
 
@@ -109,28 +126,34 @@ def export_xlsx():
     picture = _picture(_asked("xlsx"))
     workbook = tempfile.TemporaryFile(suffix=".xlsx")  # gone from disk when closed
     try:
-        generated = datetime.now(city_tz()).strftime("%d/%m/%Y %H:%M")
+        generated = fmt_datetime(now_local())
         write_xlsx(picture, city_tz(), workbook, generated=generated)
         workbook.seek(0)
     except BaseException:
         workbook.close()
         raise
-    return send_file(workbook, mimetype=XLSX, as_attachment=True,
-                     download_name=_name(picture.period, "xlsx"))
+    return send_file(
+        workbook, mimetype=XLSX, as_attachment=True, download_name=_name(picture.period, "xlsx")
+    )
 
 
 @bp.get("/compliance/export.docx")
 @allow(*READERS)
 def export_docx():
     picture = _picture(_asked("docx"))
-    today = core_views.today_local()
+    today = i18n.today_local()
     period = picture.period
     # Dated today while the report is current; a draft for a long-past period is left blank.
     issued_on = today if period.start <= today <= period.end + timedelta(days=92) else None
     document = io.BytesIO()
     with force_locale("vi"):  # an administrative document is in Vietnamese, whatever the UI
-        write_docx(picture, document, issued_on=issued_on,
-                   accepted_total=sum(c.accepted for c in picture.cells.values()))
+        write_docx(
+            picture,
+            document,
+            issued_on=issued_on,
+            accepted_total=sum(c.accepted for c in picture.cells.values()),
+        )
     document.seek(0)
-    return send_file(document, mimetype=DOCX, as_attachment=True,
-                     download_name=_name(picture.period, "docx"))
+    return send_file(
+        document, mimetype=DOCX, as_attachment=True, download_name=_name(picture.period, "docx")
+    )

@@ -1,0 +1,1 @@
+"""The organisation: wards, communes and agencies, which accounts belong to and plans assign."""
