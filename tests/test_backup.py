@@ -206,3 +206,17 @@ def test_restore_from_a_folder_that_is_no_backup_is_refused(app, tmp_path):
     (tmp_path / "photos").mkdir()
     result = app.test_cli_runner().invoke(args=["wardapp", "restore", str(tmp_path / "photos")])
     assert result.exit_code != 0 and "not a wardapp backup" in result.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_in_memory_database_is_refused_with_a_reason_by_backup_and_restore(seeded, tmp_path):
+    """``sqlite://`` names no file to copy from or into: said plainly, not a traceback."""
+    assert (
+        seeded.test_cli_runner().invoke(args=["wardapp", "backup", str(tmp_path / "b")]).exit_code
+        == 0
+    )
+    (tmp_path / "memory").mkdir()
+    memory = make_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, tmp_path / "memory")
+    for command in (["backup", str(tmp_path / "c")], ["restore", str(tmp_path / "b")]):
+        result = memory.test_cli_runner().invoke(args=["wardapp", *command])
+        assert result.exit_code == 1 and "in memory" in result.output, (command, result.output)

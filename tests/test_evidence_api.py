@@ -286,3 +286,17 @@ def test_every_kind_of_evidence_has_its_fields_and_every_schema_a_kind():
     from wardapp.evidence.schema import SCHEMAS
 
     assert tuple(SCHEMAS) == EVIDENCE_KINDS
+
+
+def test_the_next_page_link_is_made_of_the_query_whatever_its_argument_names(seeded):
+    """A query argument named like url_for's own options ("_method", "_external") is not one:
+    it made the next link absolute or cut at a "#", or the list a 500."""
+    officer = Officer(seeded, "tho-xuong")
+    for seed in range(2):
+        officer.site_photo(photos=[photo(seed=seed)])
+    for query in ("_method=DELETE", "_external=1", "_anchor=x", "_scheme=ftp"):
+        response = officer.client.get(f"/api/v1/evidence?limit=1&status=submitted&{query}")
+        assert response.status_code == 200, query
+        link = response.json["next"]
+        assert link.startswith("/api/v1/evidence?") and "#" not in link, (query, link)
+        assert "status=submitted" in link and "limit=1" in link

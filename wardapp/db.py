@@ -1,10 +1,12 @@
 """The declarative base every model shares, and the clock they use."""
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from flask_sqlalchemy.session import Session as RequestSession
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, TypeDecorator
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
@@ -14,6 +16,17 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# What a function that reads or flushes takes: the request's ``db.session`` (a scoped session),
+# or a session of its own (a streamed export, a security event). Both answer the same calls.
+DbSession = Session | scoped_session[RequestSession]
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run through a session matched. Its result is a
+    ``CursorResult``, which has the count, but ``Session.execute`` types it as a ``Result``."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def now_utc() -> datetime:

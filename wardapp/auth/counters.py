@@ -12,30 +12,33 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import Table, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from wardapp.auth.models import LoginCounter
+from wardapp.auth.models import COUNTER_KEY_LENGTH, LoginCounter
 from wardapp.auth.security_events import own_transaction
 from wardapp.db import now_utc
 from wardapp.extensions import db, limiter
 
-KEY_LENGTH = LoginCounter.__table__.c.key.type.length
 DelayFor = Callable[[int], int]  # failures so far -> seconds to wait (0: none)
 
 
 class DatabaseCounters:
     """One row per key; each failure is one upsert, so processes racing on a key all count."""
 
-    table = LoginCounter.__table__
+    # Declarative types ``__table__`` as any FromClause (a class may be mapped to a join);
+    # this one is a Table, which is what insert(), update() and delete() take.
+    table = cast(Table, LoginCounter.__table__)
 
     def wait_seconds(self, keys: Iterable[str]) -> int:
         now = now_utc()
         waits = db.session.scalars(
             select(self.table.c.wait_until).where(
-                self.table.c.key.in_([k[:KEY_LENGTH] for k in keys]), self.table.c.wait_until > now
+                self.table.c.key.in_([k[:COUNTER_KEY_LENGTH] for k in keys]),
+                self.table.c.wait_until > now,
             )
         ).all()
         return max((_whole_seconds((w - now).total_seconds()) for w in waits), default=0)
@@ -45,16 +48,18 @@ class DatabaseCounters:
 
         Returns the failures in the window, this one included.
         """
-        key, now, t = key[:KEY_LENGTH], now_utc(), self.table
+        key, now, t = key[:COUNTER_KEY_LENGTH], now_utc(), self.table
         with own_transaction() as session:
             insert = (
-                postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+                postgresql.insert
+                if session.get_bind().dialect.name == "postgresql"
+                else sqlite.insert
             )(t)
             running = t.c.window_ends > now
             upsert = insert.values(
                 key=key, failures=1, window_ends=now + timedelta(seconds=window_seconds)
             )
-            upsert = upsert.on_conflict_do_update(
+            counted = upsert.on_conflict_do_update(
                 index_elements=[t.c.key],
                 set_={
                     "failures": case((running, t.c.failures + 1), else_=1),
@@ -63,7 +68,7 @@ class DatabaseCounters:
                     ),
                 },
             ).returning(t.c.failures)
-            failures = session.execute(upsert).scalar_one()
+            failures = session.execute(counted).scalar_one()
             delay = delay_for(failures)
             if delay:
                 until = now + timedelta(seconds=delay)
@@ -83,7 +88,7 @@ class DatabaseCounters:
 
     def clear(self, key: str) -> None:
         with own_transaction() as session:
-            session.execute(delete(self.table).where(self.table.c.key == key[:KEY_LENGTH]))
+            session.execute(delete(self.table).where(self.table.c.key == key[:COUNTER_KEY_LENGTH]))
 
 
 class RedisCounters:

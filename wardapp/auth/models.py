@@ -90,6 +90,9 @@ class User(UserMixin, Base):
         return seen is None or unit_id in seen
 
 
+COUNTER_KEY_LENGTH = 200  # a counter key past it is cut (auth/counters.py)
+
+
 class LoginCounter(Base):
     """Failed sign-ins against one account name or from one address, when no Redis holds them.
 
@@ -99,7 +102,7 @@ class LoginCounter(Base):
 
     __tablename__ = "login_counter"
 
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(COUNTER_KEY_LENGTH), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     # The failures count within a fixed window from the first; after it they start again.
     window_ends: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

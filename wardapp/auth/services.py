@@ -102,7 +102,7 @@ def sign_out(user: User) -> None:
 
 
 def create_user(
-    actor,
+    actor: User | None,
     *,
     username: str,
     password: str,
@@ -139,7 +139,7 @@ def create_user(
 
 
 def update_user(
-    actor,
+    actor: User,
     user: User,
     *,
     display_name: str,
@@ -174,7 +174,7 @@ def update_user(
     return user
 
 
-def reset_password(actor, user: User, password: str) -> None:
+def reset_password(actor: User, user: User, password: str) -> None:
     """Sets a new password and ends every session the old one opened. Raises
     ``WeakPassword`` for a password the policy refuses."""
     require_acceptable(password, user.username)

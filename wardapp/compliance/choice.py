@@ -39,7 +39,7 @@ def choice_from_request(today: date) -> Choice:
     if request.args.get("period") == "year":
         return Choice(plan, Period.whole_year(plan.year), None, today)
     month = request.args.get("month", type=int)
-    if month in range(1, 13):
+    if month is not None and 1 <= month <= 12:
         return Choice(plan, Period.month(plan.year, month), None, today)
     view = view_for(plan.year, today, request.args.get("quarter", type=int))
     return Choice(plan, view.period, view.note, today)

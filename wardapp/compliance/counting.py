@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from wardapp.compliance.rules import COUNTED_STATUSES, Tally
@@ -33,7 +33,7 @@ def counted(query: Select, statuses: Iterable[str] = COUNTED_STATUSES) -> Select
     return query.where(not_an_index_key(Evidence.status).in_(list(statuses)), ~superseded())
 
 
-def between_days(start: date, end: date, tz: tzinfo):
+def between_days(start: date, end: date, tz: tzinfo) -> ColumnElement[bool]:
     """Evidence that happened on local days ``start`` to ``end``, both included."""
     return and_(
         Evidence.occurred_at >= local_midnight_utc(start, tz),

@@ -7,6 +7,7 @@ tasks with their units, one aggregate count) whatever the number of units, tasks
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
@@ -126,7 +127,12 @@ def compliance_for(
 
 
 def evidence_behind(
-    task: Task, unit_id: int, period: Period, *, tz: tzinfo | None = None, statuses=None
+    task: Task,
+    unit_id: int,
+    period: Period,
+    *,
+    tz: tzinfo | None = None,
+    statuses: Sequence[str] | None = None,
 ) -> list[Evidence]:
     """The items a cell counted (accepted, waiting and sent back), by when the work happened."""
     start, end = expectation_for(task, period).window

@@ -53,9 +53,9 @@ class Due:
 
 def unit_lines(picture: Picture, unit_id: int) -> list[UnitLine]:
     return [
-        UnitLine(t, picture.cell(t.id, unit_id))
+        UnitLine(t, cell)
         for t in picture.tasks
-        if picture.cell(t.id, unit_id) is not None
+        if (cell := picture.cell(t.id, unit_id)) is not None
     ]
 
 

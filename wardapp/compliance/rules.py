@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -72,9 +73,21 @@ class Expectation:
     reason: object = None  # why nothing is scored (a lazy string), when nothing is
 
 
-def expectation_for(task, period: Period) -> Expectation:
-    """The slots a task's rule sets in the period; ``task`` needs rule, deadline, min_count
-    and period (a ``Task`` or anything shaped like one)."""
+class TaskRule(Protocol):
+    """What the rules read of a task: a ``Task``, or anything shaped like one."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def min_count(self) -> int | None: ...
+    @property
+    def period(self) -> str | None: ...
+
+
+def expectation_for(task: TaskRule, period: Period) -> Expectation:
+    """The slots a task's rule sets in the period."""
     whole = (period.start, period.end)
     if task.rule == "weekly":
         weeks = period.weeks()

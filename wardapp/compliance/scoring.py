@@ -5,7 +5,13 @@ something countable: the minimum per month or quarter for "Thường xuyên", th
 which responsible units are scored (leads by default, coordinating units not).
 """
 
+from collections.abc import Iterable
+from datetime import date
+from enum import Enum
+from typing import Final
+
 from wardapp.audit.services import record
+from wardapp.auth.models import User
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 
@@ -21,11 +27,21 @@ def rule_settings(task: Task) -> dict:
     }
 
 
-KEEP = object()  # a parameter not given keeps its value
+class Keep(Enum):
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP  # a parameter not given keeps its value (None is a value: it clears)
 
 
 def update_task_rule(
-    actor, task: Task, *, min_count=KEEP, period=KEEP, deadline=KEEP, scored_unit_ids=KEEP
+    actor: User | None,
+    task: Task,
+    *,
+    min_count: int | None | Keep = KEEP,
+    period: str | None | Keep = KEEP,
+    deadline: date | None | Keep = KEEP,
+    scored_unit_ids: Iterable[int] | Keep = KEEP,
 ) -> bool:
     """Apply what applies to the task's rule; True and audited if anything changed. A
     parameter left out keeps its value (``None`` clears a minimum or a deadline)."""
@@ -33,7 +49,7 @@ def update_task_rule(
     if task.rule == "per_period":
         if min_count is not KEEP:
             task.min_count = min_count or None
-        if period in ("month", "quarter"):
+        if isinstance(period, str) and period in ("month", "quarter"):
             task.period = period
     if task.rule == "deadline" and deadline is not KEEP:
         task.deadline = deadline

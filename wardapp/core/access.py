@@ -23,6 +23,14 @@ def public(view):
     return view
 
 
+def allowed_roles(view: object) -> frozenset[str] | None:
+    """The roles ``@allow`` let in, None for a ``@public`` view; AttributeError for a view
+    marked neither way (``check_access`` refuses it before asking)."""
+    if not hasattr(view, "allowed_roles"):
+        raise AttributeError(f"view {view!r} has no access decision")
+    return view.allowed_roles
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
@@ -35,7 +43,7 @@ def check_access():
     if not hasattr(view, "allowed_roles"):
         current_app.logger.error("view %s has no access decision", request.endpoint)
         return _refuse(403)
-    roles = view.allowed_roles
+    roles = allowed_roles(view)
     if roles is None:
         return None
     if not current_user.is_authenticated:

@@ -82,7 +82,8 @@ def error_response(status: int, message: str, fields: dict | None = None, **extr
 
 
 def http_error(exc: HTTPException):
-    return error_response(exc.code or 500, _(ERROR_MESSAGES.get(exc.code, exc.name)))
+    status = exc.code or 500
+    return error_response(status, _(ERROR_MESSAGES.get(status, exc.name)))
 
 
 def csrf_error(exc: CSRFError):

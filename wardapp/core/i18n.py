@@ -2,6 +2,7 @@
 otherwise; every date people read is formatted here (dd/mm/yyyy)."""
 
 from datetime import date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, session
@@ -10,7 +11,7 @@ from flask_babel import get_locale, get_translations
 
 def select_locale() -> str:
     lang = session.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
+    if isinstance(lang, str) and lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -26,6 +27,14 @@ def city_tz() -> ZoneInfo:
 def today_local() -> date:
     """Today in the city (tests set the clock by replacing this function)."""
     return datetime.now(city_tz()).date()
+
+
+@overload
+def local(dt: datetime) -> datetime: ...
+
+
+@overload
+def local(dt: None) -> None: ...
 
 
 def local(dt: datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from wardapp.core.access import allowed_roles
 from wardapp.core.roles import ADMINS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
 from wardapp.core.script_words import script_words
 
@@ -41,8 +42,13 @@ def nav_items() -> list[NavItem]:
     return [
         NavItem(url_for(endpoint), label, request.endpoint == endpoint)
         for endpoint, label, meant_for in MENU
-        if current_user.role in meant_for and current_user.role in views[endpoint].allowed_roles
+        if current_user.role in meant_for and _lets_in(views[endpoint], current_user.role)
     ]
+
+
+def _lets_in(view: object, role: str) -> bool:
+    roles = allowed_roles(view)
+    return roles is None or role in roles
 
 
 def template_context() -> dict:

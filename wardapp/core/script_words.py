@@ -32,11 +32,13 @@ def script_messages(static_folder: str) -> tuple[str, ...]:
 def _messages() -> tuple[str, ...]:
     """Read once per process (each request while debugging, when scripts change under it)."""
     app = current_app
+    folder = app.static_folder
+    assert folder is not None  # create_app always gives one
     if app.debug:
-        return script_messages(app.static_folder)
+        return script_messages(folder)
     messages = app.extensions.get("wardapp.script_messages")
     if messages is None:
-        messages = app.extensions["wardapp.script_messages"] = script_messages(app.static_folder)
+        messages = app.extensions["wardapp.script_messages"] = script_messages(folder)
     return messages
 
 

@@ -49,7 +49,7 @@ def seed_evidence() -> str:
     officers = {
         u.unit_id: u for u in db.session.scalars(select(User).where(User.role == Role.OFFICER))
     }
-    reviewer = db.session.scalar(select(User).where(User.username == "vhtt"))
+    reviewer = db.session.scalars(select(User).where(User.username == "vhtt")).one()
     tasks = {t.number: t for t in db.session.scalars(select(Task))}
     made: list[Evidence] = []
 

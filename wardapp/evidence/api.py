@@ -1,5 +1,7 @@
 """The submission API the offline outbox (and any other client) speaks. JSON in Vietnamese."""
 
+from typing import Any
+
 from flask import jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -95,7 +97,11 @@ def api_evidence_list():
     rows = db.session.scalars(query.order_by(Evidence.id.desc()).limit(limit + 1)).all()
     items = [evidence_json(e, current_user) for e in rows[:limit]]
     more = len(rows) > limit
-    args = {k: v for k, v in request.args.items() if k != "before"}
+    # The next page keeps the query, but not a "_method" or "_external": url_for's own options
+    # start with "_", and one given by the client made a wrong link or a 500.
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k != "before" and not k.startswith("_")
+    }
     return jsonify(
         items=items,
         next=url_for("evidence.api_evidence_list", before=rows[limit - 1].id, **args)

@@ -11,6 +11,7 @@ the correction arrives, or two phones correcting at once, cannot both win.
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import aliased
 
+from wardapp.db import rows_matched
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 
@@ -45,4 +46,4 @@ def claim_for_correction(evidence_id: int, seen_version: int) -> bool:
         .values(version=Evidence.version + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_matched(result) == 1

@@ -18,9 +18,10 @@ from wardapp.core.i18n import city_tz
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Media
 from wardapp.evidence.schema import parse_float, parse_occurred_at
-from wardapp.evidence.submission import RawSubmission
+from wardapp.evidence.submission import RawFile, RawSubmission
 from wardapp.media import MediaError, Upload, UploadLimits, inspect_uploads
 from wardapp.media.app_store import storage
+from wardapp.media.upload import Role as MediaRole
 
 
 def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
@@ -29,11 +30,11 @@ def check_files(raw: RawSubmission, *, max_files: int) -> list[Upload]:
         raise SubmissionError(
             413, _("Gửi tối đa %(n)s tệp mỗi lần.", n=max_files), {"photo": _("Quá nhiều tệp.")}
         )
-    files = [
-        (role, f.filename, f.data)
-        for role, group in (("photo", raw.photos), ("attachment", raw.attachments))
-        for f in group
-    ]
+    groups: tuple[tuple[MediaRole, list[RawFile]], ...] = (
+        ("photo", raw.photos),
+        ("attachment", raw.attachments),
+    )
+    files = [(role, f.filename, f.data) for role, group in groups for f in group]
     try:
         uploads = inspect_uploads(
             files, UploadLimits.from_config(current_app.config), default_tz=city_tz()
@@ -118,7 +119,7 @@ def _photo_meta(raw: str | None) -> list[dict]:
     values = _json(raw) if raw and len(raw) <= MAX_PHOTO_META else None
     if values is None:
         return []
-    out = []
+    out: list[dict] = []
     for value in values if isinstance(values, list) else [values]:
         if isinstance(value, str):
             value = _json(value)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wardapp.audit.services import record
+from wardapp.auth.models import User
 from wardapp.core.i18n import city_tz
 from wardapp.evidence import chains, schema
 from wardapp.evidence.errors import SubmissionError
@@ -36,7 +37,7 @@ class Outcome:
     created: bool
 
 
-def submit(user, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
+def submit(user: User, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
     """``now`` is when the server received it (the demo replays a year of reports)."""
     now = now or datetime.now(UTC)
     key = raw.client_uuid
@@ -119,7 +120,7 @@ def submit(user, raw: RawSubmission, *, now: datetime | None = None) -> Outcome:
     return Outcome(evidence, created=True)
 
 
-def _replay(user, existing: Evidence, fingerprint: str) -> Evidence:
+def _replay(user: User, existing: Evidence, fingerprint: str) -> Evidence:
     if existing.submitted_by_id != user.id or existing.fingerprint != fingerprint:
         raise SubmissionError(
             409,
@@ -129,7 +130,7 @@ def _replay(user, existing: Evidence, fingerprint: str) -> Evidence:
     return existing
 
 
-def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checked, datetime]:
+def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checked, datetime]:
     """Everything about the submission that needs no file processing; raises on the first kind
     of problem, with every field's message."""
     form = raw.form
@@ -170,7 +171,7 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
         errors["photo"] = _("Hãy gửi ảnh hoặc danh sách ký tên.")
     supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
     note = schema.check_note(form.get("note"), errors)
-    if errors:
+    if errors or occurred_at is None:  # (a missing time has its message in errors)
         raise SubmissionError(
             422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors
         )
@@ -184,9 +185,14 @@ def _check(user, raw: RawSubmission, now: datetime) -> tuple[Task, schema.Checke
     return task, checked, occurred_at
 
 
-def _location(form, errors: dict) -> dict:
+def _location(form: dict[str, str], errors: dict) -> dict[str, float | datetime | None]:
     lat_raw, lon_raw = form.get("lat", "").strip(), form.get("lon", "").strip()
-    values = {"lat": None, "lon": None, "accuracy": None, "located_at": None}
+    values: dict[str, float | datetime | None] = {
+        "lat": None,
+        "lon": None,
+        "accuracy": None,
+        "located_at": None,
+    }
     if not lat_raw and not lon_raw:
         return values
     lat, lon = schema.parse_float(lat_raw, -90, 90), schema.parse_float(lon_raw, -180, 180)
@@ -202,7 +208,9 @@ def _location(form, errors: dict) -> dict:
     return values
 
 
-def _supersedes(user, task: Task, raw: str | None, errors: dict) -> tuple[int | None, int | None]:
+def _supersedes(
+    user: User, task: Task, raw: str | None, errors: dict
+) -> tuple[int | None, int | None]:
     """The returned evidence this one corrects (the same unit's, the same task's, not yet
     redone) and the version it was checked at; (None, None) when there is none."""
     if not raw:
@@ -219,7 +227,7 @@ def _supersedes(user, task: Task, raw: str | None, errors: dict) -> tuple[int | 
     return None, None
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):

@@ -36,7 +36,7 @@ MESSAGES = {
 
 
 def describe(warning: dict) -> str:
-    code = warning.get("code")
+    code = str(warning.get("code"))
     if code in PHOTO_MATCHES and "evidence_id" not in warning:
         code = f"{code}_elsewhere"
     template = MESSAGES.get(code)
@@ -166,8 +166,10 @@ def _time_far(evidence: Evidence, photos: list[Media]) -> list[dict]:
 
 
 def _places(evidence: Evidence, photos: list[Media]) -> list[dict]:
-    points = [(m.gps_lat, m.gps_lon) for m in photos if m.gps_lat is not None]
-    if evidence.lat is not None:
+    points = [
+        (m.gps_lat, m.gps_lon) for m in photos if m.gps_lat is not None and m.gps_lon is not None
+    ]
+    if evidence.lat is not None and evidence.lon is not None:
         points.append((evidence.lat, evidence.lon))
     if not points:
         return [{"code": "no_location"}] if photos or evidence.kind == "site_photo" else []

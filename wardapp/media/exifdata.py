@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -74,8 +75,10 @@ def taken_at(exif: Image.Exif, default_tz: tzinfo | None = None) -> datetime | N
 
 def _degrees(value: object) -> float | None:
     """Degrees, minutes, seconds as rationals; a zero denominator reads as NaN in Pillow."""
+    if not isinstance(value, Iterable):  # a lone number, or nothing
+        return None
     try:
-        parts = [float(part) for part in value]  # type: ignore[union-attr]
+        parts = [float(part) for part in value]
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     if not parts or len(parts) > 3 or not all(math.isfinite(p) and p >= 0 for p in parts):

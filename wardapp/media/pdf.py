@@ -58,10 +58,17 @@ def check_pdf(data: bytes, name: str, field: str | None) -> None:
 
 def _has_a_page(data: bytes, *, strict: bool) -> bool:
     from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import DictionaryObject
 
     reader = PdfReader(io.BytesIO(data), strict=strict)
-    node = reader.trailer["/Root"].get_object()["/Pages"].get_object()
+    root = reader.trailer["/Root"].get_object()
+    if not isinstance(root, DictionaryObject):
+        raise PdfReadError("the document catalog is not a dictionary")
+    node = root["/Pages"].get_object()
     for _ in range(MAX_TREE_DEPTH):
+        if not isinstance(node, DictionaryObject):
+            raise PdfReadError("a node of the page tree is not a dictionary")
         kids = node.get("/Kids")
         if kids is None:
             return node.get("/Type", "/Page") == "/Page"

@@ -47,7 +47,8 @@ def read_outbox_file(text: str) -> list[dict]:
     return items
 
 
-def _files(entries) -> list[RawFile]:
+def _files(entries: list[dict] | None) -> list[RawFile]:
+    """An item's files as the outbox file holds them: ``{"name": …, "data": base64}``."""
     out = []
     for entry in entries or []:
         try:

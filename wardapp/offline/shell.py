@@ -48,7 +48,9 @@ def shell_version() -> str:
 
 
 def shell_urls() -> list[str]:
-    urls = [url_for("static", filename=name) for name in shell_files(current_app.static_folder)]
+    folder = current_app.static_folder
+    assert folder is not None  # create_app always gives one
+    urls = [url_for("static", filename=name) for name in shell_files(folder)]
     return urls + [url_for("offline.manifest")]
 
 

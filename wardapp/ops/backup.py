@@ -127,10 +127,18 @@ def _new_manifest(
     )
 
 
+def sqlite_file() -> str:
+    """The app's SQLite database file; a database in memory has none to copy from or into."""
+    name = db.engine.url.database
+    if not name or name == ":memory:":
+        raise BackupError("the SQLite database is in memory, not in a file: point the app at one")
+    return name
+
+
 def _snapshot_sqlite(work: Path) -> tuple[Manifest, set[str]]:
     copy = work / SQLITE_FILE
     timeout = current_app.config["LOCK_TIMEOUT_MS"] / 1000
-    source = sqlite3.connect(db.engine.url.database, timeout=timeout)
+    source = sqlite3.connect(sqlite_file(), timeout=timeout)
     target = sqlite3.connect(copy)
     try:
         source.backup(target)  # one step: a single consistent read of the whole database

@@ -32,6 +32,7 @@ from wardapp.ops.backup import (
     _run,
     is_archive,
     libpq,
+    sqlite_file,
 )
 from wardapp.ops.fsck import Report, check
 
@@ -41,7 +42,7 @@ class Restored:
     manifest: Manifest
     files: int = 0
     damaged: list[str] = field(default_factory=list)
-    fsck: Report | None = None
+    fsck: Report = field(default_factory=Report)  # the check of what was put back
 
 
 def restore_backup(source: Path, *, force: bool = False) -> Restored:
@@ -75,13 +76,14 @@ def _restore_folder(folder: Path, force: bool) -> Restored:
 
 
 def _restore_sqlite(copy: Path, force: bool) -> None:
+    database = sqlite_file()
     if inspect(db.engine).get_table_names() and not force:
         raise BackupError(
-            f"{db.engine.url.database} already has tables; restore into a new "
+            f"{database} already has tables; restore into a new "
             "database, or add --force to overwrite it"
         )
     source = sqlite3.connect(copy)
-    target = sqlite3.connect(db.engine.url.database)
+    target = sqlite3.connect(database)
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode=WAL")

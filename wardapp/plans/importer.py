@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from wardapp.core.spreadsheet import SpreadsheetError, Table, clean, read_tables
 from wardapp.core.text import fold
+from wardapp.db import DbSession
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.plans.seed import load_shipped_plan
 from wardapp.plans.unit_names import UnitIndex
@@ -154,7 +154,7 @@ def _appendix(tables: list[Table]) -> tuple[Table, dict[str, int]]:
     )
 
 
-def read_rows(session: Session, path: Path, year: int) -> list[TaskRow]:
+def read_rows(session: DbSession, path: Path, year: int) -> list[TaskRow]:
     """Every task row of the file, checked against the units in the database."""
     try:
         tables = read_tables(Path(path))
@@ -197,7 +197,7 @@ def read_rows(session: Session, path: Path, year: int) -> list[TaskRow]:
     return rows
 
 
-def import_plan(session: Session, path: Path, *, year: int, title: str | None, city: str) -> Plan:
+def import_plan(session: DbSession, path: Path, *, year: int, title: str | None, city: str) -> Plan:
     """Create the plan for (year, city) and its tasks from the file; flush, never commit.
 
     Raises PlanImportError with every problem, having written nothing, if any row is bad or

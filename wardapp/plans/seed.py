@@ -16,8 +16,8 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from wardapp.db import DbSession
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -108,7 +108,7 @@ def _set(obj: object, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
-def _seed_units(session: Session, units: list[dict], result: SeedResult) -> dict[str, Unit]:
+def _seed_units(session: DbSession, units: list[dict], result: SeedResult) -> dict[str, Unit]:
     existing = {
         u.code: u
         for u in session.scalars(select(Unit).where(Unit.code.in_([d["code"] for d in units])))
@@ -126,7 +126,7 @@ def _seed_units(session: Session, units: list[dict], result: SeedResult) -> dict
     return existing
 
 
-def _seed_plan_row(session: Session, p: dict, result: SeedResult) -> Plan:
+def _seed_plan_row(session: DbSession, p: dict, result: SeedResult) -> Plan:
     values = {
         "number": p.get("number") or None,
         "decision_date": date.fromisoformat(p["decision_date"]) if p.get("decision_date") else None,
@@ -159,7 +159,7 @@ def _task_values(t: dict) -> dict[str, Any]:
 
 
 def _seed_assignments(
-    session: Session, task: Task, wanted: dict[int, str], result: SeedResult
+    session: DbSession, task: Task, wanted: dict[int, str], result: SeedResult
 ) -> None:
     """Make the task's TaskUnit rows exactly ``wanted`` (unit id → role); leads are scored."""
     current = {a.unit_id: a for a in task.assignments}
@@ -168,16 +168,16 @@ def _seed_assignments(
             task.assignments.remove(a)
             result.count("removed", "assignment")
     for unit_id, role in wanted.items():
-        a = current.get(unit_id)
-        if a is None:
+        assignment = current.get(unit_id)
+        if assignment is None:
             task.assignments.append(TaskUnit(unit_id=unit_id, role=role, scored=role == "lead"))
             result.count("created", "assignment")
-        elif a.role != role:
-            a.role, a.scored = role, role == "lead"
+        elif assignment.role != role:
+            assignment.role, assignment.scored = role, role == "lead"
             result.count("updated", "assignment")
 
 
-def seed_plan(session: Session, data: dict) -> SeedResult:
+def seed_plan(session: DbSession, data: dict) -> SeedResult:
     """Upsert the data's units, plan, tasks and assignments; flush, never commit.
 
     Running it twice changes nothing the second time. Texts are updated when the data

@@ -100,7 +100,7 @@ class UnitIndex:
                 continue
             m = self._match(words, i) or (self._match(words, i + 1) if words[i] == "ubnd" else None)
             if m and m[1] is not AMBIGUOUS:
-                ids += [x for x in sorted(m[1], key=self.order.get) if x not in ids]
+                ids += [x for x in sorted(m[1], key=self.order.__getitem__) if x not in ids]
                 i = m[0] + (
                     2
                     if words[m[0] : m[0] + 2] == ["thanh", "pho"]

@@ -25,7 +25,7 @@ from wardapp.plans.periods import view_for
 def plan_on_home(user, today) -> dict:
     """The current plan, the period the home page shows, and an officer's tasks in it."""
     plan = lookup.current_plan()
-    context = {
+    context: dict[str, object] = {
         "plan": plan,
         "period": view_for(plan.year, today) if plan else None,
         "kind_labels": KIND_LABELS,

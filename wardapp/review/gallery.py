@@ -34,5 +34,5 @@ def photos(user, filters: Filters, after: int | None) -> Gallery:
     if after:
         query = query.where(Media.id < after)
     rows = db.session.scalars(query).unique().all()
-    tiles = rows[:TILES]
+    tiles = list(rows[:TILES])
     return Gallery(tiles, tiles[-1].id if len(rows) > TILES else None)

@@ -115,7 +115,7 @@ def page(user, filters: Filters, cursor: str | None = None, size: int = PAGE_SIZ
     if after:
         query = query.where(tuple_(*key) > after)
     rows = db.session.scalars(query.order_by(*key).limit(size + 1)).unique().all()
-    items = rows[:size]
+    items = list(rows[:size])
     next_cursor = None
     if len(rows) > size:
         last = items[-1]
@@ -146,7 +146,7 @@ def status_counts(user, filters: Filters) -> dict[str, Count]:
             .limit(COUNT_CAP + 1)
             .subquery()
         )
-        found = db.session.scalar(select(func.count()).select_from(limited))
+        found = db.session.execute(select(func.count()).select_from(limited)).scalar_one()
         counts[status] = Count(min(found, COUNT_CAP), found > COUNT_CAP)
     counts["all"] = Count(
         sum(c.value for c in counts.values()), any(c.capped for c in counts.values())

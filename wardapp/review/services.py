@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from wardapp.audit.services import record
-from wardapp.db import now_utc
+from wardapp.auth.models import User
+from wardapp.db import now_utc, rows_matched
 from wardapp.evidence.chains import has_live_correction, superseded
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import clean_text
@@ -43,7 +44,7 @@ class BulkResult:
 
 
 def decide(
-    reviewer, evidence: Evidence, decision: str, *, seen_version: int | None, reason: str = ""
+    reviewer: User, evidence: Evidence, decision: str, *, seen_version: int | None, reason: str = ""
 ) -> Evidence:
     """Approve or return ``evidence``; ``seen_version`` is the version the reviewer looked at."""
     if decision not in ("approved", "returned"):
@@ -79,7 +80,7 @@ def decide(
         .execution_options(synchronize_session=False)
     )
     db.session.expire(evidence)
-    if result.rowcount != 1:
+    if rows_matched(result) != 1:
         if has_live_correction(evidence.id):
             raise DecisionError(409, CORRECTED, evidence)
         raise DecisionError(
@@ -101,7 +102,7 @@ def decide(
     return evidence
 
 
-def bulk_approve(reviewer, candidates: list[Evidence]) -> BulkResult:
+def bulk_approve(reviewer: User, candidates: list[Evidence]) -> BulkResult:
     """Approve what is plainly fine; anything with a warning waits for a person to look."""
     result = BulkResult([], [], [])
     for evidence in candidates:

@@ -186,8 +186,7 @@ def _units_table(document, picture: Picture) -> None:
 def _task_results(document, picture: Picture) -> None:
     names = {u.id: u.short_name for u in picture.units}
     for i, task in enumerate(picture.tasks, start=1):
-        cells = [picture.cell(task.id, u.id) for u in picture.units]
-        cells = [c for c in cells if c is not None]
+        cells = [c for u in picture.units if (c := picture.cell(task.id, u.id)) is not None]
         accepted = sum(c.accepted for c in cells)
         _para(
             document,

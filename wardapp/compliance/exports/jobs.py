@@ -20,8 +20,10 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
-from flask import current_app
+from flask import Flask, current_app
+from werkzeug.local import LocalProxy
 
 from wardapp.compliance.exports.xlsx_workbook import write_xlsx
 from wardapp.compliance.picture import compliance_for
@@ -106,7 +108,9 @@ def start(
     folder = root / job.id
     folder.mkdir(parents=True)
     _save(folder, job)
-    app = current_app._get_current_object()
+    # The app itself, not the proxy: the thread runs outside this request's context. Flask
+    # types ``current_app`` as the app it stands for, so the proxy's own method needs a cast.
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     base_url = app.config["BASE_URL"]  # never the request's Host (see core.urls)
     thread = threading.Thread(
         target=_build,
@@ -122,7 +126,7 @@ def start(
 
 
 def _build(
-    app,
+    app: Flask,
     base_url: str,
     job: Job,
     plan_id: int,
@@ -134,7 +138,7 @@ def _build(
         folder = _root() / job.id
         try:
             picture = compliance_for(
-                db.session.get(Plan, plan_id), period, as_of=as_of, unit_ids=unit_ids
+                db.session.get_one(Plan, plan_id), period, as_of=as_of, unit_ids=unit_ids
             )
             job.total = sum(c.accepted for c in picture.cells.values())
 

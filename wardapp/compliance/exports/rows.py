@@ -8,18 +8,18 @@ The window per task is the one its cells used, so an export counts what the dash
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
 
 from wardapp.compliance.counting import between_days, counted
 from wardapp.compliance.picture import Picture
 from wardapp.core.labels import KIND_LABELS
 from wardapp.core.urls import external_url
+from wardapp.db import DbSession
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
@@ -131,7 +131,7 @@ def unit_ranges(picture: Picture, tz: tzinfo) -> Iterator[tuple[Task, Unit, str,
 
 
 def accepted_rows(
-    picture: Picture, tz: tzinfo, links: Links, labels: Labels, session: Session | None = None
+    picture: Picture, tz: tzinfo, links: Links, labels: Labels, session: DbSession | None = None
 ) -> Iterator[EvidenceRow]:
     """Every accepted item the picture counted, task by task, unit by unit, oldest first.
 
@@ -182,7 +182,7 @@ def accepted_rows(
             yield row
 
 
-def summary(fields: dict | None, labelled: list[tuple[str, str]]) -> str:
+def summary(fields: dict | None, labelled: Sequence[tuple[str, str]]) -> str:
     """ "Địa điểm: …; Số lượng: 2": the kind's fields in the order the form asks them."""
     if not fields:
         return ""

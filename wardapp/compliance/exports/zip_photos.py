@@ -42,6 +42,9 @@ class Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        """Never called: ``zipfile`` leaves a file object it was given open."""
+
     def drain(self) -> bytes:
         data = b"".join(self.parts)
         self.parts.clear()
