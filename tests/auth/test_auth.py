@@ -55,7 +55,7 @@ def test_deactivated_user_is_signed_out_on_the_next_request(seeded, auth, client
     auth.login("song-mai")
     assert client.get("/").status_code == 200
     admin = seeded.test_client()
-    from conftest import AuthActions
+    from support.client import AuthActions
 
     admin_auth = AuthActions(admin)
     admin_auth.login("admin")
@@ -154,7 +154,7 @@ def test_admin_form_explains_a_weak_password_and_an_officer_without_unit(seeded,
 
 def test_password_reset_ends_the_users_sessions_and_sets_the_new_one(seeded, auth, client):
     officer = seeded.test_client()
-    from conftest import AuthActions
+    from support.client import AuthActions
 
     officer_auth = AuthActions(officer)
     officer_auth.login("da-mai")

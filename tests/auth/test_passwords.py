@@ -142,8 +142,7 @@ def test_create_user_on_the_command_line_accepts_a_good_password(app, runner):
 
 
 def test_a_password_typed_with_decomposed_accents_signs_in_as_the_same_password(seeded):
-    from conftest import AuthActions
-
+    from support.client import AuthActions
     from wardapp.auth import services
 
     with seeded.app_context():

@@ -5,9 +5,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from conftest import AuthActions, csrf_token
 from sqlalchemy import select
 
+from support.client import AuthActions, csrf_token
 from wardapp.audit.models import AuditEvent
 from wardapp.auth import services
 from wardapp.auth.models import User
@@ -17,10 +17,7 @@ from wardapp.extensions import db
 def sign_in(app, username: str = "tho-xuong", *, remember: bool = False):
     """A browser signed in through the login page, ticking "remember me" or not."""
     client = app.test_client()
-    form = {"username": username, "password": "wardapp-demo", "csrf_token": csrf_token(client)}
-    if remember:
-        form["remember"] = "y"
-    assert client.post("/login", data=form).status_code == 302
+    assert AuthActions(client).login(username, remember=remember).status_code == 302
     return client
 
 
@@ -37,14 +34,14 @@ def browser_with(app, **cookies):
     return client
 
 
-def signed_in(client) -> bool:
+def still_signed_in(client) -> bool:
     return client.get("/api/v1/tasks").status_code == 200
 
 
 def test_a_copied_session_cookie_stops_working_when_its_owner_signs_out(seeded):
     owner = sign_in(seeded)
     copied = cookie(owner, "session")
-    assert signed_in(browser_with(seeded, session=copied))  # the copy works, for now
+    assert still_signed_in(browser_with(seeded, session=copied))  # the copy works, for now
     assert AuthActions(owner).logout().status_code == 302
     thief = browser_with(seeded, session=copied)
     assert thief.get("/api/v1/tasks").status_code == 401
@@ -55,10 +52,10 @@ def test_a_copied_session_cookie_stops_working_when_its_owner_signs_out(seeded):
 def test_a_copied_remember_me_cookie_stops_working_when_its_owner_signs_out(seeded):
     owner = sign_in(seeded, remember=True)
     copied = cookie(owner, "remember_token")
-    assert copied and signed_in(browser_with(seeded, remember_token=copied))
+    assert copied and still_signed_in(browser_with(seeded, remember_token=copied))
     AuthActions(owner).logout()
-    assert not signed_in(browser_with(seeded, remember_token=copied))
-    assert not signed_in(owner)
+    assert not still_signed_in(browser_with(seeded, remember_token=copied))
+    assert not still_signed_in(owner)
 
 
 def test_signing_out_is_recorded(seeded):
@@ -78,16 +75,7 @@ def test_remember_me_is_off_unless_ticked(seeded):
 
 
 def test_a_remembered_sign_in_lasts_fourteen_days_not_a_year(seeded):
-    client = seeded.test_client()
-    response = client.post(
-        "/login",
-        data={
-            "username": "tho-xuong",
-            "password": "wardapp-demo",
-            "remember": "y",
-            "csrf_token": csrf_token(client),
-        },
-    )
+    response = AuthActions(seeded.test_client()).login("tho-xuong", remember=True)
     [header] = [
         h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
     ]
@@ -110,9 +98,9 @@ def test_changing_ones_own_password_keeps_this_session_and_ends_every_other(seed
         data={"csrf_token": csrf_token(here, "/"), "password": "hoa-sen-nam-2024"},
     )
     assert response.status_code == 302
-    assert signed_in(here)
-    assert not signed_in(laptop)
-    assert not signed_in(browser_with(seeded, remember_token=copied_remember))
+    assert still_signed_in(here)
+    assert not still_signed_in(laptop)
+    assert not still_signed_in(browser_with(seeded, remember_token=copied_remember))
 
 
 def test_a_password_reset_by_the_admin_ends_the_users_remembered_sessions(seeded):
@@ -125,13 +113,13 @@ def test_a_password_reset_by_the_admin_ends_the_users_remembered_sessions(seeded
         f"/admin/users/{target}/password",
         data={"csrf_token": csrf_token(admin, "/"), "password": "mat-khau-moi-99"},
     )
-    assert not signed_in(officer)
-    assert not signed_in(browser_with(seeded, remember_token=copied))
-    assert signed_in(admin)  # the admin's own session is not the one that changed
+    assert not still_signed_in(officer)
+    assert not still_signed_in(browser_with(seeded, remember_token=copied))
+    assert still_signed_in(admin)  # the admin's own session is not the one that changed
 
 
 def test_ending_sessions_moves_the_generation_on_even_when_two_requests_do_it_at_once(seeded):
-    from conftest import at_once
+    from support.races import at_once
 
     with seeded.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == "vhtt"))

@@ -2,29 +2,25 @@
 every admin action."""
 
 import io
-import secrets
 
 import pytest
 import redis
-from conftest import csrf_token, make_app
 from sqlalchemy import select
 
+from support.app import REDIS_URL, make_app
+from support.client import AuthActions
+from support.plans import good_plan_csv
 from wardapp import demo
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 
-REDIS = "redis://127.0.0.1:6379/15"
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"])
 
 
 def post_login(client, password="wardapp-demo", username="vhtt", **request):
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": csrf_token(client)},
-        **request,
-    )
+    return AuthActions(client).login(username, password, **request)
 
 
 @SQLITE
@@ -51,23 +47,12 @@ def test_behind_a_proxy_the_cap_counts_each_officers_own_address(seeded, client)
     assert post_login(client, headers=other).status_code == 302
 
 
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own in Redis database 15, removed afterwards."""
-    prefix = f"wardapp-test-{secrets.token_hex(4)}:"
-    yield prefix
-    server = redis.Redis.from_url(REDIS)
-    for key in server.scan_iter(f"*{prefix}*"):
-        server.delete(key)
-    server.close()
-
-
 def process(tmp_path, prefix: str, **config):
     """One app process of an installation whose processes share a database and a Redis."""
     return make_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.sqlite3'}"},
         tmp_path,
-        RATELIMIT_STORAGE_URI=REDIS,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_KEY_PREFIX=prefix,
         **config,
     )
@@ -82,7 +67,7 @@ def test_failures_counted_in_redis_hold_the_account_in_every_app_process(tmp_pat
     guesser = first.test_client()
     statuses = [post_login(guesser, f"doan-mat-khau-{i}").status_code for i in range(3)]
     assert statuses == [401, 401, 401]
-    keys = [k.decode() for k in redis.Redis.from_url(REDIS).keys(f"*{redis_prefix}*")]
+    keys = [k.decode() for k in redis.Redis.from_url(REDIS_URL).keys(f"*{redis_prefix}*")]
     assert any("login-fail:user:vhtt" in k for k in keys)
     # A second process, with storage of its own, starts after the failures: it sees them.
     second = process(tmp_path, redis_prefix)
@@ -138,16 +123,12 @@ def test_a_password_that_breaks_the_rules_is_refused_and_the_old_one_kept(
 def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
     """Every state-changing route an admin may use (sign-in, sign-out and the language switch
     aside): URL, a valid form, and the audit action it must leave."""
-    from test_plans import GOOD_ROWS, HEADER
-
     with app.app_context():
         officer = db.session.scalar(select(User).where(User.username == "song-mai"))
         unit_id, user_id = officer.unit_id, officer.id
         task = db.session.scalar(select(Task).where(Task.number == 6))
         plan_id, task_id = task.plan_id, task.id
-    plan_file = (
-        "\ufeff" + "\n".join(",".join(f'"{c}"' for c in row) for row in [HEADER] + GOOD_ROWS)
-    ).encode()
+    plan_file = good_plan_csv()
     return {
         "auth.user_new": (
             "/admin/users/new",
@@ -205,7 +186,7 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
 
 @SQLITE
 def test_every_admin_action_leaves_an_audit_event_naming_the_admin(seeded, auth, client):
-    from test_access import ADMIN, EXPECTED
+    from support.access import ADMIN, EXPECTED
 
     actions = admin_actions(seeded)
     state_changing = {

@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import AuthActions, at_once, make_app
 from sqlalchemy import func, select
 
+from support.app import make_app
+from support.client import AuthActions
+from support.races import at_once
 from wardapp.audit.models import AuditEvent
 from wardapp.auth import counters, services, throttle
 from wardapp.auth.models import LoginCounter, User

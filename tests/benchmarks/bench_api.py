@@ -29,12 +29,12 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-import imagefactory  # noqa: E402
-from werkzeug.datastructures import FileStorage  # noqa: E402
-from werkzeug.test import encode_multipart  # noqa: E402
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from support import images
 
 OFFICERS = [
     "tho-xuong",
@@ -70,10 +70,8 @@ def photos(count: int) -> list[bytes]:
     A few noisy scenes are drawn (slow), and each photo is a different crop of one of them, so
     every upload has its own bytes and sha256 while the set is made in seconds.
     """
-    scenes = [imagefactory.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
-    exif = imagefactory.exif(
-        gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"
-    )
+    scenes = [images.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
+    exif = images.exif(gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00")
     made = []
     for n in range(count):
         dx, dy = n // 4 % 64, n // 256 % 64

@@ -8,20 +8,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
-from compliancekit import local, make_evidence, weekly_from
-from conftest import AuthActions
 from docx import Document
-from evidencekit import Officer, photo
 from openpyxl import load_workbook
 from sqlalchemy import select
-from test_compliance_pages import matrix
 
-from wardapp.core.periods import Period
+from support.client import AuthActions
+from support.pages import matrix
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.media.app_store import storage
-from wardapp.plans.models import Plan, Task
-from wardapp.units.models import Unit
 
 HYPERLINK = re.compile(r'^=HYPERLINK\("([^"]+)","[^"]*"\)$')
 
@@ -31,46 +26,6 @@ def decide(app, evidence_id: int, status: str) -> None:
         evidence = db.session.get(Evidence, evidence_id)
         evidence.status, evidence.reviewed_at = status, datetime(2024, 4, 9, tzinfo=UTC)
         db.session.commit()
-
-
-@pytest.fixture
-def quarter(seeded):
-    """Q1/2024 with real photo submissions for task 6 (one a quarter, scored) and factory
-    broadcasts for task 3; one photo report sent back, one still waiting."""
-    with seeded.app_context():
-        task6 = db.session.scalar(select(Task).where(Task.number == 6))
-        task6.min_count, task6.period = 1, "quarter"
-        task3 = db.session.scalar(select(Task).where(Task.number == 3))
-        units = {u.code: u for u in db.session.scalars(select(Unit))}
-        weekly_from(task3, units["tho-xuong"], Period.quarter(2024, 1).weeks()[0].monday, 13)
-        weekly_from(task3, units["dinh-tri"], Period.quarter(2024, 1).weeks()[0].monday, 9)
-        make_evidence(task3, units["dinh-tri"], local(2024, 4, 1, 0, 30))  # Q2 in local time
-        plan_id = db.session.scalar(select(Plan.id))
-        db.session.commit()
-    tho_xuong, ngo_quyen = Officer(seeded, "tho-xuong"), Officer(seeded, "ngo-quyen")
-    two = tho_xuong.site_photo(
-        photos=[photo(1), photo(2)],
-        occurred_at="2024-03-20T09:00",
-        note='=HYPERLINK("http://evil.example","bấm")',
-    ).json["id"]
-    returned = ngo_quyen.site_photo(photos=[photo(3)], occurred_at="2024-03-19T09:00").json["id"]
-    waiting = ngo_quyen.site_photo(photos=[photo(4)], occurred_at="2024-03-21T09:00").json["id"]
-    decide(seeded, two, "approved")
-    decide(seeded, returned, "returned")
-    return {
-        "plan": plan_id,
-        "accepted_photo_item": two,
-        "returned": returned,
-        "waiting": waiting,
-        "query": f"plan={plan_id}&quarter=1",
-    }
-
-
-@pytest.fixture
-def reviewer(seeded, quarter):
-    client = seeded.test_client()
-    assert AuthActions(client).login("vhtt").status_code == 302
-    return client
 
 
 def dashboard(client, query) -> dict:
@@ -106,7 +61,7 @@ def test_the_workbooks_summary_matches_the_dashboard_cell_by_cell(reviewer, quar
         "verdict-unscored": "00EDEDED",
     }
     for unit, cells in shown.items():
-        for (cls, ratio), (value, colour) in zip(cells, found[unit]):
+        for (cls, ratio), (value, colour) in zip(cells, found[unit], strict=True):
             if cls == "none":
                 assert value is None
             else:

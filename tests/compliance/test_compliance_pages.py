@@ -1,54 +1,21 @@
 """The compliance pages: the matrix, the drill-down, a unit's page, the officer's home, settings."""
 
-import html
 import re
 from datetime import date
 
-import pytest
-from compliancekit import local, make_evidence, weekly_from
 from sqlalchemy import select
 
+from support.pages import matrix
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
-from wardapp.core.periods import Period
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task
+from wardapp.plans.models import Task
 from wardapp.units.models import Unit
 
 
-def ids(app) -> dict:
-    with app.app_context():
-        units = {u.code: u.id for u in db.session.scalars(select(Unit))}
-        tasks = {t.number: t.id for t in db.session.scalars(select(Task))}
-        return {"plan": db.session.scalar(select(Plan.id)), "units": units, "tasks": tasks}
-
-
-@pytest.fixture
-def q1(seeded):
-    """Q1/2024: Thọ Xương broadcast every week (met), Ngô Quyền missed one week and has one
-    waiting for review in it (pending), Tân Tiến did half (unmet)."""
-    with seeded.app_context():
-        task = db.session.scalar(select(Task).where(Task.number == 3))
-        units = {u.code: u for u in db.session.scalars(select(Unit))}
-        weeks = Period.quarter(2024, 1).weeks()
-        weekly_from(task, units["tho-xuong"], weeks[0].monday, 13)
-        weekly_from(task, units["ngo-quyen"], weeks[0].monday, 12)
-        make_evidence(task, units["ngo-quyen"], local(2024, 3, 27), "submitted")
-        weekly_from(task, units["tan-tien"], weeks[0].monday, 6)
-        db.session.commit()
-    return ids(seeded)
-
-
-def matrix(body: str) -> dict:
-    """unit name → [(cell class, ratio)] as the dashboard shows them."""
-    rows = {}
-    row_re = r'<tr><th scope="row"><a [^>]*>([^<]+)</a></th>(.*?)</tr>'
-    for name, cells in re.findall(row_re, body, re.S):
-        rows[html.unescape(name)] = [
-            (cls, (re.findall(r'<span class="ratio">([^<]*)</span>', td) or [None])[0])
-            for cls, td in re.findall(r'<td class="([\w-]+)">(.*?)</td>', cells, re.S)
-        ]
-    return rows
+def rule_token(page: str, task_id: int) -> str:
+    """The CSRF token of one task's form on the rule settings page."""
+    return re.search(rf'name="t{task_id}-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_the_matrix_colours_each_cell_by_verdict_and_says_which_quarter(q1, auth, client):
@@ -120,7 +87,10 @@ def test_a_reviewer_scoped_to_a_ward_sees_only_that_ward(q1, seeded, auth, clien
     auth.login("scoped", "mat-khau-123")
     body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
     assert list(matrix(body)) == ["Thọ Xương"]
-    other = f"/compliance/cell?plan={q1['plan']}&quarter=1&task={q1['tasks'][3]}&unit={q1['units']['tan-tien']}"
+    other = (
+        f"/compliance/cell?plan={q1['plan']}&quarter=1"
+        f"&task={q1['tasks'][3]}&unit={q1['units']['tan-tien']}"
+    )
     assert client.get(other).status_code == 404
     assert client.get(f"/compliance/unit?unit={q1['units']['tan-tien']}").status_code == 404
     csv_text = client.get(f"/compliance/export.csv?plan={q1['plan']}&quarter=1").get_data(
@@ -168,9 +138,7 @@ def test_a_reviewer_sets_a_tasks_minimum_and_the_change_is_audited(q1, seeded, a
     task6 = q1["tasks"][6]
     url = f"/compliance/plans/{q1['plan']}/tasks/{task6}/rules"
     page = client.get(f"/compliance/plans/{q1['plan']}/rules")
-    token = re.search(
-        r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task6, page.get_data(as_text=True)
-    ).group(1)
+    token = rule_token(page.get_data(as_text=True), task6)
     response = client.post(
         url,
         data={
@@ -203,7 +171,7 @@ def test_a_deadline_outside_the_plan_year_is_refused_with_a_reason(q1, auth, cli
     auth.login("admin")
     task9 = q1["tasks"][9]
     page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
-    token = re.search(r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task9, page).group(1)
+    token = rule_token(page, task9)
     response = client.post(
         f"/compliance/plans/{q1['plan']}/tasks/{task9}/rules",
         data={f"t{task9}-csrf_token": token, f"t{task9}-deadline": "2025-03-31"},
@@ -216,7 +184,7 @@ def test_saving_a_weekly_task_changes_only_who_is_scored(q1, seeded, auth, clien
     auth.login("vhtt")
     task3 = q1["tasks"][3]
     page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
-    token = re.search(r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task3, page).group(1)
+    token = rule_token(page, task3)
     with seeded.app_context():
         leads_but_tan_tien = [
             str(a.unit_id)
@@ -242,7 +210,7 @@ def test_a_post_that_leaves_settings_out_keeps_them_as_they_were(q1, seeded, aut
     task6 = q1["tasks"][6]
     url = f"/compliance/plans/{q1['plan']}/tasks/{task6}/rules"
     page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
-    token = re.search(r'name="t%d-csrf_token" type="hidden" value="([^"]+)"' % task6, page).group(1)
+    token = rule_token(page, task6)
     assert f'name="t{task6}-scored_sent" value="1"' in page  # what the browser's form sends
     with seeded.app_context():
         task = db.session.get(Task, task6)

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-import pytest
-from compliancekit import local, make_evidence, make_plan, make_task, make_unit, weekly_from
 from sqlalchemy import event
 
+from support.compliance import local, make_plan, make_task, make_unit, weekly_from
+from support.evidence import make_evidence
 from wardapp.compliance.picture import compliance_for
 from wardapp.compliance.rules import Cell, Tally, expectation_for, judge
 from wardapp.core.periods import Period, Week
@@ -131,24 +131,15 @@ def test_a_running_week_is_due_not_missed_and_the_future_is_not_expected():
 # Through the database: time zone, review date, corrections, who is scored -----------------
 
 
-@pytest.fixture
-def ward(app):
-    with app.app_context():
-        plan = make_plan(2024)
-        unit = make_unit("Phường Thọ Xương")
-        yield plan, unit
-        db.session.rollback()
-
-
 def test_a_deadline_counts_the_last_local_day_not_the_utc_one(ward):
     plan, unit = ward
     task = make_task(plan, 9, "deadline", leads=[unit], deadline=date(2024, 3, 31))
     q1 = Period.quarter(2024, 1)
     # 00:30 on 01/04 in the city is still 31/03 in UTC: too late all the same.
-    make_evidence(task, unit, local(2024, 4, 1, 0, 30))
+    make_evidence(task, unit, local(2024, 4, 1, 0, 30), "approved")
     assert compliance_for(plan, q1).cell(task.id, unit.id).verdict == "unmet"
     # 23:30 on 31/03 in the city is 16:30 UTC: in time.
-    make_evidence(task, unit, local(2024, 3, 31, 23, 30))
+    make_evidence(task, unit, local(2024, 3, 31, 23, 30), "approved")
     cell = compliance_for(plan, q1).cell(task.id, unit.id)
     assert (cell.verdict, cell.accepted) == ("met", 1)
 
@@ -156,7 +147,7 @@ def test_a_deadline_counts_the_last_local_day_not_the_utc_one(ward):
 def test_evidence_reviewed_after_the_quarter_counts_when_the_work_was_done(ward):
     plan, unit = ward
     task = make_task(plan, 9, "deadline", leads=[unit], deadline=date(2024, 3, 31))
-    make_evidence(task, unit, local(2024, 3, 28), reviewed_at=local(2024, 4, 15))
+    make_evidence(task, unit, local(2024, 3, 28), "approved", reviewed_at=local(2024, 4, 15))
     assert compliance_for(plan, Period.quarter(2024, 1)).cell(task.id, unit.id).verdict == "met"
     assert compliance_for(plan, Period.quarter(2024, 2)).cell(task.id, unit.id).accepted == 0
 
@@ -186,7 +177,7 @@ def test_units_that_coordinate_but_do_not_lead_are_not_scored(ward):
     plan, lead = ward
     helper = make_unit("Phòng Văn hóa và Thông tin", "agency")
     task = make_task(plan, 3, "weekly", leads=[lead], coordinating=[helper])
-    make_evidence(task, helper, local(2024, 1, 3))
+    make_evidence(task, helper, local(2024, 1, 3), "approved")
     picture = compliance_for(plan, Period.quarter(2024, 1))
     helping = picture.cell(task.id, helper.id)
     assert (helping.verdict, helping.accepted) == ("unscored", 1)
@@ -197,7 +188,7 @@ def test_inactive_units_are_left_out(ward):
     plan, unit = ward
     closed = make_unit("Xã Đã Sáp Nhập", "commune", active=False)
     task = make_task(plan, 3, "weekly", leads=[unit, closed])
-    make_evidence(task, closed, local(2024, 1, 3))
+    make_evidence(task, closed, local(2024, 1, 3), "approved")
     picture = compliance_for(plan, Period.quarter(2024, 1))
     assert [u.id for u in picture.units] == [unit.id]
     assert picture.cell(task.id, closed.id) is None
@@ -207,7 +198,7 @@ def test_a_week_straddling_the_quarter_counts_in_the_quarter_of_its_thursday_in_
     plan, unit = ward
     task = make_task(plan, 3, "weekly", leads=[unit])
     weekly_from(task, unit, date(2024, 7, 1), 13)  # every week of Q3
-    make_evidence(task, unit, local(2024, 9, 30, 6, 30))  # Monday of Q4's first week
+    make_evidence(task, unit, local(2024, 9, 30, 6, 30), "approved")  # Monday of Q4's first week
     q3 = compliance_for(plan, Period.quarter(2024, 3)).cell(task.id, unit.id)
     q4 = compliance_for(plan, Period.quarter(2024, 4)).cell(task.id, unit.id)
     assert (q3.verdict, q3.done, q3.expected, q3.accepted) == ("met", 13, 13, 13)
@@ -223,7 +214,7 @@ def test_the_picture_takes_the_same_few_queries_for_many_units_as_for_one(ward, 
         for number in range(1, 6):
             task = make_task(p, number, "weekly", leads=units)
             for u in units:
-                make_evidence(task, u, local(2024, 2, number))
+                make_evidence(task, u, local(2024, 2, number), "approved")
         db.session.expire_all()
         assert p.id  # loaded before counting
         statements = []

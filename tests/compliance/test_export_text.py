@@ -14,51 +14,23 @@ import uuid
 import zipfile
 
 import pytest
-from compliancekit import local, make_evidence
 from docx import Document
-from evidencekit import Officer, task_id
 from hypothesis import given, settings
 from openpyxl import load_workbook
-from reviewkit import Reviewer
 from sqlalchemy import select
-from test_compliance_exports import decide
-from test_fuzz import BOUNDED
-from textkit import TEXT, as_exported, as_stored, is_refused, refuses, unsafe_in
 
-from wardapp.auth.services import create_user
+from support.compliance import local
+from support.evidence import make_evidence, task_id
+from support.fuzz import BOUNDED
+from support.review import decide
+from support.text import TEXT, as_exported, as_stored, is_refused, refuses, unsafe_in
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.plans.models import Plan, Task
+from wardapp.plans.models import Task
 from wardapp.units.models import Unit
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 TEXT_FIELDS = ("station", "topic", "summary", "note")
-
-
-@pytest.fixture
-def quarter(seeded):
-    """Q1/2024 with one accepted photo for task 6 (so the ZIP has a folder to name), and a
-    reviewer who sees Thọ Xương only (a picture of one unit is quick to export)."""
-    officer = Officer(seeded, "tho-xuong")
-    photo_item = officer.site_photo(occurred_at="2024-03-20T09:00").json["id"]
-    decide(seeded, photo_item, "approved")
-    with seeded.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
-        unit = db.session.scalar(select(Unit).where(Unit.code == "tho-xuong"))
-        create_user(
-            None,
-            username="vhtt-tho-xuong",
-            password="wardapp-demo",
-            display_name="Cán bộ VHTT",
-            role="reviewer",
-            scoped_units=[unit],
-        )
-        db.session.commit()
-    return {
-        "officer": officer,
-        "reviewer": Reviewer(seeded, "vhtt-tho-xuong").client,
-        "query": f"plan={plan_id}&quarter=1",
-    }
 
 
 def through_the_api(app, officer, text: str) -> int | None:
@@ -99,6 +71,7 @@ def stored_before_the_policy(app, text: str) -> int:
             tasks[3],
             unit,
             local(2024, 3, 21),
+            "approved",
             kind="broadcast",
             fields={
                 "station": text,
@@ -149,11 +122,11 @@ def read_report(data: bytes) -> list[str]:
 @settings(BOUNDED, max_examples=25)  # four exports an example
 @given(typed=TEXT, legacy=TEXT)
 def test_every_export_of_any_text_opens_again_and_holds_the_text_less_what_was_removed(
-    seeded, quarter, typed, legacy
+    seeded, one_unit_quarter, typed, legacy
 ):
-    api_id = through_the_api(seeded, quarter["officer"], typed)
+    api_id = through_the_api(seeded, one_unit_quarter["officer"], typed)
     old_id = stored_before_the_policy(seeded, legacy)
-    reviewer, query = quarter["reviewer"], quarter["query"]
+    reviewer, query = one_unit_quarter["reviewer"], one_unit_quarter["query"]
 
     rows = read_workbook(reviewer.get(f"/compliance/export.xlsx?{query}").data)
     old = rows[old_id]

@@ -3,14 +3,12 @@
 Run on SQLite only: nothing here depends on the database.
 """
 
-import re
-
 import pytest
-from conftest import csrf_token
-from evidencekit import Officer
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from support.client import AuthActions, csrf_token
+from support.evidence import Officer
 from wardapp.audit.models import AuditEvent
 from wardapp.core.access import public
 from wardapp.extensions import db
@@ -20,18 +18,7 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
 def sign_in(client, **request):
     """Sign in as an officer with "remember me", the way the login page does."""
-    page = client.get("/login", **request).get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    return client.post(
-        "/login",
-        data={
-            "username": "tho-xuong",
-            "password": "wardapp-demo",
-            "remember": "y",
-            "csrf_token": token,
-        },
-        **request,
-    )
+    return AuthActions(client).login("tho-xuong", remember=True, **request)
 
 
 def cookies(response) -> dict[str, set[str]]:

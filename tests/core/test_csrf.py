@@ -6,12 +6,13 @@ import io
 import os
 
 import pytest
-from conftest import AuthActions
-from evidencekit import photo, task_id
 from flask import url_for
-from securitykit import OTHER_UNIT, OWNER, world  # noqa: F401  (world is a fixture)
-from test_access import ACCOUNTS, EXPECTED
 
+from support.access import ACCOUNTS, EXPECTED
+from support.client import AuthActions
+from support.evidence import photo, task_id
+from support.plans import good_plan_csv
+from support.security import OTHER_UNIT, OWNER
 from wardapp.extensions import db
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -20,11 +21,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 def requests_that_would_change_something(app, world) -> dict[str, tuple]:
     """For each state-changing route: who sends it, URL arguments and a body that, with a valid
     token, changes something a person would notice. Routes not listed get an empty body."""
-    from test_plans import GOOD_ROWS, HEADER
-
-    plan_file = (
-        "\ufeff" + "\n".join(",".join(f'"{c}"' for c in row) for row in [HEADER] + GOOD_ROWS)
-    ).encode()
+    plan_file = good_plan_csv()
     site = {
         "client_uuid": "9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e",
         "kind": "site_photo",

@@ -5,15 +5,15 @@ Bidi controls and non-characters are refused by name in evidence, removed everyw
 import unicodedata
 import uuid
 
-import imagefactory
 import pytest
-from conftest import AuthActions
-from evidencekit import Officer, photo, task_id
 from markupsafe import escape
-from reviewkit import Reviewer, status
 from sqlalchemy import select
-from textkit import as_stored, is_unsafe
 
+from support import images
+from support.client import AuthActions
+from support.evidence import Officer, photo, task_id
+from support.review import Reviewer, status
+from support.text import as_stored, is_unsafe
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import MAX_TEXT, SCHEMAS
 from wardapp.extensions import db
@@ -34,7 +34,7 @@ REFUSED = {
     "non-characters": ("Pano\ufffe CCHC\uffff", "U+FFFE, U+FFFF"),
     "a non-character past the first plane": ("Pano \U0010ffff", "U+10FFFF"),
 }
-PDF = imagefactory.pdf()
+PDF = images.pdf()
 # Each kind with valid values for its non-text fields, the task that takes it, and its file.
 KIND_CASES = {
     "site_photo": (6, {"quantity": "2"}, "photo"),
@@ -205,7 +205,8 @@ QUERY_NAMES = (
 
 def test_hostile_query_strings_on_every_page_never_cause_a_500(seeded):
     from flask import url_for
-    from test_access import url_args
+
+    from support.access import url_args
 
     args = url_args(seeded)
     # Markup and quotes, NUL and other controls, NFD, and a long value (a proxy would cut a

@@ -77,7 +77,7 @@ def test_healthz_answers_200_when_the_database_does(client):
 
 
 def test_healthz_answers_503_when_the_database_does_not(tmp_path):
-    from conftest import make_app
+    from support.app import make_app
 
     missing = tmp_path / "no-such-dir" / "db.sqlite3"
     app = make_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"}, tmp_path)

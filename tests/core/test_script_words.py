@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
-from evidencekit import Officer
 
+from support.evidence import Officer
 from wardapp.core.script_words import KEYWORDS, script_messages
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 STATIC = ROOT / "static"
 ENGLISH = ROOT / "wardapp" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 CALL = re.compile(r"(?<!function )(?<![\w.$])t\(")  # a call of t, not its definition

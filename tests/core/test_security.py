@@ -1,19 +1,21 @@
 """Who may see whose evidence, on every route the URL map has; CSRF on every state change.
 
-``test_access.py`` decides which roles reach which routes; this file adds ownership: a
-ward's evidence, its photos and its attendance list are refused to another ward's officer
-and to a reviewer scoped elsewhere on every route that names them, and appear on no page such
-a person can open. Routes are taken from the URL map, so a new one is covered when it lands.
+The table in ``support/access.py`` decides which roles reach which routes; this file adds
+ownership: a ward's evidence, its photos and its attendance list are refused to another ward's
+officer and to a reviewer scoped elsewhere on every route that names them, and appear on no
+page such a person can open. Routes are taken from the URL map, so a new one is covered when it
+lands.
 """
 
 import re
 
 import pytest
-from evidencekit import task_id
 from flask import url_for
-from securitykit import INSIDERS, MARK, OUTSIDERS, SHEET, readable, signed_in, world  # noqa: F401  (world is a fixture)
-from test_access import EXPECTED
 
+from support.access import EXPECTED
+from support.client import signed_in
+from support.evidence import task_id
+from support.security import INSIDERS, MARK, OUTSIDERS, SHEET, readable
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 

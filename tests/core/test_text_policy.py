@@ -1,13 +1,13 @@
 """The text policy (``wardapp.core.text``) and the date range (``wardapp.core.dates``) as pure
-functions, against the plain oracle in ``textkit``."""
+functions, against the plain oracle in ``support.text``."""
 
 import unicodedata
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
-from textkit import TEXT, as_exported, as_stored, is_refused, unsafe_in
 
+from support.text import TEXT, as_exported, as_stored, is_refused, unsafe_in
 from wardapp.core import dates
 from wardapp.core.text import (
     clean_text,

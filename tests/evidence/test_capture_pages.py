@@ -1,12 +1,13 @@
-"""The officer's pages: the capture form posts without JavaScript, "My submissions", resubmitting."""
+"""The officer's pages: the capture form posts without JavaScript, "My submissions",
+resubmitting."""
 
 import io
 import re
 
-from evidencekit import Officer, photo, task_id
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from support.evidence import Officer, photo, task_id
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 

@@ -10,13 +10,13 @@ from datetime import date
 
 import docx
 import openpyxl
-from compliancekit import local, make_evidence, make_plan, make_task, make_unit
-from evidencekit import Officer, photo
-from racekit import Gate, Running
-from reviewkit import Reviewer
 from sqlalchemy import select
 
 import wardapp.evidence.services
+from support.compliance import local, make_plan, make_task, make_unit
+from support.evidence import Officer, make_evidence, photo
+from support.races import Gate, Running
+from support.review import Reviewer
 from wardapp.auth.models import User
 from wardapp.compliance.picture import compliance_for
 from wardapp.core.periods import Period
@@ -155,7 +155,7 @@ def test_a_chain_approved_twice_before_the_rule_counts_once_everywhere(app):
         admin.set_password("wardapp-demo")
         db.session.add(admin)
         db.session.commit()
-    from conftest import AuthActions
+    from support.client import AuthActions
 
     client = app.test_client()
     assert AuthActions(client).login("admin").status_code == 302

@@ -3,12 +3,12 @@
 import threading
 import uuid
 
-import imagefactory
 import pytest
-from conftest import at_once
-from evidencekit import CITY, Officer, photo, task_id
 from sqlalchemy import func, select
 
+from support import images
+from support.evidence import CITY_CENTRE, Officer, photo, task_id
+from support.races import at_once
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 
@@ -40,8 +40,8 @@ def test_a_submission_is_created_with_its_photo_metadata(seeded):
     assert (media["width"], media["height"]) == (800, 600)
     assert media["taken_at"] == "2024-03-20T01:30:00+00:00"  # 08:30 at +07:00
     assert media["taken_at_source"] == "exif"
-    assert media["gps"]["lat"] == pytest.approx(CITY[0], abs=1e-4)
-    assert media["gps"]["lon"] == pytest.approx(CITY[1], abs=1e-4)
+    assert media["gps"]["lat"] == pytest.approx(CITY_CENTRE[0], abs=1e-4)
+    assert media["gps"]["lon"] == pytest.approx(CITY_CENTRE[1], abs=1e-4)
     assert body["warnings"] == []
     assert body["location"]["accuracy"] == 12
 
@@ -166,11 +166,11 @@ def test_a_kind_the_task_does_not_take_is_refused(seeded):
 
 
 BAD_FILES = [
-    ("truncated.jpg", lambda: imagefactory.truncated(photo()), 422),
-    ("archive.jpg", imagefactory.plain_zip, 415),
-    ("page.jpg", imagefactory.html, 415),
+    ("truncated.jpg", lambda: images.truncated(photo()), 422),
+    ("archive.jpg", images.plain_zip, 415),
+    ("page.jpg", images.html, 415),
     ("empty.jpg", lambda: b"", 422),
-    ("bomb.png", lambda: imagefactory.png_bomb(20000, 20000), 422),
+    ("bomb.png", lambda: images.png_bomb(20000, 20000), 422),
 ]
 
 
@@ -186,7 +186,7 @@ def test_bad_photos_are_refused_and_nothing_is_stored(seeded, name, make, status
 
 @pytest.mark.app_config(MAX_FILE_BYTES=50_000)
 def test_a_file_over_the_size_limit_gets_413(seeded):
-    big = imagefactory.jpeg(1600, 1200, quality=95)
+    big = images.jpeg(1600, 1200, quality=95)
     assert len(big) > 50_000
     response = Officer(seeded, "tho-xuong").site_photo(photos=[big])
     assert response.status_code == 413
@@ -196,7 +196,7 @@ def test_a_file_over_the_size_limit_gets_413(seeded):
 
 @pytest.mark.app_config(MAX_CONTENT_LENGTH=30_000)
 def test_a_request_over_the_total_limit_gets_413_json(seeded):
-    response = Officer(seeded, "tho-xuong").site_photo(photos=[imagefactory.jpeg(1600, 1200)])
+    response = Officer(seeded, "tho-xuong").site_photo(photos=[images.jpeg(1600, 1200)])
     assert response.status_code == 413 and response.is_json
     assert count(seeded) == 0
 
@@ -228,9 +228,9 @@ def test_attachments_are_checked_for_what_they_claim(seeded):
         "minutes": "15",
         "topic": "Chuyển đổi số",
     }
-    refused = officer.post(data, attachments=[("kich-ban.docx", imagefactory.plain_zip())])
+    refused = officer.post(data, attachments=[("kich-ban.docx", images.plain_zip())])
     assert refused.status_code == 415 and "attachment" in refused.json["fields"]
-    accepted = officer.post(data, attachments=[("kich-ban.pdf", imagefactory.pdf())])
+    accepted = officer.post(data, attachments=[("kich-ban.pdf", images.pdf())])
     assert accepted.status_code == 201
     assert accepted.json["media"][0]["content_type"] == "application/pdf"
 

@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta
 
-import imagefactory
 import pytest
-from evidencekit import Officer, photo, task_id
-from reviewkit import Reviewer
 
+from support import images
+from support.evidence import Officer, photo, task_id
+from support.review import Reviewer
 from wardapp.core.i18n import city_tz
 
 
@@ -45,7 +45,7 @@ def test_an_officer_learns_a_photo_was_seen_before_but_not_in_which_units_eviden
 def test_a_recompressed_smaller_copy_is_flagged_as_near_identical(seeded):
     image = photo(seed=12, size=(1200, 900))
     first = Officer(seeded, "tho-xuong").site_photo(photos=[image])
-    copy = imagefactory.recompressed(image, scale=0.5, quality=60)
+    copy = images.recompressed(image, scale=0.5, quality=60)
     second = Officer(seeded, "tho-xuong").site_photo(photos=[copy])
     assert codes(second) == ["similar_photo"]
     assert second.json["warnings"][0]["evidence_id"] == first.json["id"]
@@ -81,7 +81,7 @@ def test_the_phones_location_fix_counts_when_the_photo_has_no_gps(seeded):
 
 
 def test_metadata_only_the_phone_reported_is_kept_and_marked(seeded):
-    bare = imagefactory.jpeg(640, 480, seed=19)  # no EXIF time, no GPS
+    bare = images.jpeg(640, 480, seed=19)  # no EXIF time, no GPS
     meta = '{"taken_at": "2024-03-20T08:00:00+07:00", "lat": 21.27, "lon": 106.19}'
     response = Officer(seeded, "tho-xuong").site_photo(photos=[bare], photo_meta=meta)
     media = response.json["media"][0]

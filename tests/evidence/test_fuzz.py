@@ -5,29 +5,22 @@ Bounded (60 examples a property, no deadline, no example database on disk) so th
 fast; SQLite only, like the other tests that do not depend on the database.
 """
 
-import functools
 import os
 import unicodedata
 import uuid
 
-import imagefactory
 import pytest
-from evidencekit import CITY, TAKEN, Officer, task_id
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from support.evidence import task_id
+from support.fuzz import BOUNDED, EDGES, tiny_jpeg, tiny_png
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import SCHEMAS
 from wardapp.extensions import db
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
-BOUNDED = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 FIELDS = sorted(
     {f.name for kind in SCHEMAS.values() for f in kind.fields}
     | {
@@ -44,35 +37,6 @@ FIELDS = sorted(
         "photo_meta",
     }
 )
-EDGES = [
-    "",
-    " ",
-    "0",
-    "-1",
-    "1e309",
-    "NaN",
-    "-inf",
-    "9" * 30,
-    "2024-02-30T25:61",
-    "1900-01-01T00:00",
-    "9999-12-31T23:59:59+14:00",
-    "00000000-0000-0000-0000-000000000000",
-    "[]",
-    "{}",
-    '[{"lat": "x"}]',
-    "Hội nghị",
-    "Zalo",
-    "https://",
-    "javascript:alert(1)",
-    "\x00",
-    "\ud7ff\ue000",
-    "‮",
-    "²",
-    "①",
-    "0001-01-01T00:00",
-    "\ufffe",
-    "[" * 3000 + "]" * 3000,
-]
 VALUES = st.one_of(
     st.text(max_size=400),
     st.sampled_from(EDGES),
@@ -82,16 +46,6 @@ VALUES = st.one_of(
     st.datetimes().map(lambda d: d.isoformat()),
     st.floats(-200, 200).map(lambda x: f"{x:.6f}"),
 )
-
-
-@functools.cache
-def small_photo() -> bytes:
-    return imagefactory.jpeg(64, 48, gps=CITY, taken_at=TAKEN, offset="+07:00", seed=11)
-
-
-@functools.cache
-def small_png() -> bytes:
-    return imagefactory.png(48, 32, seed=12)
 
 
 def stored(app) -> tuple[int, frozenset[str]]:
@@ -120,11 +74,6 @@ def sent_whole_or_not_at_all(app, response, before) -> None:
             )
     else:
         assert (rows, files) == before  # refused or a replay: nothing new
-
-
-@pytest.fixture
-def officer(seeded):
-    return Officer(seeded, "tho-xuong")
 
 
 @BOUNDED
@@ -161,7 +110,7 @@ def test_any_field_values_are_answered_without_a_500_and_never_half_stored(
         **changes,
     }
     before = stored(seeded)
-    response = officer.post(form, photos=[small_photo()] * photos)
+    response = officer.post(form, photos=[tiny_jpeg()] * photos)
     sent_whole_or_not_at_all(seeded, response, before)
 
 
@@ -194,7 +143,7 @@ def mutate(data: bytes, mutations) -> bytes:
 @BOUNDED
 @given(image=st.sampled_from(["jpeg", "png"]), mutations=st.lists(MUTATION, min_size=1, max_size=4))
 def test_a_damaged_photo_is_refused_cleanly_or_stored_whole(seeded, officer, image, mutations):
-    data = mutate(small_photo() if image == "jpeg" else small_png(), mutations)
+    data = mutate(tiny_jpeg() if image == "jpeg" else tiny_png(), mutations)
     before = stored(seeded)
     response = officer.site_photo(photos=[("anh.jpg", data)])
     sent_whole_or_not_at_all(seeded, response, before)

@@ -4,11 +4,11 @@ outside the media folder."""
 import os
 import uuid
 
-import imagefactory
 import pytest
-from evidencekit import Officer, photo, task_id
 from sqlalchemy import func, select
 
+from support import images
+from support.evidence import Officer, photo, task_id
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media.storage import LocalStorage
@@ -23,25 +23,25 @@ XHTML = (
     b"<script>alert(1)</script></html>"
 )
 DISGUISES = {
-    "HTML named as a photo": ("photo", "anh.jpg", imagefactory.html()),
+    "HTML named as a photo": ("photo", "anh.jpg", images.html()),
     "SVG named as a photo": ("photo", "anh.jpg", SVG),
     "SVG as itself": ("photo", "logo.svg", SVG),
     "GIF with script after it": ("photo", "anh.gif", b"GIF89a/*\x01\x00\x01\x00*/=1;alert(1)//"),
-    "HTML named as a PDF": ("attachment", "danh-sach.pdf", imagefactory.html()),
-    "HTML as itself": ("attachment", "danh-sach.html", imagefactory.html()),
+    "HTML named as a PDF": ("attachment", "danh-sach.pdf", images.html()),
+    "HTML as itself": ("attachment", "danh-sach.html", images.html()),
     "JavaScript": ("attachment", "bao-cao.js", SCRIPT),
     "XHTML named as a spreadsheet": ("attachment", "bang.xlsx", XHTML),
-    "a ZIP of a web page named as Word": ("attachment", "bien-ban.docx", imagefactory.plain_zip()),
+    "a ZIP of a web page named as Word": ("attachment", "bien-ban.docx", images.plain_zip()),
     # Five bytes of "%PDF-" in front of a page used to make it a PDF, kept under its name.
     "a web page behind the PDF prefix named .html": (
         "attachment",
         "bien-ban.html",
-        b"%PDF-1.4\n" + imagefactory.html(),
+        b"%PDF-1.4\n" + images.html(),
     ),
     "a web page behind the PDF prefix named .hta": (
         "attachment",
         "bien-ban.hta",
-        b"%PDF-1.4\n" + imagefactory.html(),
+        b"%PDF-1.4\n" + images.html(),
     ),
     "a script behind the PDF prefix named .cmd": (
         "attachment",
@@ -108,7 +108,7 @@ def test_a_page_script_or_drawing_disguised_as_a_photo_or_file_is_refused_and_no
 def test_a_real_pdf_sent_under_a_runnable_name_is_handed_out_as_a_pdf(seeded, sent_as):
     officer = Officer(seeded, "tho-xuong")
     response = officer.post(
-        meeting_form(seeded), photos=[photo(3)], attachments=[(sent_as, imagefactory.pdf())]
+        meeting_form(seeded), photos=[photo(3)], attachments=[(sent_as, images.pdf())]
     )
     assert response.status_code == 201, response.json
     media = response.json["media"][1]
@@ -122,7 +122,7 @@ def test_a_real_pdf_sent_under_a_runnable_name_is_handed_out_as_a_pdf(seeded, se
 
 def test_a_photo_is_handed_out_under_the_extension_of_its_type(seeded):
     officer = Officer(seeded, "tho-xuong")
-    png = imagefactory.png(64, 48)
+    png = images.png(64, 48)
     media = officer.post(meeting_form(seeded), photos=[("Ảnh hội trường.JPG", png)]).json["media"][
         0
     ]
@@ -145,14 +145,14 @@ def test_every_file_answer_has_a_fixed_type_nosniff_and_non_images_are_downloads
     officer = Officer(seeded, "tho-xuong")
     response = officer.post(
         meeting_form(seeded),
-        photos=[("anh.jpg", jpeg_carrying_html()), ("anh.png", imagefactory.png(64, 48))],
+        photos=[("anh.jpg", jpeg_carrying_html()), ("anh.png", images.png(64, 48))],
         attachments=[
-            ("ky-ten.pdf", imagefactory.pdf()),
-            ("bien-ban.docx", imagefactory.docx()),
-            ("bang.xlsx", imagefactory.xlsx()),
-            ("ghi-am.mp3", imagefactory.mp3()),
-            ("ghi-am.wav", imagefactory.wav()),
-            ("ghi-am.m4a", imagefactory.m4a()),
+            ("ky-ten.pdf", images.pdf()),
+            ("bien-ban.docx", images.docx()),
+            ("bang.xlsx", images.xlsx()),
+            ("ghi-am.mp3", images.mp3()),
+            ("ghi-am.wav", images.wav()),
+            ("ghi-am.m4a", images.m4a()),
         ],
     )
     assert response.status_code == 201, response.json
@@ -179,7 +179,7 @@ def test_a_file_name_cannot_add_headers_to_the_download(seeded):
     # As a browser sends it: the quote and line breaks percent-encoded in the multipart header.
     name = "ds%22%0D%0AX-Injected: 1%0D%0A.pdf"
     media = officer.post(
-        meeting_form(seeded), photos=[photo(5)], attachments=[(name, imagefactory.pdf())]
+        meeting_form(seeded), photos=[photo(5)], attachments=[(name, images.pdf())]
     ).json["media"][1]
     answer = officer.client.get(media["urls"]["original"])
     assert "X-Injected" not in answer.headers

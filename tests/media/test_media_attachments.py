@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-import imagefactory as make
 import pytest
-from mediakit import MAX_BYTES, MAX_PIXELS, refusal
 
+from support import images as make
+from support.media import MAX_BYTES, MAX_PIXELS, refusal
 from wardapp.media import check_attachment, clean_filename, download_name, inspect_upload
 
 # --- File names -----------------------------------------------------------------------------

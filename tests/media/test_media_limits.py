@@ -6,13 +6,12 @@ from __future__ import annotations
 import functools
 import uuid
 
-import imagefactory as make
 import pytest
-from evidencekit import Officer, task_id
-from mediakit import MAX_BYTES, MAX_PIXELS, refusal
-from PIL import ImageFile
 from sqlalchemy import func, select
 
+from support import images as make
+from support.evidence import Officer, task_id
+from support.media import MAX_BYTES, MAX_PIXELS, refusal
 from wardapp.config import Defaults
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
@@ -35,16 +34,6 @@ def flat_png_49_mp() -> bytes:
 @functools.cache
 def flat_png_24_mp() -> bytes:
     return make.flat_png(5657, 4243)  # just under the 25 MP a fully decoded photo may have
-
-
-@pytest.fixture
-def no_decoding(monkeypatch):
-    """Any photo decoded from here on fails the test."""
-
-    def load(self):
-        raise AssertionError(f"decoded a {self.size[0]}×{self.size[1]} {self.format}")
-
-    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
 
 
 def test_a_49_megapixel_png_of_a_few_hundred_kilobytes_is_refused_from_its_header(no_decoding):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 
-import imagefactory as make
 import pypdf
 import pytest
-from mediakit import MAX_BYTES, MAX_PIXELS, refusal
 from PIL import Image
 
+from support import images as make
+from support.media import MAX_BYTES, MAX_PIXELS, refusal
 from wardapp.media import inspect_upload
 from wardapp.media import pdf as pdf_check
 

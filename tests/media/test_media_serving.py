@@ -2,14 +2,15 @@
 
 import io
 
-import imagefactory
-from evidencekit import Officer, photo, task_id
 from PIL import Image
+
+from support import images
+from support.evidence import Officer, photo, task_id
 
 
 def test_a_photo_is_served_with_its_type_and_long_lived_caching(seeded):
     officer = Officer(seeded, "tho-xuong")
-    media = officer.site_photo(photos=[imagefactory.jpeg(3000, 2000, orientation=6, seed=3)]).json[
+    media = officer.site_photo(photos=[images.jpeg(3000, 2000, orientation=6, seed=3)]).json[
         "media"
     ][0]
     display = officer.client.get(media["urls"]["display"])
@@ -41,11 +42,11 @@ def test_an_attachment_is_downloaded_never_shown_inline(seeded):
         "minutes": "15",
         "topic": "Chuyển đổi số",
     }
-    media = officer.post(data, attachments=[("kịch bản.pdf", imagefactory.pdf())]).json["media"][0]
+    media = officer.post(data, attachments=[("kịch bản.pdf", images.pdf())]).json["media"][0]
     response = officer.client.get(media["urls"]["original"])
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.data == imagefactory.pdf()
+    assert response.data == images.pdf()
 
 
 def test_files_need_a_signed_in_user_who_may_see_them(seeded):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 
-import imagefactory as make
 import pytest
 
+from support import images as make
 from wardapp.media import LocalStorage
 
 # --- Storage --------------------------------------------------------------------------------

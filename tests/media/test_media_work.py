@@ -7,11 +7,11 @@ import threading
 import uuid
 from contextlib import contextmanager
 
-import imagefactory
 import pytest
-from serverkit import HttpUser, site_photo_submission, submit
 from werkzeug.serving import make_server
 
+from support import images
+from support.servers import HttpUser, site_photo_submission, submit
 from wardapp.media import MediaError, upload, work
 from wardapp.media.work import WorkGate
 
@@ -97,9 +97,7 @@ def test_while_one_submission_decodes_photos_health_and_pages_answer_and_another
         def send_first():
             answers["first"] = submit(
                 first,
-                *site_photo_submission(
-                    str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=1)
-                ),
+                *site_photo_submission(str(uuid.uuid4()), task, images.jpeg(640, 480, seed=1)),
             )
 
         sender = threading.Thread(target=send_first)
@@ -111,9 +109,7 @@ def test_while_one_submission_decodes_photos_health_and_pages_answer_and_another
             assert first.call("/mine")[0] == 200
             status, body = submit(
                 second,
-                *site_photo_submission(
-                    str(uuid.uuid4()), task, imagefactory.jpeg(640, 480, seed=2)
-                ),
+                *site_photo_submission(str(uuid.uuid4()), task, images.jpeg(640, 480, seed=2)),
             )
             assert status == 503 and "photo" in json.loads(body)["fields"]
             assert len(at_work) == 1  # the second never started decoding

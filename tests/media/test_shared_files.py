@@ -7,12 +7,12 @@ import time
 import uuid
 
 import pytest
-from conftest import at_once
-from evidencekit import Officer, photo
-from faultkit import write_lock
 from sqlalchemy import select
 
 import wardapp.evidence.services
+from support.evidence import Officer, photo
+from support.faults import write_lock
+from support.races import at_once
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

@@ -4,9 +4,9 @@ with each release, a session check that hands out CSRF tokens valid for the whol
 import io
 import time
 
-from evidencekit import Officer
 from PIL import Image
 
+from support.evidence import Officer
 from wardapp.offline import shell
 
 
@@ -34,7 +34,7 @@ def test_every_page_links_the_manifest_and_only_officers_see_the_outbox_badge(se
     assert 'class="outbox-badge" href="/outbox"' in officer and 'data-user="tho-xuong"' in officer
     assert ">Hộp thư đi</a>" in officer  # the menu entry
     reviewer = seeded.test_client()
-    from conftest import AuthActions
+    from support.client import AuthActions
 
     AuthActions(reviewer).login("vhtt")
     page = reviewer.get("/").get_data(as_text=True)

@@ -4,9 +4,9 @@ import base64
 import json
 import uuid
 
-from evidencekit import photo, task_id
 from sqlalchemy import select
 
+from support.evidence import photo, task_id
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 

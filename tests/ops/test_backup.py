@@ -6,10 +6,10 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from conftest import POSTGRES_URL, make_app, pg_url
-from evidencekit import Officer, photo
 from sqlalchemy import create_engine, select, text
 
+from support.app import POSTGRES_URL, make_app, pg_url
+from support.evidence import Officer, photo
 from wardapp.evidence.models import Evidence, Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

@@ -43,9 +43,8 @@ def test_the_demo_fills_every_screen_and_runs_twice_without_duplicates(app):
 def test_the_demo_matrix_scores_task_6_by_quarter_so_the_dashboard_has_verdicts(app):
     """The plan gives task 6 no number; the demo asks one item a quarter, as Phòng VHTT may on
     the settings page (audited), so the dashboard shows met and unmet, not only "không tính"."""
-    from conftest import AuthActions
-    from test_compliance_pages import matrix
-
+    from support.client import AuthActions
+    from support.pages import matrix
     from wardapp.audit.models import AuditEvent
     from wardapp.plans.models import Plan, Task
 

@@ -12,8 +12,9 @@ import urllib.request
 import uuid
 
 import pytest
-from evidencekit import photo
-from serverkit import ROOT, HttpUser, Instance, Server, site_photo_submission
+
+from support.evidence import photo
+from support.servers import ROOT, HttpUser, Instance, Server, site_photo_submission
 
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
@@ -32,11 +33,6 @@ def gunicorn(instance: Instance, *args: str, **environment: str) -> subprocess.C
 def settings(printed: str) -> dict[str, str]:
     pairs = (line.split("=", 1) for line in printed.splitlines() if "=" in line)
     return {name.strip(): value.strip() for name, value in pairs}
-
-
-@pytest.fixture(scope="module")
-def instance(tmp_path_factory):
-    return Instance(tmp_path_factory.mktemp("gunicorn")).set_up()
 
 
 def test_the_shipped_configuration_loads_the_app_with_threaded_workers(instance):

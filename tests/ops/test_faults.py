@@ -13,25 +13,18 @@ import time
 import uuid
 
 import pytest
-from conftest import database_settings, make_app
-from evidencekit import Officer, photo, task_id
-from faultkit import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for, write_lock
-from reviewkit import Reviewer, status
-from serverkit import HttpUser, Instance, Server, site_photo_submission, submit
 from sqlalchemy import func, select
 
 import wardapp.media.storage
+from support.app import database_settings, make_app
+from support.evidence import Officer, photo, task_id
+from support.faults import FullDisk, TcpProxy, sqlite_write_lock, unread_bytes, wait_for, write_lock
+from support.review import Reviewer, status
+from support.servers import HttpUser, Server, site_photo_submission, submit
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 
 UUID = "5f0c2b7e-8d4a-4e6b-9c1d-2a3b4c5d6e7f"
-
-
-@pytest.fixture(scope="module")
-def instance(tmp_path_factory):
-    """One throw-away installation on SQLite for the kill tests; each test starts gunicorn."""
-    # A long lock timeout: the test holding the write lock decides when the request dies.
-    return Instance(tmp_path_factory.mktemp("killed"), LOCK_TIMEOUT_MS=60_000).set_up()
 
 
 def rows_with(instance, client_uuid: str) -> int:
@@ -55,51 +48,55 @@ def retry_lands_once(server, user, body, headers, client_uuid, instance) -> None
     assert rows_with(instance, client_uuid) == 1
 
 
-def test_a_server_killed_after_storing_the_files_leaves_no_row_and_the_retry_lands_once(instance):
-    server = Server(instance)
+def test_a_server_killed_after_storing_the_files_leaves_no_row_and_the_retry_lands_once(
+    kill_instance,
+):
+    server = Server(kill_instance)
     try:
         officer = HttpUser(server.base, "tho-xuong")
         task = next(t["id"] for t in officer.tasks() if "site_photo" in t["kinds"])
         key = str(uuid.uuid4())
         body, headers = site_photo_submission(key, task, photo(71))
-        before, answers = instance.files(), []
+        before, answers = kill_instance.files(), []
         # Another writer holds the database: the request stores its files, then waits to
         # insert its row, and is killed there, between the two.
-        with sqlite_write_lock(instance.database):
+        with sqlite_write_lock(kill_instance.database):
             sending = threading.Thread(
                 target=lambda: answers.append(attempt(officer, body, headers))
             )
             sending.start()
-            wait_for(lambda: len(instance.files() - before) == 3, "original, copy and thumbnail")
+            wait_for(
+                lambda: len(kill_instance.files() - before) == 3, "original, copy and thumbnail"
+            )
             server.kill()
             sending.join(60)
         assert answers == ["network error"]
-        left = instance.files() - before
+        left = kill_instance.files() - before
         assert not [f for f in left if "/.tmp-" in f]  # every file whole, or not there
-        assert rows_with(instance, key) == 0
+        assert rows_with(kill_instance, key) == 0
         for name in left:  # an hour later, fsck names each of them
-            os.utime(instance.media / name, (time.time() - 7200,) * 2)
-        found = instance.flask("wardapp", "fsck")
+            os.utime(kill_instance.media / name, (time.time() - 7200,) * 2)
+        found = kill_instance.flask("wardapp", "fsck")
         assert found.returncode == 1 and all(
             f"orphan file (no row points at it): {n}" in found.stdout for n in left
         )
 
-        server = Server(instance, port=server.port)
-        retry_lands_once(server, officer, body, headers, key, instance)
-        assert instance.files() - before == left  # the same bytes, now with their row
-        assert instance.flask("wardapp", "fsck").returncode == 0
+        server = Server(kill_instance, port=server.port)
+        retry_lands_once(server, officer, body, headers, key, kill_instance)
+        assert kill_instance.files() - before == left  # the same bytes, now with their row
+        assert kill_instance.flask("wardapp", "fsck").returncode == 0
     finally:
         server.kill()
 
 
-def test_a_server_killed_while_the_photo_is_still_arriving_stores_nothing(instance):
-    server = Server(instance)
+def test_a_server_killed_while_the_photo_is_still_arriving_stores_nothing(kill_instance):
+    server = Server(kill_instance)
     try:
         officer = HttpUser(server.base, "song-mai")
         task = next(t["id"] for t in officer.tasks() if "site_photo" in t["kinds"])
         key = str(uuid.uuid4())
         body, headers = site_photo_submission(key, task, photo(72, size=(1600, 1200)))
-        before = instance.files()
+        before = kill_instance.files()
         cookie = officer.cookie_header()
         head = (
             f"POST /api/v1/evidence HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
@@ -113,10 +110,10 @@ def test_a_server_killed_while_the_photo_is_still_arriving_stores_nothing(instan
         wait_for(lambda: unread_bytes(server.port, client_port) == 0, "the worker to read")
         server.kill()
         slow.close()
-        assert instance.files() == before
-        assert rows_with(instance, key) == 0
-        server = Server(instance, port=server.port)
-        retry_lands_once(server, officer, body, headers, key, instance)
+        assert kill_instance.files() == before
+        assert rows_with(kill_instance, key) == 0
+        server = Server(kill_instance, port=server.port)
+        retry_lands_once(server, officer, body, headers, key, kill_instance)
     finally:
         server.kill()
 

@@ -3,9 +3,9 @@
 import os
 import time
 
-from evidencekit import Officer, photo
 from sqlalchemy import select
 
+from support.evidence import Officer, photo
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage

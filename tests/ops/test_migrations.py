@@ -63,9 +63,10 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
-    from compliancekit import local, make_evidence, make_plan, make_task, make_unit
     from sqlalchemy import select
 
+    from support.compliance import local, make_plan, make_task, make_unit
+    from support.evidence import make_evidence
     from wardapp.audit.models import AuditEvent
     from wardapp.evidence.models import Evidence
 

@@ -4,10 +4,10 @@ import csv
 import html
 import io
 
-from conftest import AuthActions
 from sqlalchemy import func, select
-from test_plans import GOOD_ROWS, HEADER
 
+from support.client import AuthActions
+from support.plans import GOOD_ROWS, HEADER
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
 

@@ -1,10 +1,10 @@
 """Approving and returning: reasons required, one decision wins, everything audited."""
 
-from conftest import at_once
-from evidencekit import Officer, photo
-from reviewkit import Reviewer, status
 from sqlalchemy import select
 
+from support.evidence import Officer, photo
+from support.races import at_once
+from support.review import Reviewer, status
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
 from wardapp.extensions import db

@@ -5,14 +5,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reviewkit import Reviewer, make_evidence, status
 from sqlalchemy import event, select, text
 
+from support.evidence import make_evidence, task_numbered, unit_coded
+from support.review import Reviewer, status
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
-
-WARN = [{"code": "no_location"}]
 
 
 def ids_on(page) -> list[int]:
@@ -22,23 +21,6 @@ def ids_on(page) -> list[int]:
 def ref(app, model, **by):
     with app.app_context():
         return db.session.scalar(select(model.id).filter_by(**by))
-
-
-@pytest.fixture
-def mix(seeded):
-    """A small, known spread of evidence across units, tasks, kinds, statuses and dates."""
-    day = lambda d: datetime(2024, 5, d, 3, tzinfo=UTC)  # noqa: E731
-    rows = {
-        "a": make_evidence(seeded, unit="tho-xuong", task=6, occurred_at=day(2)),
-        "b": make_evidence(seeded, unit="tho-xuong", task=3, kind="broadcast", occurred_at=day(9)),
-        "c": make_evidence(seeded, unit="song-mai", task=6, occurred_at=day(16), warnings=WARN),
-        "d": make_evidence(seeded, unit="song-mai", task=6, status="approved", occurred_at=day(2)),
-        "e": make_evidence(seeded, unit="da-mai", task=6, status="returned", occurred_at=day(20)),
-        "f": make_evidence(
-            seeded, unit="da-mai", task=3, kind="broadcast", occurred_at=day(25), warnings=WARN
-        ),
-    }
-    return seeded, rows
 
 
 def test_the_queue_shows_new_evidence_oldest_first_by_default(mix):
@@ -84,7 +66,12 @@ def test_filters_are_answered_as_a_partial_and_the_counts_follow_them(mix):
 
 def test_pages_follow_on_without_gaps_or_repeats(seeded):
     start = datetime(2024, 6, 1, tzinfo=UTC)
-    made = [make_evidence(seeded, created_at=start + timedelta(minutes=i)) for i in range(30)]
+    with seeded.app_context():
+        task, unit = task_numbered(6), unit_coded("tho-xuong")
+        made = [
+            make_evidence(task, unit, created_at=start + timedelta(minutes=i)).id for i in range(30)
+        ]
+        db.session.commit()
     reviewer = Reviewer(seeded)
     first = reviewer.queue()
     seen = ids_on(first)
@@ -100,14 +87,18 @@ def test_a_date_range_orders_by_when_things_happened_and_pages_follow_on(seeded)
     happening, says so, and its pages neither skip nor repeat a row."""
     sent = datetime(2024, 6, 1, tzinfo=UTC)
     happened = datetime(2024, 5, 1, 3, tzinfo=UTC)
-    made = [
-        make_evidence(
-            seeded,
-            created_at=sent + timedelta(minutes=i),
-            occurred_at=happened + timedelta(hours=30 - i),
-        )
-        for i in range(30)
-    ]
+    with seeded.app_context():
+        task, unit = task_numbered(6), unit_coded("tho-xuong")
+        made = [
+            make_evidence(
+                task,
+                unit,
+                created_at=sent + timedelta(minutes=i),
+                occurred_at=happened + timedelta(hours=30 - i),
+            ).id
+            for i in range(30)
+        ]
+        db.session.commit()
     reviewer = Reviewer(seeded)
     first = reviewer.queue("from=2024-05-01&to=2024-05-31")
     body = first.get_data(as_text=True)
@@ -124,7 +115,9 @@ def test_a_date_range_orders_by_when_things_happened_and_pages_follow_on(seeded)
 
 @pytest.mark.parametrize("cursor", ["nan_1", "1e400_5", "-1e20_3", "abc", "1_2_3", "1700000000_x"])
 def test_a_mangled_page_link_gives_the_first_page(seeded, cursor):
-    made = make_evidence(seeded)
+    with seeded.app_context():
+        made = make_evidence(task_numbered(6), unit_coded("tho-xuong")).id
+        db.session.commit()
     response = Reviewer(seeded).queue(f"after={cursor}")
     assert response.status_code == 200 and ids_on(response) == [made]
 
@@ -164,7 +157,9 @@ def test_bulk_approval_approves_what_it_showed_not_what_arrived_since(mix):
     reviewer = Reviewer(app)
     page = reviewer.client.get("/review/bulk?status=submitted")
     assert "Bạn sắp duyệt 2 minh chứng" in page.get_data(as_text=True)
-    arrived = make_evidence(app, unit="tho-xuong", task=6)  # while the reviewer read the count
+    with app.app_context():  # while the reviewer read the count
+        arrived = make_evidence(task_numbered(6), unit_coded("tho-xuong")).id
+        db.session.commit()
     reviewer.client.post("/review/bulk", data=confirm_form(page))
     assert [status(app, rows[k])[0] for k in "ab"] == ["approved", "approved"]
     assert status(app, arrived)[0] == "submitted"
@@ -202,8 +197,11 @@ def test_overseers_read_the_queue_without_decision_buttons(mix):
 
 
 def test_the_queue_page_makes_a_fixed_number_of_queries_whatever_the_page_size(seeded):
-    for i in range(40):
-        make_evidence(seeded, unit=("tho-xuong", "song-mai", "da-mai")[i % 3])
+    with seeded.app_context():
+        task = task_numbered(6)
+        for i in range(40):
+            make_evidence(task, unit_coded(("tho-xuong", "song-mai", "da-mai")[i % 3]))
+        db.session.commit()
     reviewer = Reviewer(seeded)
 
     def queries_for(size):
@@ -225,7 +223,7 @@ def test_the_queue_page_makes_a_fixed_number_of_queries_whatever_the_page_size(s
 
 
 def test_the_gallery_shows_a_tasks_photos_across_units_with_their_warnings(seeded):
-    from evidencekit import Officer, photo
+    from support.evidence import Officer, photo
 
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=50)])
     flagged = Officer(seeded, "song-mai").site_photo(

@@ -1,27 +1,24 @@
-"""Small factories for compliance tests: a plan, units, tasks and evidence rows made directly.
-
-Rule tests need exact statuses and times, not the submission pipeline; rows are inserted as
-the pipeline would leave them (and as a reviewer's decision would change them).
-"""
+"""Small factories for compliance tests: a plan, units and tasks made directly, and evidence
+for them in the city's local time."""
 
 import itertools
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from wardapp.auth.models import User
-from wardapp.evidence.models import Evidence
+from sqlalchemy import select
+
+from support.evidence import make_evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
-CITY = ZoneInfo("Asia/Ho_Chi_Minh")
+CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _serial = itertools.count(1)
 
 
 def local(year, month, day, hour=9, minute=0) -> datetime:
     """A moment in the city, as an aware datetime."""
-    return datetime(year, month, day, hour, minute, tzinfo=CITY)
+    return datetime(year, month, day, hour, minute, tzinfo=CITY_TZ)
 
 
 def make_plan(year: int = 2024) -> Plan:
@@ -73,56 +70,16 @@ def make_task(
     return task
 
 
-def officer_of(unit: Unit) -> User:
-    user = User(
-        username=f"{unit.code}-officer",
-        password_hash="x",
-        display_name="Cán bộ",
-        role="officer",
-        unit_id=unit.id,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
-def make_evidence(
-    task: Task,
-    unit: Unit,
-    occurred_at: datetime,
-    status: str = "approved",
-    *,
-    user: User | None = None,
-    reviewed_at: datetime | None = None,
-    supersedes: Evidence | None = None,
-    kind: str = "site_photo",
-    fields: dict | None = None,
-) -> Evidence:
-    if user is None:
-        user = db.session.query(User).filter_by(unit_id=unit.id).first() or officer_of(unit)
-    evidence = Evidence(
-        client_uuid=str(uuid.uuid4()),
-        task_id=task.id,
-        unit_id=unit.id,
-        submitted_by_id=user.id,
-        kind=kind,
-        occurred_at=occurred_at.astimezone(UTC),
-        fields=fields
-        or {"place": "Dải phân cách đường Hùng Vương", "installed": "Pano", "quantity": 1},
-        status=status,
-        fingerprint="f" * 64,
-        reviewed_at=reviewed_at or (occurred_at if status in ("approved", "returned") else None),
-        supersedes_id=supersedes.id if supersedes else None,
-    )
-    db.session.add(evidence)
-    db.session.flush()
-    return evidence
-
-
 def weekly_from(task: Task, unit: Unit, first_monday: date, weeks: int, status="approved"):
     """One item on the Wednesday of each of ``weeks`` weeks from ``first_monday``."""
-    from datetime import timedelta
-
     for i in range(weeks):
         day = first_monday + timedelta(days=7 * i + 2)
         make_evidence(task, unit, local(day.year, day.month, day.day), status)
+
+
+def plan_ids(app) -> dict:
+    """The plan's id, its units' ids by code and its tasks' by number."""
+    with app.app_context():
+        units = {u.code: u.id for u in db.session.scalars(select(Unit))}
+        tasks = {t.number: t.id for t in db.session.scalars(select(Task))}
+        return {"plan": db.session.scalar(select(Plan.id)), "units": units, "tasks": tasks}

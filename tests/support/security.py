@@ -3,21 +3,19 @@
 import io
 import zipfile
 
-import imagefactory
-import pytest
-from conftest import AuthActions
-from evidencekit import Officer, photo, task_id
-from reviewkit import Reviewer
 from sqlalchemy import select
-from test_access import url_args
 
+from support import images
+from support.access import url_args
+from support.evidence import Officer, photo, task_id
+from support.review import Reviewer
 from wardapp.auth import services as accounts
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.units.models import Unit
 
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
-SHEET = imagefactory.pdf(comment=b"Danh sach ky ten " + MARK.encode())
+SHEET = images.pdf(comment=b"Danh sach ky ten " + MARK.encode())
 OWNER, OTHER_UNIT, SCOPED = "tho-xuong", "song-mai", "duyet-song-mai"
 INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "noivu"}
 OUTSIDERS = {"another unit's officer": OTHER_UNIT, "a reviewer scoped elsewhere": SCOPED}
@@ -44,10 +42,9 @@ def meeting(app, officer: Officer, seed: int) -> dict:
     return response.json
 
 
-@pytest.fixture
-def world(seeded):
+def two_meetings_world(seeded) -> dict:
     """URL arguments for every route, two meetings of Thọ Xương (one approved, so exports
-    carry it), and a reviewer who reviews Song Mai only."""
+    carry it), and a reviewer who reviews Song Mai only (the ``world`` fixture)."""
     args = url_args(seeded)
     with seeded.app_context():
         song_mai = db.session.scalar(select(Unit).where(Unit.code == OTHER_UNIT))
@@ -74,13 +71,6 @@ def world(seeded):
         "sheet": sheet_media["id"],
         "unit_id": unit_id,
     }
-
-
-def signed_in(app, username: str):
-    client = app.test_client()
-    auth = AuthActions(client)
-    assert auth.login(username).status_code == 302
-    return client, auth.token()
 
 
 def readable(response) -> bytes:

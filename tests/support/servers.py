@@ -10,7 +10,6 @@ import http.cookiejar
 import io
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -24,8 +23,9 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-ROOT = Path(__file__).resolve().parent.parent
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+from support.client import PASSWORD, page_token, sign_in_form
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 
 def free_port() -> int:
@@ -162,25 +162,18 @@ class Server:
 
 
 class HttpUser:
-    """A person's browser or phone: a cookie jar, a CSRF token, the real pages and API."""
+    """A person's browser or phone: a cookie jar, a CSRF token, the real pages and API; signed in
+    through the login page as ``AuthActions`` signs in, over real HTTP."""
 
-    def __init__(
-        self, base: str, username: str, password: str = "wardapp-demo", timeout: float = 120
-    ):
+    def __init__(self, base: str, username: str, password: str = PASSWORD, timeout: float = 120):
         self.base = base
         self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         page = self.open("/login").read().decode()
-        body = urllib.parse.urlencode(
-            {
-                "username": username,
-                "password": password,
-                "csrf_token": CSRF_META.search(page).group(1),
-            }
-        ).encode()
+        body = urllib.parse.urlencode(sign_in_form(page, username, password)).encode()
         home = self.open("/login", body).read().decode()
-        self.token = CSRF_META.search(home).group(1)
+        self.token = page_token(home)
 
     def open(self, path: str, data: bytes | None = None, headers: dict | None = None):
         request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
