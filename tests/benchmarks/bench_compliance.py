@@ -168,7 +168,8 @@ def seed(app, items: int, units: int = 16) -> None:
             db.session.commit()
 
 
-def signed_in(app):
+def overseer_client(app):
+    """A client signed in as the bulk-made overseer, whose account has no password to type."""
     client = app.test_client()
     with app.app_context():
         overseer = db.session.scalar(db.select(User).where(User.username == "overseer"))
@@ -195,7 +196,7 @@ def bench_matrix(app) -> dict:
                 runs.append(timed(partial(compliance_for, plan, period, as_of=date(2026, 1, 1))))
             times[label] = median(runs)
         assert len(compliance_for(plan, Period.quarter(2024, 1)).cells) == 160
-    client = signed_in(app)
+    client = overseer_client(app)
     page = []
     for _ in range(5):
         page.append(timed(lambda: client.get("/compliance?quarter=1")))
@@ -220,7 +221,7 @@ def ms(pair) -> str:
 
 def measure_export(app, fmt: str) -> dict:
     """In a fresh process: one export through the real view, streamed and thrown away."""
-    client = signed_in(app)
+    client = overseer_client(app)
     with app.app_context():
         db.session.scalar(text("SELECT 1"))
     before = rss_mb("VmRSS")
