@@ -9,12 +9,8 @@ with a distinct phone-sized photo each, and prints throughput and latency. Targe
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import io
-import json
 import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,12 +25,13 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-import imagefactory  # noqa: E402
-from werkzeug.datastructures import FileStorage  # noqa: E402
-from werkzeug.test import encode_multipart  # noqa: E402
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from support import images
+from support.servers import HttpUser, free_port
 
 OFFICERS = [
     "tho-xuong",
@@ -46,12 +43,6 @@ OFFICERS = [
     "le-loi",
     "xuong-giang",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_cpu_seconds(master: int) -> float:
@@ -70,10 +61,8 @@ def photos(count: int) -> list[bytes]:
     A few noisy scenes are drawn (slow), and each photo is a different crop of one of them, so
     every upload has its own bytes and sha256 while the set is made in seconds.
     """
-    scenes = [imagefactory.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
-    exif = imagefactory.exif(
-        gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"
-    )
+    scenes = [images.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
+    exif = images.exif(gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00")
     made = []
     for n in range(count):
         dx, dy = n // 4 % 64, n // 256 % 64
@@ -86,18 +75,9 @@ def photos(count: int) -> list[bytes]:
 class Client:
     def __init__(self, base: str, username: str):
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        page = self.opener.open(base + "/login").read().decode()
-        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode(
-            {"username": username, "password": "wardapp-demo", "csrf_token": token}
-        ).encode()
-        home = self.opener.open(base + "/login", body).read().decode()
-        self.token = re.search(r'name="csrf-token" content="([^"]+)"', home).group(1)
-        tasks = json.load(self.opener.open(base + "/api/v1/tasks"))["tasks"]
-        self.task_id = next(t["id"] for t in tasks if "site_photo" in t["kinds"])
+        user = HttpUser(base, username)  # through the login page, as a phone signs in
+        self.opener, self.token = user.opener, user.token
+        self.task_id = next(t["id"] for t in user.tasks() if "site_photo" in t["kinds"])
 
     def prepare(self, image: bytes) -> tuple[str, str, bytes]:
         """The request, encoded before the clock starts: the server is measured, not this."""

@@ -22,12 +22,13 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-import imagefactory  # noqa: E402
-from serverkit import HttpUser, Instance, Server, submit  # noqa: E402
-from werkzeug.datastructures import FileStorage  # noqa: E402
-from werkzeug.test import encode_multipart  # noqa: E402
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from support import images
+from support.servers import HttpUser, Instance, Server, submit
 
 OFFICERS = ("tho-xuong", "song-mai", "dinh-ke", "my-do", "le-loi")
 
@@ -55,7 +56,7 @@ def main() -> None:
     parser.add_argument("--sync", action="store_true", help="two sync workers instead")
     parser.add_argument("--senders", type=int, default=3, choices=range(1, len(OFFICERS) + 1))
     args = parser.parse_args()
-    photo = imagefactory.flat_png(5657, 4243)
+    photo = images.flat_png(5657, 4243)
     instance = Instance(Path(tempfile.mkdtemp(prefix="bench-busy-"))).set_up()
     server = (
         Server(instance, workers=2, threads=1)

@@ -27,18 +27,19 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, text
 
-from wardapp import create_app  # noqa: E402
-from wardapp.auth.models import User  # noqa: E402
-from wardapp.evidence.models import Evidence, Media  # noqa: E402
-from wardapp.extensions import db  # noqa: E402
-from wardapp.plans.models import Plan, Task, TaskUnit  # noqa: E402
+from wardapp import create_app
+from wardapp.auth.models import User
+from wardapp.evidence.models import Evidence, Media
+from wardapp.extensions import db
+from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
 RULES = [
@@ -110,7 +111,10 @@ def seed(app, items: int, units: int = 16) -> None:
         )
         db.session.add_all([*tasks, *users, overseer])
         db.session.commit()
-        task_ids, pairs = [t.id for t in tasks], [(w.id, u.id) for w, u in zip(wards, users)]
+        task_ids, pairs = (
+            [t.id for t in tasks],
+            [(w.id, u.id) for w, u in zip(wards, users, strict=True)],
+        )
         total = int(items * 1.07)
         batch = 20_000
         for start in range(0, total, batch):
@@ -164,7 +168,8 @@ def seed(app, items: int, units: int = 16) -> None:
             db.session.commit()
 
 
-def signed_in(app):
+def overseer_client(app):
+    """A client signed in as the bulk-made overseer, whose account has no password to type."""
     client = app.test_client()
     with app.app_context():
         overseer = db.session.scalar(db.select(User).where(User.username == "overseer"))
@@ -188,10 +193,10 @@ def bench_matrix(app) -> dict:
             runs = []
             for _ in range(7):
                 db.session.expire_all()
-                runs.append(timed(lambda: compliance_for(plan, period, as_of=date(2026, 1, 1))))
+                runs.append(timed(partial(compliance_for, plan, period, as_of=date(2026, 1, 1))))
             times[label] = median(runs)
         assert len(compliance_for(plan, Period.quarter(2024, 1)).cells) == 160
-    client = signed_in(app)
+    client = overseer_client(app)
     page = []
     for _ in range(5):
         page.append(timed(lambda: client.get("/compliance?quarter=1")))
@@ -216,7 +221,7 @@ def ms(pair) -> str:
 
 def measure_export(app, fmt: str) -> dict:
     """In a fresh process: one export through the real view, streamed and thrown away."""
-    client = signed_in(app)
+    client = overseer_client(app)
     with app.app_context():
         db.session.scalar(text("SELECT 1"))
     before = rss_mb("VmRSS")
@@ -278,7 +283,8 @@ def main() -> None:
             t = time.perf_counter()
             seed(app, args.items)
             print(
-                f"[{backend}] seeded {args.items:,} accepted items in {time.perf_counter() - t:.1f} s"
+                f"[{backend}] seeded {args.items:,} accepted items "
+                f"in {time.perf_counter() - t:.1f} s"
             )
             for fmt in ("csv", "xlsx"):
                 child = subprocess.run(

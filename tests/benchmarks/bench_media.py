@@ -15,15 +15,16 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-from PIL import Image, ImageOps  # noqa: E402
+from PIL import Image, ImageOps
 
-from tests import imagefactory  # noqa: E402
-from wardapp.media import photos, process_photo  # noqa: E402
+from support import images
+from wardapp.media import photos, process_photo
 
 MAX_PIXELS = 50_000_000
 TARGETS_MS = {"12 MP phone photo (4000×3000)": 150.0, "2048 px phone upload (2048×1536)": 25.0}
@@ -31,8 +32,8 @@ TARGETS_MS = {"12 MP phone photo (4000×3000)": 150.0, "2048 px phone upload (20
 
 def phone_jpeg(width: int, height: int, quality: int, orientation: int = 1) -> bytes:
     """A photographic-looking JPEG with camera EXIF (orientation, time, GPS)."""
-    image = imagefactory.photo_like(width, height, seed=3)
-    exif = imagefactory.exif(
+    image = images.photo_like(width, height, seed=3)
+    exif = images.exif(
         orientation=orientation,
         gps=(21.2731, 106.1946),
         taken_at=datetime(2025, 3, 14, 9, 30),
@@ -86,8 +87,8 @@ def main() -> int:
     missed = False
     for label, data in cases.items():
         result = process_photo(data, max_pixels=MAX_PIXELS)
-        ours = timings(lambda: process_photo(data, max_pixels=MAX_PIXELS), args.runs)
-        theirs = timings(lambda: naive(data), args.runs)
+        ours = timings(partial(process_photo, data, max_pixels=MAX_PIXELS), args.runs)
+        theirs = timings(partial(naive, data), args.runs)
         target = TARGETS_MS.get(label)
         verdict = (
             "no target"

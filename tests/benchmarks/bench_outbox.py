@@ -23,30 +23,25 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-import imagefactory  # noqa: E402
-from browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LiveServer,
-    context_options,
-    serving,  # noqa: E402
-)
-from browser.outboxkit import (
+from playwright.sync_api import sync_playwright
+
+from support import images
+from support.browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, context_options, serving
+from support.browser_steps import (
     officer_ready_offline,
     record_offline,
-    sign_in,  # noqa: E402
+    sign_in,
     wait_until,
     wait_until_sent,
 )
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 def phone_photo(path: Path) -> Path:
     """A 12 MP JPEG as a phone camera writes it: photographic noise, quality 90, EXIF."""
-    image = imagefactory.photo_like(4000, 3000, seed=3)
-    exif = imagefactory.exif(
+    image = images.photo_like(4000, 3000, seed=3)
+    exif = images.exif(
         gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 8, 30), offset="+07:00"
     )
     out = io.BytesIO()

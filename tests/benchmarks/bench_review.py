@@ -25,17 +25,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-from conftest import AuthActions  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text
 
-from wardapp import create_app, demo  # noqa: E402
-from wardapp.auth.models import User  # noqa: E402
-from wardapp.evidence.models import Evidence, Media  # noqa: E402
-from wardapp.extensions import db  # noqa: E402
-from wardapp.plans.models import Task, TaskUnit  # noqa: E402
+from support.client import AuthActions
+from wardapp import create_app, demo
+from wardapp.auth.models import User
+from wardapp.evidence.models import Evidence, Media
+from wardapp.extensions import db
+from wardapp.plans.models import Task, TaskUnit
 
 RUNS = 40
 
@@ -155,13 +154,17 @@ def run(label: str, settings: dict, rows: int, folder: str) -> None:
     cursor = f"{deep.created_at.timestamp():.6f}_{deep.id}"
     pages = {
         "first page (new, oldest first)": "/review",
-        "filtered (task + unit + warnings, all statuses)": f"/review?status=all&task={task6}&unit={unit}&warnings=1",
+        "filtered (task + unit + warnings, all statuses)": (
+            f"/review?status=all&task={task6}&unit={unit}&warnings=1"
+        ),
         "deep page (90% into the new items)": f"/review?after={cursor}",
         "all statuses, no other filter": "/review?status=all",
         "one week, all statuses": "/review?status=all&from=2024-06-03&to=2024-06-09",
         "one kind": "/review?kind=broadcast",
         "one kind, all statuses": "/review?status=all&kind=broadcast",
-        "a kind the task never takes (empty)": f"/review?status=all&task={task6}&kind=procedure_update",
+        "a kind the task never takes (empty)": (
+            f"/review?status=all&task={task6}&kind=procedure_update"
+        ),
         "all of the plan's year": "/review?status=all&from=2024-01-01&to=2024-12-31",
         "returned, one unit": f"/review?status=returned&unit={unit}",
         "100 rows a page": "/review?size=100",

@@ -35,21 +35,15 @@ import urllib.parse
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
-import imagefactory  # noqa: E402
-from serverkit import (
-    CSRF_META,
-    HttpUser,
-    Instance,
-    Server,
-    site_photo_submission,  # noqa: E402
-    submit,
-)
+from support import images
+from support.client import page_token
+from support.servers import HttpUser, Instance, Server, site_photo_submission, submit
 
 ROW = re.compile(r'action="/review/(\d+)/approve".*?name="version" value="(\d+)"', re.S)
 MAX_SECONDS = 600
@@ -111,12 +105,12 @@ def officer(
     while time.monotonic() < deadline:
         if sent and rng.random() < 0.15:
             key, body, headers = rng.choice(sent)
-            operation, expected = "replay", 200
+            operation = "replay"
         else:
             key = str(uuid.uuid4())
             body, headers = site_photo_submission(key, task, distinct(rng.choice(photos)))
-            operation, expected = "submit", 201
-        status, answer = timed(tally, operation, lambda: submit(user, body, headers))
+            operation = "submit"
+        status, answer = timed(tally, operation, partial(submit, user, body, headers))
         if status in (200, 201):
             tally.confirm(key, int(re.search(rb'"id":\s*(\d+)', answer).group(1)))
             if status == 201:
@@ -134,7 +128,7 @@ def reviewer(base: str, tally: Tally, deadline: float, think: float, seed: int) 
             time.sleep(0.5)
             continue
         evidence_id, version = rng.choice(rows)
-        token = CSRF_META.search(page.decode()).group(1)
+        token = page_token(page.decode())
         decision = "approve" if rng.random() < 0.8 else "return"
         form = {"csrf_token": token, "version": version}
         if decision == "return":
@@ -142,7 +136,8 @@ def reviewer(base: str, tally: Tally, deadline: float, think: float, seed: int) 
         status, _ = timed(
             tally,
             "decision",
-            lambda: user.call(
+            partial(
+                user.call,
                 f"/review/{evidence_id}/{decision}",
                 urllib.parse.urlencode(form).encode(),
                 {"HX-Request": "true"},
@@ -303,11 +298,11 @@ def temporary_postgres(server_url: str):
 def phone_photo(seed: int) -> bytes:
     """A 2048×1536 photo of about 400 KB, as the outbox sends after downscaling."""
     out = io.BytesIO()
-    imagefactory.photo_like(2048, 1536, seed=seed).save(
+    images.photo_like(2048, 1536, seed=seed).save(
         out,
         "JPEG",
         quality=75,
-        exif=imagefactory.exif(
+        exif=images.exif(
             gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00"
         ),
     )

@@ -2,12 +2,13 @@
 does: the body is swapped in, its module runs the first time, and follows htmx:load after."""
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
-from reviewkit import make_evidence
 
-from .outboxkit import fill_site_photo, sign_in, submit_to_outbox
+from support.browser_steps import fill_site_photo, sign_in, submit_to_outbox
+from support.evidence import make_evidence, task_numbered, unit_coded
+from wardapp.extensions import db
 
 API = "**/api/v1/evidence"
 
@@ -62,7 +63,10 @@ def focused_row(page) -> str | None:
 
 
 def test_the_review_keys_work_on_a_queue_reached_from_the_home_page(page, live_server):
-    first = make_evidence(live_server.app, created_at=datetime(2024, 5, 6, 3, tzinfo=timezone.utc))
+    with live_server.app.app_context():
+        created_at = datetime(2024, 5, 6, 3, tzinfo=UTC)
+        first = make_evidence(task_numbered(6), unit_coded("tho-xuong"), created_at=created_at).id
+        db.session.commit()
     sign_in(page, "vhtt")
     mark_document(page)
     open_by_link(page, "/review")

@@ -1,20 +1,9 @@
 """The capture form says before anything is kept that a date lies outside the plan's year or
 long past, in the server's words; neither stops the officer."""
 
-import pytest
 from playwright.sync_api import expect
 
-from .conftest import context_options, serving
-from .outboxkit import sign_in
-
-
-@pytest.fixture
-def late_after_two_weeks(browser, tmp_path):
-    with serving(tmp_path, LATE_AFTER_DAYS=14) as server:
-        context = browser.new_context(**context_options(server))
-        context.set_default_timeout(20_000)
-        yield server, context.new_page()
-        context.close()
+from support.browser_steps import sign_in
 
 
 def test_a_date_outside_the_plan_or_long_past_is_said_beside_the_field(late_after_two_weeks):

@@ -3,7 +3,7 @@ form's and the outbox's messages come from the server's catalogue, not from the 
 
 from playwright.sync_api import expect
 
-from .outboxkit import fill_site_photo, sign_in, submit_to_outbox
+from support.browser_steps import fill_site_photo, sign_in, submit_to_outbox
 
 API = "**/api/v1/evidence"
 

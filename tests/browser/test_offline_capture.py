@@ -5,14 +5,11 @@ connection is back. Without JavaScript the same form still posts."""
 import io
 from datetime import UTC, datetime, timedelta, timezone
 
-from evidencekit import CITY, TAKEN
 from PIL import Image
 from playwright.sync_api import expect
 
-from wardapp.media.app_store import storage
-
-from .conftest import CHROMIUM, CHROMIUM_ARGS, GEOLOCATION, context_options
-from .outboxkit import (
+from support.browser import CHROMIUM, CHROMIUM_ARGS, GEOLOCATION, context_options
+from support.browser_steps import (
     fill_site_photo,
     officer_ready_offline,
     outbox_items,
@@ -23,6 +20,8 @@ from .outboxkit import (
     wait_until,
     wait_until_sent,
 )
+from support.evidence import CITY_CENTRE, TAKEN
+from wardapp.media.app_store import storage
 
 
 def stored_original(server, media) -> Image.Image:
@@ -85,7 +84,7 @@ def test_a_photo_recorded_offline_survives_a_restart_and_is_sent_once_downscaled
     assert max(stored_original(live_server, media).size) <= 2048
     taken_utc = TAKEN.replace(tzinfo=timezone(timedelta(hours=7))).astimezone(UTC)
     assert media.taken_at.astimezone(UTC) == taken_utc
-    assert abs(media.gps_lat - CITY[0]) < 1e-5 and abs(media.gps_lon - CITY[1]) < 1e-5
+    assert abs(media.gps_lat - CITY_CENTRE[0]) < 1e-5 and abs(media.gps_lon - CITY_CENTRE[1]) < 1e-5
     assert (media.taken_at_source, media.gps_source) == ("phone", "phone")
 
 

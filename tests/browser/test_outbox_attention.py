@@ -4,10 +4,7 @@ item. Nothing is lost; the officer is told what to do, and then it is sent."""
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from wardapp.auth.models import User
-from wardapp.extensions import db
-
-from .outboxkit import (
+from support.browser_steps import (
     fill_site_photo,
     officer_ready_offline,
     outbox_items,
@@ -16,6 +13,8 @@ from .outboxkit import (
     submit_to_outbox,
     wait_until_sent,
 )
+from wardapp.auth.models import User
+from wardapp.extensions import db
 
 
 def end_sessions_on_the_server(server, username: str) -> None:

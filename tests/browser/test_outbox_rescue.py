@@ -5,7 +5,7 @@ import json
 
 from playwright.sync_api import expect
 
-from .outboxkit import (
+from support.browser_steps import (
     fill_site_photo,
     officer_ready_offline,
     record_offline,

@@ -2,12 +2,20 @@
 
 from playwright.sync_api import expect
 
-from .outboxkit import OUTBOX, officer_ready_offline, outbox_items, record_offline, wait_until_sent
+from support.browser_steps import (
+    OUTBOX,
+    officer_ready_offline,
+    outbox_items,
+    record_offline,
+    wait_until_sent,
+)
 
 API = "**/api/v1/evidence"
 COPIES = (
     """async ({of, count}) => {
-    const outbox = await %s;
+    const outbox = await """
+    + OUTBOX
+    + """;
     const item = await outbox.getItem(of);
     const keys = [];
     for (let n = 1; n <= count; n++) {
@@ -19,7 +27,6 @@ COPIES = (
     }
     return keys;
 }"""
-    % OUTBOX
 )
 
 

@@ -7,10 +7,10 @@ tiny. Each role's every HTML page is opened at 360 px as a phone and measured.
 
 import pytest
 from flask import url_for
-from test_access import url_args
 
-from .conftest import context_options
-from .outboxkit import sign_in
+from support.access import url_args
+from support.browser import context_options
+from support.browser_steps import sign_in
 
 WIDTH = 360
 
@@ -40,7 +40,7 @@ def html_pages(app, client, args) -> list[str]:
 
 @pytest.mark.parametrize("username", ["tho-xuong", "vhtt", "admin"])
 def test_every_page_fits_a_phone_without_zooming_out(browser, live_server, username):
-    from conftest import AuthActions
+    from support.client import AuthActions
 
     app = live_server.app
     args = url_args(app)

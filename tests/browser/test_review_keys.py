@@ -4,9 +4,11 @@ one takes the focus; the kind picker follows the chosen task."""
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
-from reviewkit import make_evidence, status
 
-from .outboxkit import sign_in
+from support.browser_steps import sign_in
+from support.evidence import make_evidence, task_numbered, unit_coded
+from support.review import status
+from wardapp.extensions import db
 
 
 def focused_row(page) -> str | None:
@@ -16,7 +18,12 @@ def focused_row(page) -> str | None:
 def test_j_a_r_and_k_work_the_queue_without_the_mouse(page, live_server):
     app = live_server.app
     start = datetime(2024, 5, 6, 3, tzinfo=UTC)
-    ids = [make_evidence(app, created_at=start + timedelta(minutes=i)) for i in range(3)]
+    with app.app_context():
+        task, unit = task_numbered(6), unit_coded("tho-xuong")
+        ids = [
+            make_evidence(task, unit, created_at=start + timedelta(minutes=i)).id for i in range(3)
+        ]
+        db.session.commit()
     sign_in(page, "vhtt")
     page.goto("/review")
     expect(page.locator(".review-row")).to_have_count(3)
@@ -45,8 +52,11 @@ def test_j_a_r_and_k_work_the_queue_without_the_mouse(page, live_server):
 
 def test_the_kind_picker_offers_only_what_the_chosen_task_takes(page, live_server):
     app = live_server.app
-    broadcast = make_evidence(app, task=3, kind="broadcast")
-    photo = make_evidence(app, task=6, kind="site_photo")
+    with app.app_context():
+        unit = unit_coded("tho-xuong")
+        broadcast = make_evidence(task_numbered(3), unit, kind="broadcast").id
+        photo = make_evidence(task_numbered(6), unit, kind="site_photo").id
+        db.session.commit()
     sign_in(page, "vhtt")
     page.goto("/review")
     kind = page.locator("form.filters select[name=kind]")
@@ -71,9 +81,11 @@ def test_the_kind_picker_offers_only_what_the_chosen_task_takes(page, live_serve
 def test_on_a_phone_every_fact_of_an_item_is_shown_beside_its_label(browser, live_server):
     """A long field label ("Địa điểm (tuyến đường, nơi đặt)") once took the whole width and
     pushed its value out of the card, out of sight."""
-    from .conftest import context_options
+    from support.browser import context_options
 
-    make_evidence(live_server.app)
+    with live_server.app.app_context():
+        make_evidence(task_numbered(6), unit_coded("tho-xuong"))
+        db.session.commit()
     context = browser.new_context(
         **context_options(live_server), viewport={"width": 360, "height": 740}
     )

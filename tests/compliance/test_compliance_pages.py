@@ -1,0 +1,248 @@
+"""The compliance pages: the matrix, the drill-down, a unit's page, the officer's home, settings."""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from support.pages import matrix
+from wardapp.audit.models import AuditEvent
+from wardapp.auth.models import User
+from wardapp.extensions import db
+from wardapp.plans.models import Task
+from wardapp.units.models import Unit
+
+
+def rule_token(page: str, task_id: int) -> str:
+    """The CSRF token of one task's form on the rule settings page."""
+    return re.search(rf'name="t{task_id}-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_the_matrix_colours_each_cell_by_verdict_and_says_which_quarter(q1, auth, client):
+    auth.login("vhtt")
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    assert "Quý I/2024" in body and "01/01/2024 – 31/03/2024" in body
+    rows = matrix(body)
+    task3 = 2  # third column: task 3
+    assert rows["Thọ Xương"][task3] == ("verdict-met", "13/13")
+    assert rows["Ngô Quyền"][task3] == ("verdict-pending", "12/13")
+    assert rows["Tân Tiến"][task3] == ("verdict-unmet", "6/13")
+    assert rows["Phòng VHTT"][task3] == ("verdict-unscored", "–")  # coordinates task 3
+    assert "style=" not in body
+
+
+def test_without_a_quarter_the_dashboard_says_it_shows_the_plans_last_one(q1, auth, client):
+    auth.login("noivu")
+    body = client.get("/compliance").get_data(as_text=True)
+    assert "Quý IV/2024" in body and "đã qua năm 2024 của kế hoạch" in body
+
+
+def test_month_and_year_views_name_their_period(q1, auth, client):
+    auth.login("vhtt")
+    march = client.get(f"/compliance?plan={q1['plan']}&month=3").get_data(as_text=True)
+    assert "Tháng 3/2024" in march and matrix(march)["Thọ Xương"][2] == ("verdict-met", "4/4")
+    year = client.get(f"/compliance?plan={q1['plan']}&period=year").get_data(as_text=True)
+    assert "Năm 2024" in year and matrix(year)["Thọ Xương"][2] == ("verdict-unmet", "13/52")
+
+
+def test_a_cell_opens_its_evidence_as_a_fragment_for_htmx_and_a_page_otherwise(q1, auth, client):
+    auth.login("vhtt")
+    url = (
+        f"/compliance/cell?plan={q1['plan']}&quarter=1&task={q1['tasks'][3]}"
+        f"&unit={q1['units']['ngo-quyen']}"
+    )
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert "<html" not in text and "Chờ duyệt" in text
+    assert len(re.findall(r'href="/evidence/\d+"', text)) == 13
+    assert "HX-Request" in fragment.headers["Vary"]
+    page = client.get(url).get_data(as_text=True)
+    assert "<html" in page and "Ngô Quyền" in page
+
+
+def test_the_weekly_chart_is_drawn_on_the_server_as_svg(q1, auth, client):
+    auth.login("vhtt")
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    assert "<svg" in body
+    # week 1 of 2024: Thọ Xương, Ngô Quyền and Tân Tiến each had one accepted broadcast
+    assert "<title>Tuần 1 (01/01–07/01/2024): 3</title>" in body
+    assert "<title>Tuần 13 (25/03–31/03/2024): 1</title>" in body  # Ngô Quyền's waits
+
+
+def test_a_reviewer_scoped_to_a_ward_sees_only_that_ward(q1, seeded, auth, client):
+    with seeded.app_context():
+        from wardapp.auth import services as accounts
+
+        ward = db.session.get(Unit, q1["units"]["tho-xuong"])
+        accounts.create_user(
+            None,
+            username="scoped",
+            password="mat-khau-123",
+            display_name="R",
+            role="reviewer",
+            unit=None,
+            scoped_units=[ward],
+        )
+        db.session.commit()
+    auth.login("scoped", "mat-khau-123")
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    assert list(matrix(body)) == ["Thọ Xương"]
+    other = (
+        f"/compliance/cell?plan={q1['plan']}&quarter=1"
+        f"&task={q1['tasks'][3]}&unit={q1['units']['tan-tien']}"
+    )
+    assert client.get(other).status_code == 404
+    assert client.get(f"/compliance/unit?unit={q1['units']['tan-tien']}").status_code == 404
+    csv_text = client.get(f"/compliance/export.csv?plan={q1['plan']}&quarter=1").get_data(
+        as_text=True
+    )
+    assert "Thọ Xương" in csv_text and "Tân Tiến" not in csv_text
+
+
+def test_an_officer_sees_only_their_own_units_page(q1, auth, client):
+    auth.login("tan-tien")
+    own = client.get("/compliance/unit?quarter=1").get_data(as_text=True)
+    assert (
+        "Tiến độ của Xã Tân Tiến" in own
+        and "Còn thiếu:" in own
+        and "Tuần 7 (12/02–18/02/2024)" in own
+    )
+    assert client.get(f"/compliance/unit?unit={q1['units']['tho-xuong']}").status_code == 404
+    other = f"/compliance/cell?quarter=1&task={q1['tasks'][3]}&unit={q1['units']['tho-xuong']}"
+    assert client.get(other).status_code == 404
+    assert client.get("/compliance").status_code == 403
+
+
+def test_the_officers_home_says_why_there_is_no_this_week_outside_the_plan_year(q1, auth, client):
+    auth.login("tan-tien")
+    body = client.get("/").get_data(as_text=True)
+    assert "Việc cần làm · Quý IV/2024" in body
+    assert "không thuộc năm 2024 của kế hoạch, nên không có việc “tuần này”" in body
+
+
+def test_the_officers_home_lists_what_is_due_this_week_in_the_plan_year(
+    q1, auth, client, monkeypatch
+):
+    monkeypatch.setattr("wardapp.core.i18n.today_local", lambda: date(2024, 3, 13))  # a Wednesday
+    auth.login("tan-tien")
+    body = client.get("/").get_data(as_text=True)
+    assert "Việc cần làm · Quý I/2024" in body and "“tuần này”" not in body
+    due = body[body.index("Tuần này, tháng này") : body.index("Còn thiếu trong")]
+    assert "Tuần 11 (11/03–17/03/2024)" in due  # Tân Tiến stopped after week 6
+    behind = body[body.index("Còn thiếu trong") :]
+    assert "4 phần việc chưa có minh chứng được duyệt" in behind  # weeks 7–10
+
+
+def test_a_reviewer_sets_a_tasks_minimum_and_the_change_is_audited(q1, seeded, auth, client):
+    auth.login("vhtt")
+    task6 = q1["tasks"][6]
+    url = f"/compliance/plans/{q1['plan']}/tasks/{task6}/rules"
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules")
+    token = rule_token(page.get_data(as_text=True), task6)
+    response = client.post(
+        url,
+        data={
+            f"t{task6}-csrf_token": token,
+            f"t{task6}-min_count": "2",
+            f"t{task6}-period": "quarter",
+            f"t{task6}-scored_sent": "1",
+            f"t{task6}-scored": [str(q1["units"]["tho-xuong"])],
+        },
+    )
+    assert response.status_code == 303
+    with seeded.app_context():
+        task = db.session.get(Task, task6)
+        assert (task.min_count, task.period) == (2, "quarter")
+        assert [a.unit.code for a in task.assignments if a.scored] == ["tho-xuong"]
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "task.rule_settings")
+        ).one()
+        assert event.details["before"]["min_count"] is None
+        assert event.details["after"]["min_count"] == 2 and event.details["after"]["scored"] == [
+            "tho-xuong"
+        ]
+        assert event.actor_id == db.session.scalar(select(User.id).where(User.username == "vhtt"))
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    assert matrix(body)["Thọ Xương"][5] == ("verdict-unmet", "0/2")
+    assert matrix(body)["Ngô Quyền"][5][0] == "verdict-unscored"
+
+
+def test_a_deadline_outside_the_plan_year_is_refused_with_a_reason(q1, auth, client):
+    auth.login("admin")
+    task9 = q1["tasks"][9]
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
+    token = rule_token(page, task9)
+    response = client.post(
+        f"/compliance/plans/{q1['plan']}/tasks/{task9}/rules",
+        data={f"t{task9}-csrf_token": token, f"t{task9}-deadline": "2025-03-31"},
+    )
+    assert response.status_code == 422
+    assert "Hạn phải nằm trong năm 2024 của kế hoạch." in response.get_data(as_text=True)
+
+
+def test_saving_a_weekly_task_changes_only_who_is_scored(q1, seeded, auth, client):
+    auth.login("vhtt")
+    task3 = q1["tasks"][3]
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
+    token = rule_token(page, task3)
+    with seeded.app_context():
+        leads_but_tan_tien = [
+            str(a.unit_id)
+            for a in db.session.get(Task, task3).assignments
+            if a.role == "lead" and a.unit.code != "tan-tien"
+        ]
+    response = client.post(
+        f"/compliance/plans/{q1['plan']}/tasks/{task3}/rules",
+        data={
+            f"t{task3}-csrf_token": token,
+            f"t{task3}-scored_sent": "1",
+            f"t{task3}-scored": leads_but_tan_tien,
+        },
+    )
+    assert response.status_code == 303
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    assert matrix(body)["Tân Tiến"][2] == ("verdict-unscored", "–")
+    assert matrix(body)["Thọ Xương"][2] == ("verdict-met", "13/13")
+
+
+def test_a_post_that_leaves_settings_out_keeps_them_as_they_were(q1, seeded, auth, client):
+    auth.login("vhtt")
+    task6 = q1["tasks"][6]
+    url = f"/compliance/plans/{q1['plan']}/tasks/{task6}/rules"
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
+    token = rule_token(page, task6)
+    assert f'name="t{task6}-scored_sent" value="1"' in page  # what the browser's form sends
+    with seeded.app_context():
+        task = db.session.get(Task, task6)
+        task.min_count, task.period = 3, "quarter"
+        before = sorted(a.unit_id for a in task.assignments if a.scored)
+        db.session.commit()
+    assert before  # leads are scored
+    partial = client.post(url, data={f"t{task6}-csrf_token": token})
+    assert partial.status_code == 303
+    only_minimum = client.post(
+        url, data={f"t{task6}-csrf_token": token, f"t{task6}-min_count": "4"}
+    )
+    assert only_minimum.status_code == 303
+    with seeded.app_context():
+        task = db.session.get(Task, task6)
+        assert (task.min_count, task.period) == (4, "quarter")
+        assert sorted(a.unit_id for a in task.assignments if a.scored) == before
+
+
+def test_a_reviewer_of_some_units_cannot_change_how_the_plan_is_scored(q1, seeded, auth, client):
+    with seeded.app_context():
+        from wardapp.auth import services as accounts
+
+        accounts.create_user(
+            None,
+            username="scoped2",
+            password="mat-khau-123",
+            display_name="R",
+            role="reviewer",
+            unit=None,
+            scoped_units=[db.session.get(Unit, q1["units"]["tho-xuong"])],
+        )
+        db.session.commit()
+    auth.login("scoped2", "mat-khau-123")
+    assert client.get(f"/compliance/plans/{q1['plan']}/rules").status_code == 403

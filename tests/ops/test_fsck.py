@@ -1,0 +1,64 @@
+"""`flask wardapp fsck`: files nothing points at, and rows whose files are gone."""
+
+import os
+import time
+
+from sqlalchemy import select
+
+from support.evidence import Officer, photo
+from wardapp.evidence.models import Media
+from wardapp.extensions import db
+from wardapp.media.app_store import storage
+
+
+def age(app, key, seconds=7200):
+    with app.app_context():
+        file = storage().path(key)
+    past = time.time() - seconds
+    os.utime(file, (past, past))
+
+
+def lose(key: str) -> None:
+    """A file gone from the disk, as after a failed disk or a careless hand."""
+    storage().path(key).unlink()
+
+
+def test_an_old_orphan_file_is_found_and_removed_but_a_fresh_one_is_spared(seeded):
+    with seeded.app_context():
+        old = storage().put(b"left by a killed worker", ".jpg")
+        fresh = storage().put(b"an upload still in flight", ".jpg")
+    age(seeded, old)
+    runner = seeded.test_cli_runner()
+    found = runner.invoke(args=["wardapp", "fsck"])
+    assert found.exit_code == 1 and old in found.output and fresh not in found.output
+    repaired = runner.invoke(args=["wardapp", "fsck", "--repair"])
+    assert repaired.exit_code == 0
+    with seeded.app_context():
+        assert not storage().exists(old) and storage().exists(fresh)
+
+
+def test_a_lost_display_copy_is_made_again_from_the_original(seeded):
+    Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=40)])
+    with seeded.app_context():
+        media = db.session.scalars(select(Media)).one()
+        lose(media.display_key)
+        lose(media.thumb_key)
+    runner = seeded.test_cli_runner()
+    assert runner.invoke(args=["wardapp", "fsck"]).exit_code == 1
+    result = runner.invoke(args=["wardapp", "fsck", "--repair"])
+    assert result.exit_code == 0, result.output
+    with seeded.app_context():
+        media = db.session.scalars(select(Media)).one()
+        assert storage().exists(media.display_key) and storage().exists(media.thumb_key)
+    assert "Files and rows agree." in runner.invoke(args=["wardapp", "fsck"]).output
+
+
+def test_a_lost_original_is_reported_as_unrecoverable(seeded):
+    Officer(seeded, "tho-xuong").site_photo(photos=[photo(seed=41)])
+    with seeded.app_context():
+        media = db.session.scalars(select(Media)).one()
+        lose(media.original_key)
+        media_id = media.id
+    result = seeded.test_cli_runner().invoke(args=["wardapp", "fsck", "--repair"])
+    assert result.exit_code == 1
+    assert f"media {media_id}: the original is lost" in result.output

@@ -1,0 +1,89 @@
+"""Who may reach what: the table of every route's decision, for anonymous and every role, and
+real objects for every URL argument. ``core/test_access.py`` holds the URL map to it."""
+
+from sqlalchemy import select
+
+from support.evidence import Officer
+from wardapp.auth.models import User
+from wardapp.core.roles import ADMINS, DECIDERS, OFFICERS, READERS, RULE_EDITORS, SIGNED_IN, Role
+from wardapp.evidence.models import Evidence
+from wardapp.extensions import db
+from wardapp.plans.models import Plan, Task
+
+ANON = "anonymous"
+OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
+EVERYONE = SIGNED_IN | {ANON}
+
+# endpoint: (method, who may reach it)
+EXPECTED = {
+    "auth.login": ("GET", EVERYONE),
+    "core.healthz": ("GET", EVERYONE),
+    "core.set_language": ("POST", EVERYONE),
+    "core.home": ("GET", SIGNED_IN),
+    "plans.plan_detail": ("GET", SIGNED_IN),
+    "plans.plan_list": ("GET", READERS),
+    "plans.plan_import": ("GET", ADMINS),
+    "auth.users": ("GET", ADMINS),
+    "auth.user_new": ("GET", ADMINS),
+    "auth.user_edit": ("GET", ADMINS),
+    "auth.user_password": ("POST", ADMINS),
+    "evidence.api_tasks": ("GET", SIGNED_IN),
+    "evidence.api_evidence_list": ("GET", SIGNED_IN),
+    "evidence.api_evidence": ("GET", SIGNED_IN),
+    "evidence.api_submit": ("POST", OFFICERS),
+    "evidence.capture": ("GET", OFFICERS),
+    "evidence.mine": ("GET", OFFICERS),
+    "evidence.detail": ("GET", SIGNED_IN),
+    "evidence.media_file": ("GET", SIGNED_IN),
+    "offline.outbox": ("GET", OFFICERS),
+    "offline.service_worker": ("GET", EVERYONE),
+    "offline.manifest": ("GET", EVERYONE),
+    "offline.api_session": ("GET", SIGNED_IN),
+    "review.queue_page": ("GET", READERS),
+    "review.gallery": ("GET", READERS),
+    "review.bulk": ("GET", DECIDERS),
+    "review.approve": ("POST", DECIDERS),
+    "review.return_evidence": ("POST", DECIDERS),
+    "compliance.dashboard": ("GET", READERS),
+    "compliance.cell": ("GET", SIGNED_IN),
+    "compliance.unit_page": ("GET", SIGNED_IN),
+    "compliance.rule_settings": ("GET", RULE_EDITORS),
+    "compliance.save_task_rule": ("POST", RULE_EDITORS),
+    "compliance.export_xlsx": ("GET", READERS),
+    "compliance.export_csv": ("GET", READERS),
+    "compliance.export_docx": ("GET", READERS),
+    "compliance.export_zip": ("GET", READERS),
+    "compliance.start_export": ("POST", READERS),
+    "compliance.export_job": ("GET", READERS),
+    "compliance.export_job_file": ("GET", READERS),
+    "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
+}
+
+ACCOUNTS = {OFFICER: "tho-xuong", REVIEWER: "vhtt", OVERSEER: "noivu", ADMIN: "admin"}
+
+
+def url_args(app) -> dict:
+    """Real objects for every URL argument: a ward's evidence with a photo, task 6, …"""
+    Officer(app, "tho-xuong").site_photo()
+    with app.app_context():
+        evidence = db.session.scalars(select(Evidence)).one()
+        return {
+            "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
+            "plan_id": db.session.scalar(select(Plan.id)),
+            "code": "vi",
+            "task_id": db.session.scalar(select(Task.id).where(Task.number == 6)),
+            "evidence_id": evidence.id,
+            "media_id": evidence.media[0].id,
+            "variant": "thumb",
+            "job_id": "no-such-export-job",
+        }
+
+
+def reached(response) -> bool:
+    """Whether the answer is the page itself, not a refusal or the way to the login page."""
+    if response.status_code in (401, 403):
+        return False
+    return not (
+        response.status_code in (301, 302, 303)
+        and "/login?next=" in response.headers.get("Location", "")
+    )

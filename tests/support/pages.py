@@ -1,0 +1,16 @@
+"""The app's pages read back as data, the way a person reads them."""
+
+import html
+import re
+
+
+def matrix(body: str) -> dict:
+    """unit name → [(cell class, ratio)] as the dashboard shows them."""
+    rows = {}
+    row_re = r'<tr><th scope="row"><a [^>]*>([^<]+)</a></th>(.*?)</tr>'
+    for name, cells in re.findall(row_re, body, re.S):
+        rows[html.unescape(name)] = [
+            (cls, (re.findall(r'<span class="ratio">([^<]*)</span>', td) or [None])[0])
+            for cls, td in re.findall(r'<td class="([\w-]+)">(.*?)</td>', cells, re.S)
+        ]
+    return rows
