@@ -144,7 +144,7 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
     ]
     assert [round(s.mm) for s in sizes] == [210, 297, 30, 15, 20, 20]  # A4, Decree 30 margins
     assert document.styles["Normal"].font.name == "Times New Roman"
-    header, units, closing = document.tables
+    header, units, closing, annex = document.tables
     left, right = (c.text.split("\n") for c in header.rows[0].cells)
     assert left[:2] == ["UBND THÀNH PHỐ BẮC GIANG", "PHÒNG VĂN HÓA VÀ THÔNG TIN"]
     assert left[-1].startswith("Số:") and left[-1].endswith("/BC-VHTT")
@@ -164,7 +164,9 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
         assert table[unit][2:5] == [
             str(verdicts.count(v)) for v in ("verdict-met", "verdict-unmet", "verdict-pending")
         ], unit
-    assert table["Dĩnh Trì"][5] == "3, 6"  # the tasks it has not met
+    assert table["Dĩnh Trì"][5].startswith(  # the tasks it has not met, by their titles
+        "NV3 – Chuyển đổi số trên hệ thống truyền thanh (mỗi tuần 1 lần); NV6 – Tuyên truyền"
+    )
     recipients, signer = (c.text.split("\n") for c in closing.rows[0].cells)
     assert recipients[0] == "Nơi nhận:" and recipients[-1] == "- Lưu: VT."
     assert signer[0] == "TRƯỞNG PHÒNG"
@@ -403,3 +405,55 @@ def test_the_csv_for_a_vietnamese_excel_is_separated_by_semicolons_and_offered(r
     assert refused.status_code == 400 and "Dấu phân cách" in refused.get_data(as_text=True)
     page = reviewer.get(f"/compliance?{quarter['query']}").get_data(as_text=True)
     assert "sep=semicolon" in page and re.search(r'export\.csv\?[^"]*"', page)
+
+
+def test_the_report_states_whether_each_deadline_was_met_and_groups_the_idle_tasks(
+    seeded, reviewer, quarter
+):
+    from support.compliance import local
+    from support.evidence import make_evidence
+    from wardapp.plans.models import Task
+
+    with seeded.app_context():
+        task9, task10 = (db.session.scalar(select(Task).where(Task.number == n)) for n in (9, 10))
+        lead9, lead10 = (
+            next(a.unit for a in t.assignments if a.role == "lead") for t in (task9, task10)
+        )
+        make_evidence(task9, lead9, local(2024, 3, 31, 23, 30), "approved")
+        make_evidence(task10, lead10, local(2024, 4, 1, 0, 30), "approved")  # a day late
+        db.session.commit()
+        names = lead9.short_name, lead10.short_name
+    document = Document(
+        io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data)
+    )
+    texts = [p.text for p in document.paragraphs]
+    nine = texts.index("2.3. NV9 – Pano, khẩu hiệu trên đường Võ Nguyên Giáp, Tây Yên Tử")
+    assert texts[nine + 1] == (
+        f"Hạn hoàn thành 31/03/2024. Hoàn thành đúng hạn (1 đơn vị): {names[0]}. "
+        "Đã duyệt 1 minh chứng."
+    )
+    ten = texts.index("2.4. NV10 – Khẩu hiệu trên pano tấm lớn cửa ngõ thành phố")
+    assert texts[ten + 1] == (
+        f"Hạn hoàn thành 31/03/2024. Không hoàn thành đúng hạn (1 đơn vị): {names[1]}. "
+        "Đã duyệt 0 minh chứng."
+    )
+    # Tasks 1, 2, 4, 5, 7, 8: recorded only, nothing accepted: one paragraph, not six lines.
+    assert not any("đã duyệt 0 minh chứng" in t for t in texts)
+    grouped = texts.index("2.5. Các nhiệm vụ chưa có minh chứng được duyệt")
+    assert texts[grouped + 1].startswith("6 nhiệm vụ chỉ ghi nhận")
+    assert [t.split(" – ")[0] for t in texts[grouped + 2 : grouped + 8]] == [
+        "- NV1",
+        "- NV2",
+        "- NV4",
+        "- NV5",
+        "- NV7",
+        "- NV8",
+    ]
+    annex = document.tables[3]
+    head = [c.text for c in annex.rows[0].cells]
+    assert head == ["Đơn vị"] + [f"NV{n}" for n in range(1, 11)]
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in annex.rows[1:]}
+    assert rows["Thọ Xương"][2] == "13/13 Đạt" and rows["Dĩnh Trì"][2] == "9/13 Chưa đạt"
+    assert annex.rows[0]._tr.trPr.xpath("./w:tblHeader")  # repeated on each page
+    landscape = document.sections[-1]
+    assert round(landscape.page_width.mm) == 297 and round(landscape.page_height.mm) == 210
