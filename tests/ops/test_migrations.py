@@ -63,13 +63,11 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
-    from sqlalchemy import select
-
-    from support.compliance import local, make_plan, make_task, make_unit
     from types import SimpleNamespace
 
-    from sqlalchemy import text
+    from sqlalchemy import select, text
 
+    from support.compliance import local, make_plan, make_task, make_unit
     from support.evidence import make_evidence
     from wardapp.audit.models import AuditEvent
     from wardapp.evidence.models import Evidence
@@ -81,7 +79,7 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
         # The account in SQL: the model's own insert or query would name columns added since.
         db.session.execute(
             text(
-                "INSERT INTO \"user\" (username, password_hash, display_name, role, unit_id, "
+                'INSERT INTO "user" (username, password_hash, display_name, role, unit_id, '
                 "active, session_version, created_at) VALUES ('o', 'x', 'Cán bộ', 'officer', "
                 ":unit, :yes, 1, CURRENT_TIMESTAMP)"
             ),
