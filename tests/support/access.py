@@ -67,6 +67,7 @@ EXPECTED = {
     "compliance.export_xlsx": ("GET", READERS),
     "compliance.export_csv": ("GET", READERS),
     "compliance.export_docx": ("GET", READERS),
+    "compliance.unit_report": ("GET", SIGNED_IN),
     "compliance.export_zip": ("GET", READERS),
     "compliance.start_export": ("POST", READERS),
     "compliance.export_job": ("GET", READERS),
