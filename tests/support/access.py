@@ -18,6 +18,7 @@ from wardapp.core.roles import (
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 ANON = "anonymous"
 OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
@@ -37,6 +38,10 @@ EXPECTED = {
     "auth.user_edit": ("GET", ADMINS),
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
+    "organisation.units": ("GET", ADMINS),
+    "organisation.unit_new": ("GET", ADMINS),
+    "organisation.unit_edit": ("GET", ADMINS),
+    "organisation.unit_merge": ("GET", ADMINS),
     "organisation.audit_csv": ("GET", AUDIT_READERS),
     "auth.account": ("GET", SIGNED_IN),
     "auth.account_password": ("POST", SIGNED_IN),
@@ -84,6 +89,7 @@ def url_args(app) -> dict:
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
         return {
+            "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
             "plan_id": db.session.scalar(select(Plan.id)),
             "code": "vi",
