@@ -75,7 +75,12 @@ def fsck_command(repair):
     from wardapp.media.app_store import storage
     from wardapp.ops.fsck import check
 
-    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    report = check(
+        storage(),
+        repair=repair,
+        max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        grace=current_app.config["FSCK_GRACE_SECONDS"],
+    )
     db.session.commit()
     for key in report.orphans:
         outcome = (
