@@ -159,6 +159,28 @@ class S3Storage(Storage):
             raise FileNotFoundError(key)
         return int(head["ContentLength"])
 
+    def verified(self, key: str) -> bool:
+        """Whether the object holds exactly the bytes its key names: by the SHA-256 the store
+        kept with it, or, where it keeps none (or a multipart one, of the parts), by reading
+        it back."""
+        try:
+            head = self.client.head_object(
+                Bucket=self.bucket, Key=self._name(key), ChecksumMode="ENABLED"
+            )
+        except Exception as exc:
+            if _missing(exc):
+                return False
+            raise
+        digest = key.rsplit("/", 1)[-1].split(".", 1)[0]
+        kept = head.get("ChecksumSHA256")
+        if kept and "-" not in kept:
+            return base64.b64decode(kept).hex() == digest
+        hasher = hashlib.sha256()
+        with self.open(key) as handle:
+            while chunk := handle.read(1024 * 1024):
+                hasher.update(chunk)
+        return hasher.hexdigest() == digest
+
     def open(self, key: str) -> BinaryIO:
         name = self._name(key)
         try:
