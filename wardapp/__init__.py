@@ -6,7 +6,10 @@ from pathlib import Path
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("core", "auth", "plans", "evidence", "review", "offline", "compliance")
+DOMAINS = ("core", "auth", "plans", "evidence", "review", "offline", "compliance", "organisation")
+# Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
+# worker knows each task it may be handed.
+JOB_MODULES: tuple[str, ...] = ()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -69,4 +72,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["CONTENT_SECURITY_POLICY"] = CSP.replace(
             "img-src 'self'", f"img-src 'self' {store.origin()}"
         )
+    from wardapp import jobs
+
+    for module in JOB_MODULES:
+        import_module(module)
+    jobs.init_app(app)
     return app
