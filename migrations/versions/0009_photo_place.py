@@ -1,7 +1,7 @@
 """Where each photo's place came from: its GPS, the phone at capture, the phone later, none
 
-Revision ID: 0007_photo_place
-Revises: 0006
+Revision ID: 0009_photo_place
+Revises: 0008_unit_merges
 Create Date: 2026-12-01 12:40:00
 
 Photos sent before this keep no source (NULL): the pages then say what they said before,
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_photo_place"
-down_revision = "0006"
+revision = "0009_photo_place"
+down_revision = "0008_unit_merges"
 branch_labels = None
 depends_on = None
 
