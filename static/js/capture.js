@@ -6,8 +6,8 @@
 import {watchDate} from "./date-notice.js";
 import {t, timeZone} from "./i18n.js";
 import {available, config, discard, getItem, save} from "./outbox.js";
-import {answer, metaToSend, placeOnFix, placeOnPick, room, shownInput, takenInput, timeToOffer}
-  from "./photo-picks.js";
+import {answer, metaToSend, newerLast, placeOnFix, placeOnPick, repeatedFields, room, shownInput, takenInput,
+  timeToOffer} from "./photo-picks.js";
 import {preparePhoto} from "./photos.js";
 
 /** A version 4 UUID: the item's client_uuid, its key on the server. */
@@ -207,6 +207,45 @@ function watchPhotos(ctx) {
   ctx.form.querySelector("#f-occurred_at")?.addEventListener("change", () => offerTime(ctx));
 }
 
+// ---- "Ghi như lần trước": weekly work without retyping, offline too ----
+function lastKey(form) { return `wardapp.last.${config().user}.${form.elements.kind.value}`; }
+
+function lastKept(form) {
+  let local = null;
+  try { local = JSON.parse(localStorage.getItem(lastKey(form)) || "null"); } catch { local = null; }
+  let server = null;
+  try { server = JSON.parse(form.dataset.last || "null"); } catch { server = null; }
+  return newerLast(server, local);
+}
+
+function keepLast(form) {
+  if (!form.dataset.repeat) return;
+  const fields = repeatedFields(new FormData(form).entries(), form.dataset.repeat.split(" "));
+  if (Object.keys(fields).length) {
+    localStorage.setItem(lastKey(form), JSON.stringify({fields, savedAt: new Date().toISOString()}));
+  }
+}
+
+function offerRepeat(ctx) {
+  const form = ctx.form;
+  const box = form.querySelector(".repeat-last-box");
+  if (!box || !form.dataset.repeat) return;
+  const last = lastKept(form);
+  if (!last) return;
+  box.hidden = false;
+  box.querySelector("button").addEventListener("click", () => {
+    for (const [name, value] of Object.entries(last.fields)) {
+      const input = form.elements.namedItem(name);
+      if (input && input.type !== "file") {
+        input.value = value;
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+      }
+    }
+    say(form, t("Đã điền như lần trước; hãy xem lại ngày giờ rồi gửi."));
+    form.querySelector("#f-occurred_at")?.focus();
+  });
+}
+
 // ---- fixing an item the server sent back ----
 // Messages beside their fields (one per field, reused); `mark` tags the ones this page makes
 // itself, so the next try can take them back. Returns those with no field to go to.
@@ -362,6 +401,7 @@ async function submit(ctx) {
     const item = await collect(ctx);
     say(form, t("Đang lưu vào hộp thư đi…"));
     await save(item);
+    keepLast(form);
     if (ctx.fixing && ctx.fixing.id !== item.id) await discard(ctx.fixing.id); // only once the new one is safe
     form.dataset.sent = "yes";
     location.assign(config().outbox);
@@ -392,6 +432,7 @@ export function init() {
   contexts.set(form, ctx);
   watchPhotos(ctx);
   const fixing = fixingId(location.hash);
+  if (!fixing) offerRepeat(ctx);
   ctx.loading = (fixing ? loadFix(ctx, fixing) : Promise.resolve(startFresh(ctx)))
     .catch((error) => { console.error("capture: outbox unreadable", error); startFresh(ctx); });
   form.addEventListener("submit", (event) => {

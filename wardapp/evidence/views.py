@@ -118,6 +118,9 @@ def capture(task_id: int):
         values=values,
         errors=errors,
         returned=_returned(task, values),
+        last=services.last_of_kind(current_user, SCHEMAS[kind_code])
+        if not values.get("supersedes")
+        else {},
         client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
     ), status
 
