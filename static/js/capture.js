@@ -46,6 +46,32 @@ export function missing(controls, keptPhotos = 0) {
   return errors;
 }
 
+/** What is wrong with a filled value, by the schema's rules the form carries (data-check:
+ * int with data-minimum, url, time), in the server's words; "" when it is fine or empty. */
+export function badValue(value, data) {
+  const text = String(value || "").trim();
+  if (!text || !data.check) return "";
+  if (data.check === "int") {
+    if (!/^[0-9]+$/.test(text) || Number(text) > 1000000) return data.bad;
+    if (data.minimum !== undefined && Number(text) < Number(data.minimum)) return data.tooSmall;
+  }
+  if (data.check === "url" && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(text)) return data.bad;
+  if (data.check === "time" && !/^([01]\d|2[0-3]):[0-5]\d$/.test(text)) return data.bad;
+  return "";
+}
+
+/** Every value the form's rules refuse, by field name (after what is missing). */
+export function refused(controls) {
+  const errors = {};
+  for (const control of controls) {
+    // A number input holding what is not a number reports an empty value and badInput.
+    const message = control.validity && control.validity.badInput ? control.dataset.bad
+      : badValue(control.value, control.dataset);
+    if (message) errors[control.name] = message;
+  }
+  return errors;
+}
+
 /** The outbox item an address asks to fix ("#outbox=<uuid>"), or null. */
 export function fixingId(hash) {
   return /^#outbox=([0-9a-f-]{36})$/.exec(hash)?.[1] || null;
@@ -386,12 +412,14 @@ async function submit(ctx) {
   if (ctx.busy) return;
   // What is missing is said at the roadside, not hours later from the outbox.
   await ctx.preparing;
-  const gaps = missing(form.querySelectorAll("[data-required]"), ctx.photos.length);
+  const gaps = {...refused(form.querySelectorAll("[data-check]")),
+    ...missing(form.querySelectorAll("[data-required]"), ctx.photos.length)};
   clearErrors(form, "missing");
   if (Object.keys(gaps).length) {
     showErrors(form, gaps, "missing");
     say(form, t("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."));
-    form.querySelector(`#f-${Object.keys(gaps)[0]}`).focus();
+    const first = Array.from(form.querySelectorAll("[id^='f-']")).find((c) => c.id === `f-${c.name}` && c.name in gaps);
+    (first || form.querySelector(`#f-${Object.keys(gaps)[0]}`)).focus();
     return;
   }
   ctx.busy = true;
