@@ -53,6 +53,7 @@ EXPECTED = {
     "evidence.api_submit": ("POST", OFFICERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
+    "evidence.withdraw": ("POST", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
     "offline.outbox": ("GET", OFFICERS),
