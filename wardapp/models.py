@@ -3,6 +3,7 @@
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
+from wardapp.notifications.models import Notification
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -11,6 +12,7 @@ __all__ = [
     "Evidence",
     "LoginCounter",
     "Media",
+    "Notification",
     "Plan",
     "Task",
     "TaskUnit",
