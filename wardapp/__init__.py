@@ -12,6 +12,7 @@ DOMAINS = (
     "plans",
     "evidence",
     "notifications",
+    "followup",
     "review",
     "offline",
     "compliance",

@@ -39,6 +39,11 @@ EXPECTED = {
     "notifications.read_all": ("POST", SIGNED_IN),
     "notifications.api_list": ("GET", SIGNED_IN),
     "notifications.api_read": ("POST", SIGNED_IN),
+    "followup.api_file": ("POST", OFFICERS),
+    "followup.file_form": ("POST", OFFICERS),
+    "followup.attachment": ("GET", SIGNED_IN),
+    "followup.accept": ("POST", DECIDERS),
+    "followup.refuse": ("POST", DECIDERS),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -80,6 +85,7 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
         }
 
 

@@ -22,11 +22,18 @@ from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted
 from wardapp.compliance.exports.xlsx_splice import Formula, SplicedRows
 from wardapp.compliance.picture import Picture
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
-from wardapp.core.i18n import fmt_date
+from wardapp.core.i18n import fmt_date, fmt_datetime
 from wardapp.core.labels import RULE_LABELS
 from wardapp.core.text import export_safe
 
-FILLS = {"met": "C6EFCE", "unmet": "FFC7CE", "pending": "FFEB9C", "unscored": "EDEDED"}
+FILLS = {
+    "met": "C6EFCE",
+    "unmet": "FFC7CE",
+    "pending": "FFEB9C",
+    "explained": "DDE7F7",
+    "unscored": "EDEDED",
+}
+COUNTED = ("met", "unmet", "pending", "explained")
 PHOTO_COLUMNS = 3
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -103,13 +110,13 @@ def write_summary(ws, picture: Picture, generated: str) -> None:
     ws.append(
         [text(ws, _("Đơn vị"), font=BOLD)]
         + [text(ws, _("NV%(n)s", n=t.number), font=BOLD) for t in picture.tasks]
-        + [text(ws, str(VERDICT_LABELS[v]), font=BOLD) for v in ("met", "unmet", "pending")]
+        + [text(ws, str(VERDICT_LABELS[v]), font=BOLD) for v in COUNTED]
     )
     for unit, cells in picture.rows():
         ws.append(
             [text(ws, unit.short_name)]
             + [verdict_cell(ws, c) for c in cells]
-            + [picture.count(v, unit.id) for v in ("met", "unmet", "pending")]
+            + [picture.count(v, unit.id) for v in COUNTED]
         )
     ws.append([])
     for t in picture.tasks:
@@ -205,6 +212,7 @@ def write_task(ws, picture: Picture, task) -> None:
                 _("Kết quả"),
                 _("Còn thiếu"),
                 _("Ghi chú"),
+                _("Giải trình"),
             )
         ]
     )
@@ -225,6 +233,35 @@ def write_task(ws, picture: Picture, task) -> None:
                 verdict_cell(ws, cell),
                 text(ws, "; ".join(s.label for s in cell.missing)),
                 text(ws, str(cell.reason) if cell.reason else ""),
+                text(ws, "; ".join(f"{x.period}: {x.reason}" for x in cell.explanations)),
+            ]
+        )
+
+
+def write_explanations(ws, picture: Picture) -> None:
+    """The accepted explanations the picture counted, one a row."""
+    for column, width in {"A": 8, "B": 28, "C": 8, "D": 10, "E": 60, "F": 17, "G": 30}.items():
+        ws.column_dimensions[column].width = width
+    heads = (
+        _("Mã"),
+        _("Đơn vị"),
+        _("Nhiệm vụ"),
+        _("Kỳ"),
+        _("Lý do"),
+        _("Chấp nhận lúc"),
+        _("Ghi chú của người duyệt"),
+    )
+    ws.append([text(ws, h, font=BOLD) for h in heads])
+    for unit, task, x in picture.explanations():
+        ws.append(
+            [
+                x.id,
+                text(ws, unit.short_name),
+                task.number,
+                text(ws, x.period),
+                text(ws, x.reason, alignment=WRAP),
+                text(ws, fmt_datetime(x.reviewed_at)),
+                text(ws, x.review_note or ""),
             ]
         )
 
@@ -244,6 +281,7 @@ def write_xlsx(
     )
     for task in picture.tasks:
         write_task(workbook.create_sheet(_("NV%(n)s", n=task.number)), picture, task)
+    write_explanations(workbook.create_sheet(_("Giải trình")), picture)
     with tempfile.TemporaryFile() as saved:
         workbook.save(saved)
         saved.seek(0)
