@@ -16,7 +16,11 @@ DOMAINS = (
     "review",
     "offline",
     "compliance",
+    "organisation",
 )
+# Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
+# worker knows each task it may be handed.
+JOB_MODULES: tuple[str, ...] = ()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -70,4 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
+    from wardapp import jobs
+
+    for module in JOB_MODULES:
+        import_module(module)
+    jobs.init_app(app)
     return app

@@ -100,6 +100,13 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:8000"
     # Where background exports are built; None: an "exports" folder next to the media folder.
     EXPORT_DIR = None
+    # Background jobs (wardapp/jobs): Huey's queue in a SQLite file (None: <instance>/jobs.sqlite3),
+    # or in Redis when REDIS_URL is set. JOBS_IMMEDIATE runs each task at once where it is
+    # queued, with no worker (None: under TESTING). A worker runs JOBS_WORKER_THREADS tasks at once.
+    JOBS_SQLITE_PATH = None
+    JOBS_QUEUE_NAME = "wardapp"
+    JOBS_IMMEDIATE = None
+    JOBS_WORKER_THREADS = 2
     DEMO = False
 
 
@@ -111,6 +118,8 @@ def _coerce(raw: str):
         return raw
 
 
+# Paths and secrets are taken as written, never read as JSON.
+RAW_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR", "JOBS_SQLITE_PATH")
 ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 
 
@@ -120,11 +129,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     for name, raw in os.environ.items():
         if name.startswith("WARDAPP_") and not name.startswith("WARDAPP_TEST_"):
             key = name.removeprefix("WARDAPP_")
-            app.config[ENV_ALIASES.get(key, key)] = (
-                _coerce(raw)
-                if key not in ("SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR")
-                else raw
-            )
+            app.config[ENV_ALIASES.get(key, key)] = _coerce(raw) if key not in RAW_SETTINGS else raw
     if test_config:
         app.config.update(test_config)
 

@@ -63,7 +63,9 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
-    from sqlalchemy import select
+    from types import SimpleNamespace
+
+    from sqlalchemy import select, text
 
     from support.compliance import local, make_plan, make_task, make_unit
     from support.evidence import make_evidence
@@ -74,9 +76,23 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
         upgrade(revision="0004")
         unit = make_unit()
         task = make_task(make_plan(), 1, "weekly", leads=[unit])
-        returned = make_evidence(task, unit, local(2024, 3, 4), "returned")
-        first = make_evidence(task, unit, local(2024, 3, 5), "approved", supersedes=returned)
-        second = make_evidence(task, unit, local(2024, 3, 5), "submitted", supersedes=returned)
+        # The account in SQL: the model's own insert or query would name columns added since.
+        db.session.execute(
+            text(
+                'INSERT INTO "user" (username, password_hash, display_name, role, unit_id, '
+                "active, session_version, created_at) VALUES ('o', 'x', 'Cán bộ', 'officer', "
+                ":unit, :yes, 1, CURRENT_TIMESTAMP)"
+            ),
+            {"unit": unit.id, "yes": True},
+        )
+        by = SimpleNamespace(id=db.session.scalar(text('SELECT id FROM "user"')))
+        returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
+        first = make_evidence(
+            task, unit, local(2024, 3, 5), "approved", supersedes=returned, user=by
+        )
+        second = make_evidence(
+            task, unit, local(2024, 3, 5), "submitted", supersedes=returned, user=by
+        )
         ids = returned.id, first.id, second.id
         db.session.commit()
         upgrade()

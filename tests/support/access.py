@@ -5,7 +5,16 @@ from sqlalchemy import select
 
 from support.evidence import Officer
 from wardapp.auth.models import User
-from wardapp.core.roles import ADMINS, DECIDERS, OFFICERS, READERS, RULE_EDITORS, SIGNED_IN, Role
+from wardapp.core.roles import (
+    ADMINS,
+    AUDIT_READERS,
+    DECIDERS,
+    OFFICERS,
+    READERS,
+    RULE_EDITORS,
+    SIGNED_IN,
+    Role,
+)
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
@@ -27,6 +36,12 @@ EXPECTED = {
     "auth.user_new": ("GET", ADMINS),
     "auth.user_edit": ("GET", ADMINS),
     "auth.user_password": ("POST", ADMINS),
+    "organisation.audit_page": ("GET", AUDIT_READERS),
+    "organisation.audit_csv": ("GET", AUDIT_READERS),
+    "auth.account": ("GET", SIGNED_IN),
+    "auth.account_password": ("POST", SIGNED_IN),
+    "auth.account_preferences": ("POST", SIGNED_IN),
+    "auth.account_sessions": ("POST", SIGNED_IN),
     "evidence.api_tasks": ("GET", SIGNED_IN),
     "evidence.api_evidence_list": ("GET", SIGNED_IN),
     "evidence.api_evidence": ("GET", SIGNED_IN),

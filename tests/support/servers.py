@@ -46,6 +46,7 @@ class Instance:
             "FLASK_APP": str(ROOT / "wsgi.py"),
             "WARDAPP_DATABASE_URL": database_url or f"sqlite:///{self.database}",
             "WARDAPP_MEDIA_DIR": str(self.media),
+            "WARDAPP_JOBS_SQLITE_PATH": str(self.folder / "jobs.sqlite3"),
             "WARDAPP_SECRET_KEY": "throw-away",
             # Demo accounts are made fast; the hash of a real installation is scrypt.
             "WARDAPP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app, request, send_file
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from wardapp.audit.services import record
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
-from wardapp.compliance.exports.csv_file import csv_chunks
+from wardapp.compliance.exports.csv_file import SEPARATORS, csv_chunks
 from wardapp.compliance.exports.docx_report import write_docx
 from wardapp.compliance.exports.rows import Labels, Links
 from wardapp.compliance.exports.xlsx_workbook import write_xlsx
@@ -28,6 +28,7 @@ from wardapp.compliance.exports.zip_photos import zip_chunks
 from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
+from wardapp.core.hooks import error_response
 from wardapp.core.i18n import city_tz, fmt_datetime, now_local
 from wardapp.core.periods import Period
 from wardapp.core.roles import READERS
@@ -100,9 +101,13 @@ def _streamed(asked: Asked, write, mimetype: str, ext: str) -> Response:
 @bp.get("/compliance/export.csv")
 @allow(*READERS)
 def export_csv():
+    separator = SEPARATORS.get(request.args.get("sep", "comma"))
+    if separator is None:
+        return error_response(400, _("Dấu phân cách không hợp lệ: chọn comma hoặc semicolon."))
+
     def write(tz):
         links, labels = Links(), Labels.resolve()
-        return lambda picture, session: csv_chunks(picture, tz, links, labels, session)
+        return lambda picture, session: csv_chunks(picture, tz, links, labels, session, separator)
 
     return _streamed(_asked("csv"), write, "text/csv", "csv")
 

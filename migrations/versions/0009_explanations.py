@@ -1,7 +1,7 @@
 """Explanations (giải trình): a unit's reason for a task and period it could not fulfil
 
-Revision ID: 0008_explanations
-Revises: 0007_notifications
+Revision ID: 0009_explanations
+Revises: 0008_notifications
 Create Date: 2026-12-01 12:45:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import wardapp.db
 
 # revision identifiers, used by Alembic.
-revision = "0008_explanations"
-down_revision = "0007_notifications"
+revision = "0009_explanations"
+down_revision = "0008_notifications"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notifications: a notice per user (a return, the day's approvals, an urge, a reminder)
 
-Revision ID: 0007_notifications
-Revises: 0006
+Revision ID: 0008_notifications
+Revises: 0007_account
 Create Date: 2026-12-01 12:20:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import wardapp.db
 
 # revision identifiers, used by Alembic.
-revision = "0007_notifications"
-down_revision = "0006"
+revision = "0008_notifications"
+down_revision = "0007_account"
 branch_labels = None
 depends_on = None
 
