@@ -60,6 +60,12 @@ def tan_tien_everywhere(app, ids) -> dict:
     sheet = list(book["Giải trình"].iter_rows(values_only=True))[1:]
     text = reviewer.get(f"/compliance/export.csv?{query}").data.decode("utf-8-sig")
     rows = [r for r in csv.reader(io.StringIO(text)) if r[0].startswith("GT")]
+    api = reviewer.get(f"/api/v1/compliance?{query}").json
+    [api_cell] = [
+        c
+        for c in api["cells"]
+        if c["unit_id"] == ids["units"]["tan-tien"] and c["task_id"] == ids["tasks"][3]
+    ]
     report = Document(io.BytesIO(reviewer.get(f"/compliance/export.docx?{query}").data))
     paragraphs = [p.text for p in report.paragraphs]
     unit_line = re.search(r'unit-line (verdict-edge-\w+)" id="task-3"', unit.get_data(as_text=True))
@@ -74,6 +80,8 @@ def tan_tien_everywhere(app, ids) -> dict:
         "sheet": sheet,
         "csv": rows,
         "docx": paragraphs,
+        "api": (api_cell["verdict"], api_cell["expected"], api_cell["accepted"]),
+        "api_explanations": [x["reason"] for x in api_cell["explanations"]],
     }
 
 
@@ -93,6 +101,8 @@ def test_an_accepted_explanation_makes_the_cell_explained_everywhere_never_met(s
     task3 = list(ids["tasks"]).index(3)
     assert before["matrix"][task3] == ("verdict-unmet", "6/13")
     assert after["matrix"][task3] == ("verdict-explained", "6/13")
+    assert before["api"] == ("unmet", 13, 6) and after["api"] == ("explained", 13, 6)
+    assert before["api_explanations"] == [] and after["api_explanations"] == [REASON]
     assert after["cell"] == "verdict-explained" and before["cell"] == "verdict-unmet"
     assert after["cell_says"] == [REASON, "Có giải trình:"] and before["cell_says"] == []
     assert after["unit"] == "verdict-edge-explained" and before["unit"] == "verdict-edge-unmet"

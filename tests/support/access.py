@@ -69,6 +69,7 @@ EXPECTED = {
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
+    "compliance.api_compliance": ("GET", READERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),

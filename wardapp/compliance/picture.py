@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +42,7 @@ class Picture:
     cells: dict[tuple[int, int], Cell]
     expectations: dict[int, Expectation]
     tallies: dict[tuple[int, int], Tally] = field(default_factory=dict)
+    urges: dict[tuple[int, int], datetime] = field(default_factory=dict)
 
     @property
     def counted_to(self) -> date:
@@ -59,6 +60,10 @@ class Picture:
         return sum(
             1 for c in self.cells.values() if c.verdict == verdict and unit_id in (None, c.unit_id)
         )
+
+    def urged_at(self, task_id: int, unit_id: int) -> datetime | None:
+        """When the unit was last urged about the task (or about the whole period), if ever."""
+        return self.urges.get((task_id, unit_id))
 
     def explanations(self) -> list[tuple[Unit, Task, Any]]:
         """Every accepted explanation the picture's cells met, unit by unit, in task order."""
