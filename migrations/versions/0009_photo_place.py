@@ -1,6 +1,6 @@
 """Where each photo's place came from: its GPS, the phone at capture, the phone later, none
 
-Revision ID: 0009_photo_place
+Revision ID: 0007_photo_place
 Revises: 0008_unit_merges
 Create Date: 2026-12-01 12:40:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0009_photo_place"
+revision = "0007_photo_place"
 down_revision = "0008_unit_merges"
 branch_labels = None
 depends_on = None
