@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make serve` keeps the terminal for its address and errors: ACCESS_LOG=- shows each request.
+ACCESS_LOG ?=
+LOG_LEVEL ?= warning
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -25,7 +28,8 @@ setup: $(VENV)/.installed translations
 serve: setup
 	$(BIN)/flask db upgrade
 	WARDAPP_DEMO=true $(BIN)/flask wardapp demo
-	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) GUNICORN_ACCESS_LOG=$(ACCESS_LOG) \
+	  GUNICORN_LOG_LEVEL=$(LOG_LEVEL) GUNICORN_READY_MESSAGE=demo $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \

@@ -52,6 +52,18 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
+
+def when_ready(server):
+    """`make serve` (GUNICORN_READY_MESSAGE=demo) says where the demo answers and as whom to
+    sign in, once it does, rather than leaving its address among the start-up lines."""
+    if os.environ.get("GUNICORN_READY_MESSAGE") != "demo":
+        return
+    from wardapp.demo.accounts import ready_message
+
+    host = bind[0] if bind[0].startswith("unix:") else f"http://{bind[0]}"
+    print("\n" + ready_message(host) + "\n", flush=True)
+
+
 # The control socket (gunicornc) is off: its default path is one per user, which two
 # installations on one machine would share. GUNICORN_CONTROL_SOCKET=/run/wardapp/gunicorn.ctl
 # turns it on at a path of this installation's own.

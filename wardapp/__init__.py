@@ -74,6 +74,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
+    if app.config["DEMO"]:
+        from wardapp.demo import init_app as init_demo
+
+        init_demo(app)
     if app.config["S3_PRESIGN"] and str(app.config["STORAGE"]).lower() == "s3":
         from wardapp.core.hooks import CSP
         from wardapp.media.app_store import make_storage

@@ -90,12 +90,17 @@ def create_user_command(username, role, display_name, unit_code, password):
 
 @group.command("demo")
 @click.option("--evidence/--no-evidence", default=True, help="Also make a year of demo evidence.")
+@click.option(
+    "--current-year/--no-current-year",
+    default=True,
+    help="Also load the same plan for this year, with evidence up to today.",
+)
 @with_appcontext
-def demo_command(evidence):
+def demo_command(evidence, current_year):
     """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
     from wardapp import demo
 
-    summary = demo.seed(with_evidence=evidence)
+    summary = demo.seed(with_evidence=evidence, current_year=current_year)
     db.session.commit()
     click.echo(summary)
 

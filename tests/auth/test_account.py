@@ -39,7 +39,7 @@ def actions(app, action):
 
 
 def test_the_account_page_is_every_signed_in_persons(seeded):
-    for username in ("tho-xuong", "vhtt", "noivu", "admin"):
+    for username in ("tho-xuong", "vhtt", "giamsat", "admin"):
         page = sign_in(seeded, username).get("/account")
         assert page.status_code == 200
         assert "Đổi mật khẩu" in page.get_data(as_text=True)

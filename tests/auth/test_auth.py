@@ -95,8 +95,8 @@ def test_failures_from_one_address_against_many_accounts_are_throttled(seeded, a
 @pytest.mark.app_config(LOGIN_FAILURES_BEFORE_DELAY=100, LOGIN_FAILURES_BEFORE_LOCK=4)
 def test_the_lock_holds_for_the_configured_time(seeded, auth):
     for i in range(4):
-        auth.login("noivu", f"wrong-{i}")
-    refused = auth.login("noivu")
+        auth.login("giamsat", f"wrong-{i}")
+    refused = auth.login("giamsat")
     assert refused.status_code == 429
     assert "900 giây" in refused.get_data(as_text=True)
 

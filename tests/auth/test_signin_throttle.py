@@ -156,10 +156,10 @@ def test_a_failed_sign_in_is_kept_in_the_audit_record_after_its_401(seeded, auth
 @LOCK_AFTER_FOUR
 def test_the_failure_that_locks_an_account_leaves_a_lock_event(seeded, auth):
     for i in range(4):
-        auth.login("noivu", f"doan-{i}")
-    assert auth.login("noivu").status_code == 429
+        auth.login("giamsat", f"doan-{i}")
+    assert auth.login("giamsat").status_code == 429
     [locked] = events(seeded, "login.locked")
-    assert locked.details["username"] == "noivu" and locked.details["seconds"] == 900
+    assert locked.details["username"] == "giamsat" and locked.details["seconds"] == 900
     assert len(events(seeded, "login.failed")) == 4
 
 
@@ -196,9 +196,9 @@ def test_counters_whose_window_and_wait_are_over_are_removed(seeded, monkeypatch
     auth = AuthActions(seeded.test_client())
     auth.login("vhtt", "doan")
     clock.advance(seeded.config["LOGIN_LOCK_SECONDS"] + 1)
-    auth.login("noivu", "doan")
+    auth.login("giamsat", "doan")
     with seeded.app_context():
         keys = db.session.scalars(select(LoginCounter.key)).all()
         assert throttle.account_key("vhtt") not in keys
-        assert throttle.account_key("noivu") in keys
+        assert throttle.account_key("giamsat") in keys
         assert db.session.scalar(select(func.count()).select_from(LoginCounter)) == 2

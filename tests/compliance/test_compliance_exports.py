@@ -253,7 +253,7 @@ def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(
     ]
     job_page = file_url.removesuffix("/file")
     other = seeded.test_client()
-    assert AuthActions(other).login("noivu").status_code == 302
+    assert AuthActions(other).login("giamsat").status_code == 302
     assert other.get(job_page).status_code == 404  # a job is its owner's
     assert other.get(file_url).status_code == 404
 

@@ -32,7 +32,7 @@ def test_the_matrix_colours_each_cell_by_verdict_and_says_which_quarter(q1, auth
 
 
 def test_without_a_quarter_the_dashboard_says_it_shows_the_plans_last_one(q1, auth, client):
-    auth.login("noivu")
+    auth.login("giamsat")
     body = client.get("/compliance").get_data(as_text=True)
     assert "Quý IV/2024" in body and "đã qua năm 2024 của kế hoạch" in body
 
@@ -265,7 +265,7 @@ def test_the_matrix_puts_scored_tasks_first_and_says_why_the_rest_are_not_counte
     settings = f'href="/compliance/plans/{q1["plan"]}/rules"'
     assert settings in why  # a reviewer is led to where the minimum is set
     auth.logout()
-    auth.login("noivu")  # the overseer reads why, and who sets it
+    auth.login("giamsat")  # the overseer reads why, and who sets it
     overseer = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
     why = overseer[overseer.index('class="card why-unscored"') :]
     assert settings not in why[: why.index("</section>")]

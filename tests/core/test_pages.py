@@ -37,7 +37,7 @@ def test_plan_view_before_during_and_after_the_plan_year():
 
 
 def test_plan_page_shows_every_task_with_its_rule(seeded, auth, client):
-    auth.login("noivu")
+    auth.login("giamsat")
     with seeded.app_context():
         plan_id = db.session.execute(text("SELECT id FROM plan")).scalar()
     body = client.get(f"/plans/{plan_id}").get_data(as_text=True)

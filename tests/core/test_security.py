@@ -132,7 +132,7 @@ def test_attendance_lists_appear_on_no_page_or_export_an_outsider_can_open(world
 
 def test_the_crawl_finds_the_attendance_list_where_an_overseer_may_read_it(world, seeded):
     """The check above can fail: the same crawl, as an overseer, finds the list."""
-    client, _token = signed_in(seeded, "noivu")
+    client, _token = signed_in(seeded, "giamsat")
     bodies = crawl(seeded, client, world)
     found = {endpoint for endpoint, body in bodies.items() if MARK.encode() in body}
     assert {"review.queue_page", "evidence.api_evidence_list"} <= found
@@ -144,7 +144,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|hx-on|j
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_no_page_carries_inline_script_handlers_or_javascript_urls(world, seeded):
     """The CSP forbids them; a page that had one would silently lose its behaviour."""
-    for username in ("tho-xuong", "vhtt", "noivu", "admin"):
+    for username in ("tho-xuong", "vhtt", "giamsat", "admin"):
         client, _token = signed_in(seeded, username)
         for endpoint, body in crawl(seeded, client, world).items():
             if body.lstrip().startswith(b"<!doctype html>") or b"<form" in body:

@@ -50,7 +50,7 @@ def test_a_return_notifies_each_officer_of_the_unit_and_nobody_else(seeded):
         assert notice.kind == "returned" and notice.evidence_id == evidence_id
         assert "Ảnh không rõ — chụp gần hơn" in notice.text
         assert f"supersedes={evidence_id}" in notice.url and notice.url.startswith("/tasks/")
-    for username in ("song-mai", "vhtt", "noivu", "admin"):
+    for username in ("song-mai", "vhtt", "giamsat", "admin"):
         assert notices_of(seeded, username) == []
     # The link opens the correction form of the returned item.
     officer = SignedIn(seeded, "tho-xuong")

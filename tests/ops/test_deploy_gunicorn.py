@@ -99,3 +99,31 @@ def test_a_photo_sent_slowly_for_longer_than_the_worker_timeout_lands_and_health
         server.stop()
     log = server.log_path.read_text()
     assert "WORKER TIMEOUT" not in log and log.count("Booting worker") == 1
+
+
+def test_make_serve_says_where_and_as_whom_once_ready_and_nothing_otherwise(monkeypatch, capsys):
+    import runpy
+
+    class Server:  # when_ready is given the arbiter; the hook reads nothing of it
+        pass
+
+    monkeypatch.setenv("PORT", "8124")
+    monkeypatch.delenv("GUNICORN_READY_MESSAGE", raising=False)
+    runpy.run_path(str(CONFIG))["when_ready"](Server())
+    assert capsys.readouterr().out == ""  # production: not a word
+
+    monkeypatch.setenv("GUNICORN_READY_MESSAGE", "demo")
+    runpy.run_path(str(CONFIG))["when_ready"](Server())
+    said = capsys.readouterr().out
+    assert "wardapp demo is ready at http://127.0.0.1:8124" in said
+    assert "password wardapp-demo" in said
+    for account in ("admin", "vhtt", "giamsat", "tho-xuong", "noi-vu"):
+        assert account in said
+    assert "noivu" not in said
+    assert "ACCESS_LOG=-" in said
+
+
+def test_make_serve_keeps_the_access_log_out_of_the_terminal_unless_asked():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    serve = makefile[makefile.index("\nserve:") : makefile.index("\nchromium:")]
+    assert "GUNICORN_ACCESS_LOG=$(ACCESS_LOG)" in serve and "\nACCESS_LOG ?=\n" in makefile

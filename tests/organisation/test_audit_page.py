@@ -39,7 +39,7 @@ def rows_of(page: str) -> int:
 def test_only_admins_and_overseers_open_the_record(seeded):
     for username, allowed in (
         ("admin", True),
-        ("noivu", True),
+        ("giamsat", True),
         ("vhtt", False),
         ("tho-xuong", False),
     ):
@@ -51,10 +51,10 @@ def test_only_admins_and_overseers_open_the_record(seeded):
 
 def test_sign_ins_failed_ones_too_are_on_the_page(seeded):
     AuthActions(seeded.test_client()).login("tho-xuong", "not-the-password")
-    client, _token = signed_in(seeded, "noivu")
+    client, _token = signed_in(seeded, "giamsat")
     page = client.get("/admin/audit?action=login.failed").get_data(as_text=True)
     assert rows_of(page) == 1 and "login.failed" in page
-    mine = client.get("/admin/audit?who=NoiVu&action=login").get_data(as_text=True)
+    mine = client.get("/admin/audit?who=GiamSat&action=login").get_data(as_text=True)
     assert rows_of(mine) == 1
 
 
@@ -110,7 +110,7 @@ def test_bad_filters_are_told_not_a_500(seeded):
 def test_the_csv_holds_what_the_filters_keep_and_the_export_is_itself_audited(seeded):
     add_events(seeded, 3, action="plan.rule")
     add_events(seeded, 2, action="user.update", object_type="user", actor="admin")
-    client, _token = signed_in(seeded, "noivu")
+    client, _token = signed_in(seeded, "giamsat")
     response = client.get("/admin/audit.csv?action=plan.rule")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data().decode("utf-8-sig")

@@ -107,7 +107,7 @@ def test_a_changed_decision_keeps_both_in_the_audit_record(seeded):
 
 def test_officers_and_overseers_cannot_decide(seeded):
     evidence_id = submitted(seeded)
-    for name in ("tho-xuong", "noivu", "admin"):
+    for name in ("tho-xuong", "giamsat", "admin"):
         client = Reviewer.__new__(Reviewer)
         Reviewer.__init__(client, seeded, name)
         assert client.approve(evidence_id).status_code == 403

@@ -191,7 +191,7 @@ def test_bulk_approval_of_selected_items_touches_only_those(mix):
 
 def test_overseers_read_the_queue_without_decision_buttons(mix):
     app, rows = mix
-    body = Reviewer(app, "noivu").queue().get_data(as_text=True)
+    body = Reviewer(app, "giamsat").queue().get_data(as_text=True)
     assert f'id="review-{rows["a"]}"' in body
     assert "approve-form" not in body and "Duyệt tất cả" not in body
 

@@ -91,7 +91,7 @@ EXPECTED = {
     "auth.logout": ("POST", SIGNED_IN),  # last: it ends the session
 }
 
-ACCOUNTS = {OFFICER: "tho-xuong", REVIEWER: "vhtt", OVERSEER: "noivu", ADMIN: "admin"}
+ACCOUNTS = {OFFICER: "tho-xuong", REVIEWER: "vhtt", OVERSEER: "giamsat", ADMIN: "admin"}
 
 
 def url_args(app) -> dict:

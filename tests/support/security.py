@@ -17,7 +17,7 @@ from wardapp.units.models import Unit
 MARK = "DSKYTEN7Q"  # only in the meetings' own fields and files
 SHEET = images.pdf(comment=b"Danh sach ky ten " + MARK.encode())
 OWNER, OTHER_UNIT, SCOPED = "tho-xuong", "song-mai", "duyet-song-mai"
-INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "noivu"}
+INSIDERS = {"the recording unit": OWNER, "a reviewer": "vhtt", "an overseer": "giamsat"}
 OUTSIDERS = {"another unit's officer": OTHER_UNIT, "a reviewer scoped elsewhere": SCOPED}
 
 

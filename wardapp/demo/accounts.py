@@ -13,8 +13,23 @@ STAFF = [
     # username, display name, role, unit code
     ("admin", "Quản trị hệ thống", "admin", None),
     ("vhtt", "Nguyễn Thị Hồng (Phòng VHTT)", "reviewer", "van-hoa-va-thong-tin"),
-    ("noivu", "Trần Văn Minh (Phòng Nội vụ)", "overseer", "noi-vu"),
+    # "giamsat", not "noivu": beside Phòng Nội vụ's officer "noi-vu" the two were mistaken.
+    ("giamsat", "Trần Văn Minh (giám sát, Phòng Nội vụ)", "overseer", "noi-vu"),
 ]
+
+
+# The officers the sign-in page and `make serve` name, beside every staff account (the README
+# lists them all): a ward's, a commune's and an agency's.
+SIGN_IN_OFFICERS = ("tho-xuong", "song-mai", "noi-vu")
+
+
+def ready_message(url: str) -> str:
+    """What `make serve` prints once the server answers: where, and as whom to sign in."""
+    lines = [f"wardapp demo is ready at {url}", f"Sign in with (password {DEMO_PASSWORD}):"]
+    lines += [f"  {name:<10} {role}: {display}" for name, display, role, _unit in STAFF]
+    lines.append(f"  {', '.join(SIGN_IN_OFFICERS)}, … officer of that unit (one per unit)")
+    lines.append("The access log is off: `make serve ACCESS_LOG=-` shows it.")
+    return "\n".join(lines)
 
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:

@@ -1,4 +1,6 @@
-"""A year of demo evidence across 2024, sent through the real submission service.
+"""A year of demo evidence for one plan, sent through the real submission service: the
+whole of 2024 for the shipped plan, and for the demo's copy of it in the current year,
+everything up to today (nothing is dated after it, and the last fortnight waits for review).
 
 Most units report most weeks; a few fall behind, so the compliance picture has something to
 say. Photos are drawn on the spot with camera EXIF; a few carry the signs a reviewer must
@@ -21,7 +23,7 @@ from wardapp.evidence import services
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.submission import RawFile, RawSubmission
 from wardapp.extensions import db
-from wardapp.plans.models import Task, TaskUnit
+from wardapp.plans.models import Plan, Task, TaskUnit
 
 CITY = ZoneInfo("Asia/Ho_Chi_Minh")
 CENTRE = (21.2731, 106.1946)
@@ -42,20 +44,27 @@ STREETS = (
 )
 
 
-def seed_evidence() -> str:
-    if db.session.scalar(select(func.count(Evidence.id))):
-        return "Demo evidence already present; nothing added."
-    rng = random.Random(2024)
+def seed_evidence(year: int = 2024, until: datetime | None = None) -> str:
+    tasks = {
+        t.number: t for t in db.session.scalars(select(Task).join(Plan).where(Plan.year == year))
+    }
+    if not tasks:
+        return f"No plan for {year}; no demo evidence."
+    ids = [t.id for t in tasks.values()]
+    if db.session.scalar(select(func.count(Evidence.id)).where(Evidence.task_id.in_(ids))):
+        return f"Demo evidence for {year} already present; nothing added."
+    # Up to an hour before ``until``: a report is received a little after the work.
+    until = until or datetime(year, 12, 31, 23, 59, tzinfo=CITY)
+    rng = random.Random(year)
     officers = {
         u.unit_id: u for u in db.session.scalars(select(User).where(User.role == Role.OFFICER))
     }
     reviewer = db.session.scalars(select(User).where(User.username == "vhtt")).one()
-    tasks = {t.number: t for t in db.session.scalars(select(Task))}
     made: list[Evidence] = []
 
     def send(task: Task, unit_id: int, kind: str, when: datetime, fields: dict, photos=()):
         officer = officers.get(unit_id)
-        if officer is None:
+        if officer is None or when > until:
             return
         lat, lon = _near_centre(rng)
         form = {
@@ -71,7 +80,7 @@ def seed_evidence() -> str:
         raw = RawSubmission(
             form=form, photos=[RawFile(f"IMG_{rng.randrange(10**4):04d}.jpg", p) for p in photos]
         )
-        received = (when + timedelta(hours=rng.randrange(1, 30))).astimezone(UTC)
+        received = min(when + timedelta(hours=rng.randrange(1, 30)), until).astimezone(UTC)
         made.append(services.submit(officer, raw, now=received).evidence)
 
     # The plan sets task 6 no number ("thường xuyên"); the demo's Phòng VHTT asks one item a
@@ -86,10 +95,10 @@ def seed_evidence() -> str:
     weekly = tasks[3]
     for assignment in _leads(weekly):
         share = BEHIND.get(assignment.unit.code, 0.95)
-        for week_start in _weeks_of(2024):
+        for week_start in _weeks_of(year):
             if rng.random() < share:
                 when = week_start + timedelta(days=rng.randrange(5), hours=6, minutes=30)
-                if when.year != 2024:
+                if when.year != year:
                     continue
                 send(
                     weekly,
@@ -111,7 +120,9 @@ def seed_evidence() -> str:
                 )
     for assignment in _leads(tasks[6]):
         for quarter in range(4):
-            when = _local(2024, 3 * quarter + 1 + rng.randrange(3), rng.randrange(1, 28), 9)
+            when = _local(year, 3 * quarter + 1 + rng.randrange(3), rng.randrange(1, 28), 9)
+            if when > until:
+                continue
             photo = site_photo(rng, when, _near_centre(rng))
             send(
                 tasks[6],
@@ -127,7 +138,9 @@ def seed_evidence() -> str:
             )
     for number, place in ((9, "Đường Võ Nguyên Giáp"), (10, "Pano tấm lớn cửa ngõ thành phố")):
         for assignment in _leads(tasks[number]):
-            when = _local(2024, 3, rng.randrange(5, 28), 10)
+            when = _local(year, 3, rng.randrange(5, 28), 10)
+            if when > until:
+                continue
             send(
                 tasks[number],
                 assignment.unit_id,
@@ -136,15 +149,15 @@ def seed_evidence() -> str:
                 {"place": place, "installed": "Khẩu hiệu CCHC, chuyển đổi số", "quantity": 6},
                 [site_photo(rng, when, _near_centre(rng)) for _ in range(2)],
             )
-    _signs_to_catch(rng, tasks[6], send)
-    _decide(rng, made, reviewer)
-    return f"Demo evidence: {len(made)} items across 2024."
+    _signs_to_catch(rng, tasks[6], send, year, until)
+    _decide(rng, made, reviewer, year, until)
+    return f"Demo evidence: {len(made)} items for the {year} plan."
 
 
-def _signs_to_catch(rng, task: Task, send) -> None:
-    """Three items a careful reviewer should stop at."""
+def _signs_to_catch(rng, task: Task, send, year: int, until: datetime) -> None:
+    """Three items a careful reviewer should stop at (a fortnight before ``until`` at most)."""
     units = [a.unit_id for a in _leads(task)][:3]
-    when = _local(2024, 11, 12, 9)
+    when = min(_local(year, 11, 12, 9), until - timedelta(days=14))
     reused = site_photo(rng, when, _near_centre(rng))
     send(
         task,
@@ -172,13 +185,16 @@ def _signs_to_catch(rng, task: Task, send) -> None:
     )
 
 
-def _decide(rng, made: list[Evidence], reviewer: User) -> None:
-    december = datetime(2024, 12, 1, tzinfo=CITY)
+def _decide(rng, made: list[Evidence], reviewer: User, year: int, until: datetime) -> None:
+    """Most approved, a few returned; the last weeks, and anything with a warning, wait."""
+    waiting_from = min(datetime(year, 12, 1, tzinfo=CITY), until - timedelta(days=14))
     for evidence in made:
-        if evidence.occurred_at >= december or evidence.warnings:
+        if evidence.occurred_at >= waiting_from or evidence.warnings:
             continue
         evidence.reviewer_id = reviewer.id
-        evidence.reviewed_at = evidence.created_at + timedelta(days=rng.randrange(1, 6))
+        evidence.reviewed_at = min(
+            evidence.created_at + timedelta(days=rng.randrange(1, 6)), until.astimezone(UTC)
+        )
         if rng.random() < 0.04:
             evidence.status, evidence.review_note = "returned", rng.choice(RETURN_REASONS)
         else:
