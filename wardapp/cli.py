@@ -16,7 +16,7 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
     from wardapp.ops.commands import backup_command, fsck_command, restore_command
-    from wardapp.organisation.commands import merge_units_command
+    from wardapp.organisation.commands import import_users_command, merge_units_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -26,6 +26,7 @@ def init_app(app):
     group.add_command(restore_command)
     group.add_command(fsck_command)
     group.add_command(merge_units_command)
+    group.add_command(import_users_command)
     app.cli.add_command(group)
 
 

@@ -108,6 +108,8 @@ class Defaults:
     JOBS_IMMEDIATE = None
     JOBS_WORKER_THREADS = 2
     DEMO = False
+    # How long a new account's one-time sign-in link works (accounts imported from a file).
+    SIGN_IN_LINK_HOURS = 72
 
 
 def _coerce(raw: str):

@@ -27,6 +27,7 @@ EVERYONE = SIGNED_IN | {ANON}
 # endpoint: (method, who may reach it)
 EXPECTED = {
     "auth.login": ("GET", EVERYONE),
+    "auth.welcome": ("GET", EVERYONE),
     "core.healthz": ("GET", EVERYONE),
     "core.set_language": ("POST", EVERYONE),
     "core.home": ("GET", SIGNED_IN),
@@ -39,6 +40,9 @@ EXPECTED = {
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
     "organisation.units": ("GET", ADMINS),
+    "organisation.account_import": ("GET", ADMINS),
+    "organisation.account_import_confirm": ("POST", ADMINS),
+    "organisation.account_sheet": ("GET", ADMINS),
     "organisation.unit_new": ("GET", ADMINS),
     "organisation.unit_edit": ("GET", ADMINS),
     "organisation.unit_merge": ("GET", ADMINS),
@@ -97,6 +101,8 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "token": "no-such-token",
+            "name": "0" * 32,
         }
 
 

@@ -6,8 +6,9 @@ from flask_login import current_user, login_user, logout_user
 
 from wardapp.auth import services
 from wardapp.auth.blueprint import bp
-from wardapp.auth.forms import LoginForm
+from wardapp.auth.forms import FirstPasswordForm, LoginForm
 from wardapp.auth.models import User
+from wardapp.auth.passwords import WeakPassword
 from wardapp.core.access import allow, public
 from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
@@ -67,3 +68,32 @@ def logout():
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def welcome(token: str):
+    """A new account's one-time sign-in link: set the first password, and be signed in.
+
+    Opening the link spends nothing (a chat app that fetches a preview of it must not use it
+    up); setting the password does, once.
+    """
+    link = services.sign_in_link(token)
+    if link is None:
+        return render_template("auth/welcome.html", link=None, form=None), 404
+    form = FirstPasswordForm(account_username=link.user.username)
+    if form.validate_on_submit():
+        try:
+            user = services.use_sign_in_link(link, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.append(str(exc))
+        except services.LinkSpent:
+            return render_template("auth/welcome.html", link=None, form=None), 404
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Đã đặt mật khẩu. Chào mừng %(n)s!", n=user.display_name), "success")
+            return redirect(url_for("core.home"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/welcome.html", link=link, form=form), status
