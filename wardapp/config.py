@@ -110,6 +110,13 @@ class Defaults:
     DEMO = False
     # How long a new account's one-time sign-in link works (accounts imported from a file).
     SIGN_IN_LINK_HOURS = 72
+    # Roles that must sign in with a second factor (a TOTP app's code); others may choose to.
+    # In demo mode no role must (the demo accounts sign in with the password alone).
+    MFA_REQUIRED_ROLES = ["admin"]
+    # What the authenticator app shows the account as.
+    MFA_ISSUER = "wardapp"
+    # How long the second step of a sign-in stays open after the right password.
+    MFA_PENDING_SECONDS = 300
 
 
 def _coerce(raw: str):

@@ -1,7 +1,7 @@
 """Every model in one import, for Alembic and the shell."""
 
 from wardapp.audit.models import AuditEvent
-from wardapp.auth.models import LoginCounter, SignInLink, User, reviewer_unit
+from wardapp.auth.models import LoginCounter, RecoveryCode, SignInLink, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
@@ -12,6 +12,7 @@ __all__ = [
     "LoginCounter",
     "Media",
     "Plan",
+    "RecoveryCode",
     "SignInLink",
     "Task",
     "TaskUnit",

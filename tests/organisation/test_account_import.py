@@ -58,6 +58,7 @@ def upload(client, data: bytes, name="can-bo.xlsx"):
 
 
 def confirm(client, preview_page: str):
+    """The preview's button pressed, and the page it leads to."""
     content = re.search(r'name="content" type="hidden" value="([^"]+)"', preview_page)
     filename = re.search(r'name="filename" type="hidden" value="([^"]*)"', preview_page)
     return client.post(
@@ -67,6 +68,7 @@ def confirm(client, preview_page: str):
             "content": content[1],
             "filename": filename[1],
         },
+        follow_redirects=True,
     )
 
 

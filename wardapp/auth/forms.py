@@ -130,3 +130,26 @@ class FirstPasswordForm(FlaskForm):
     def validate_confirm(self, field):
         if field.data != self.password.data:
             raise ValidationError(_l("Hai lần nhập mật khẩu không giống nhau."))
+
+
+class CodeForm(FlaskForm):
+    """The second step of a sign-in, or the enrolment's check: a code from the app, or a
+    recovery code."""
+
+    code = StringField(
+        _l("Mã xác thực"),
+        validators=[
+            DataRequired(_l("Hãy nhập mã 6 chữ số trong ứng dụng xác thực.")),
+            Length(max=40),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only its CSRF token: a button that asks nothing more."""
+
+
+class TurnOffForm(FlaskForm):
+    password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))]
+    )

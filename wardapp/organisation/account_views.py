@@ -3,12 +3,13 @@ sign-in links and a printable sheet of them."""
 
 import base64
 import binascii
+import json
 import re
 import secrets
 import tempfile
 from pathlib import Path
 
-from flask import abort, current_app, render_template, send_file
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -97,14 +98,27 @@ def account_import_confirm():
     except AccountImportError as exc:
         return _page(AccountImportForm(formdata=None), errors=exc.messages, status=422)
     made = make_accounts(current_user, checked)
-    sheet = None
-    if made:
-        sheet = secrets.token_hex(16)
-        folder = sheets_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{sheet}.docx").write_bytes(
-            sheet_docx(made, current_app.config["SIGN_IN_LINK_HOURS"])
-        )
+    batch = secrets.token_hex(16)
+    folder = sheets_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    # The links exist nowhere else (only their hashes are kept): the sheet and the list the
+    # result page shows, in the exports folder, for admins only.
+    (folder / f"{batch}.docx").write_bytes(
+        sheet_docx(made, current_app.config["SIGN_IN_LINK_HOURS"])
+    )
+    listed = [
+        {
+            "username": m.user.username,
+            "display_name": m.user.display_name,
+            "unit": m.user.unit.short_name if m.user.unit else "",
+            "link": m.link,
+        }
+        for m in made
+    ]
+    (folder / f"{batch}.json").write_text(
+        json.dumps({"made": listed, "existing": len(checked.existing)}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     record(
         current_user,
         "user.import",
@@ -112,23 +126,33 @@ def account_import_confirm():
         filename=filename[:200],
         made=[m.user.username for m in made],
         existing=len(checked.existing),
+        batch=batch,
     )
+    return redirect(url_for("organisation.account_batch", name=batch), code=303)
+
+
+def _batch_file(name: str, suffix: str) -> Path:
+    if not SHEET_NAME.fullmatch(name):
+        abort(404)
+    path = sheets_folder() / f"{name}{suffix}"
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+@bp.get("/admin/users/import/<name>")
+@allow(*ADMINS)
+def account_batch(name: str):
+    """What an import made: each new account's link, and the printable sheet."""
+    batch = json.loads(_batch_file(name, ".json").read_text(encoding="utf-8"))
     return render_template(
-        "organisation/account_made.html",
-        made=made,
-        existing=checked.existing,
-        sheet=sheet,
-        role_labels=ROLE_LABELS,
+        "organisation/account_made.html", made=batch["made"], existing=batch["existing"], sheet=name
     )
 
 
 @bp.get("/admin/users/import/sheets/<name>.docx")
 @allow(*ADMINS)
 def account_sheet(name: str):
-    if not SHEET_NAME.fullmatch(name):
-        abort(404)
-    path = sheets_folder() / f"{name}.docx"
-    if not path.is_file():
-        abort(404)
+    path = _batch_file(name, ".docx")
     record(current_user, "user.import_sheet", object_type="user", sheet=name)
     return send_file(path, mimetype=DOCX, as_attachment=True, download_name="tai-khoan.docx")
