@@ -15,7 +15,12 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
-    from wardapp.ops.commands import backup_command, fsck_command, restore_command
+    from wardapp.ops.commands import (
+        backup_command,
+        fsck_command,
+        migrate_media_command,
+        restore_command,
+    )
     from wardapp.organisation.commands import import_users_command, merge_units_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
@@ -27,6 +32,7 @@ def init_app(app):
     group.add_command(fsck_command)
     group.add_command(merge_units_command)
     group.add_command(import_users_command)
+    group.add_command(migrate_media_command)
     app.cli.add_command(group)
 
 

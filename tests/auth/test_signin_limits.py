@@ -9,7 +9,7 @@ import redis
 from sqlalchemy import select
 
 from support.app import REDIS_URL, make_app
-from support.client import AuthActions
+from support.client import PASSWORD, AuthActions
 from support.plans import good_plan_csv
 from wardapp import demo
 from wardapp.audit.models import AuditEvent

@@ -64,8 +64,18 @@ EXPECTED = {
     "evidence.api_submit": ("POST", OFFICERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
+    "evidence.withdraw": ("POST", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
+    "notifications.page": ("GET", SIGNED_IN),
+    "notifications.read_all": ("POST", SIGNED_IN),
+    "notifications.api_list": ("GET", SIGNED_IN),
+    "notifications.api_read": ("POST", SIGNED_IN),
+    "followup.api_file": ("POST", OFFICERS),
+    "followup.file_form": ("POST", OFFICERS),
+    "followup.attachment": ("GET", SIGNED_IN),
+    "followup.accept": ("POST", DECIDERS),
+    "followup.refuse": ("POST", DECIDERS),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -76,6 +86,7 @@ EXPECTED = {
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
+    "compliance.api_compliance": ("GET", READERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
@@ -83,6 +94,7 @@ EXPECTED = {
     "compliance.export_xlsx": ("GET", READERS),
     "compliance.export_csv": ("GET", READERS),
     "compliance.export_docx": ("GET", READERS),
+    "compliance.unit_report": ("GET", SIGNED_IN),
     "compliance.export_zip": ("GET", READERS),
     "compliance.start_export": ("POST", READERS),
     "compliance.export_job": ("GET", READERS),
@@ -110,6 +122,7 @@ def url_args(app) -> dict:
             "job_id": "no-such-export-job",
             "token": "no-such-token",
             "name": "0" * 32,
+            "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
         }
 
 

@@ -1,7 +1,7 @@
 """Accounts by the hundred: an account's phone number, one-time sign-in links
 
-Revision ID: 0009_sign_in_links
-Revises: 0008_unit_merges
+Revision ID: 0012_sign_in_links
+Revises: 0009_explanations
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import wardapp.db
 
-revision = "0009_sign_in_links"
-down_revision = "0008_unit_merges"
+revision = "0012_sign_in_links"
+down_revision = "0009_explanations"
 branch_labels = None
 depends_on = None
 

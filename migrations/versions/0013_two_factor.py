@@ -1,7 +1,7 @@
 """Two-factor sign-in: an account's TOTP secret, the last step it accepted, recovery codes
 
-Revision ID: 0010_two_factor
-Revises: 0009_sign_in_links
+Revision ID: 0013_two_factor
+Revises: 0012_sign_in_links
 Create Date: 2026-12-01 13:20:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import wardapp.db
 
-revision = "0010_two_factor"
-down_revision = "0009_sign_in_links"
+revision = "0013_two_factor"
+down_revision = "0012_sign_in_links"
 branch_labels = None
 depends_on = None
 
