@@ -9,7 +9,7 @@ import redis
 from sqlalchemy import select
 
 from support.app import REDIS_URL, make_app
-from support.client import PASSWORD, AuthActions
+from support.client import AuthActions
 from support.plans import good_plan_csv
 from wardapp import demo
 from wardapp.audit.models import AuditEvent
@@ -244,6 +244,9 @@ NOT_ADMIN_ACTIONS = {
     "auth.account_two_factor",
     "auth.account_recovery_codes",
     "auth.account_two_factor_off",
+    # Marking one's own notifications read is nobody else's business.
+    "notifications.read_all",
+    "notifications.api_read",
 }
 
 
