@@ -200,7 +200,7 @@ def test_the_filters_fold_away_and_the_page_remembers_how_they_were_left(phone, 
 
 def test_a_desk_screen_lists_many_items_beside_the_open_one(browser, live_server):
     app = live_server.app
-    ids = with_photos(app, 2, per_item=1) + plain_items(app, 10)
+    ids = plain_items(app, 10) + with_photos(app, 2, per_item=1)  # oldest sent first
     context = browser.new_context(
         **context_options(live_server), viewport={"width": 1280, "height": 800}
     )
@@ -224,5 +224,8 @@ def test_a_desk_screen_lists_many_items_beside_the_open_one(browser, live_server
         expect(page.locator(".keys").first).to_be_visible()  # a keyboard: its hints
         page.locator(f"#review-{ids[3]} .row-sub").click()
         expect(page.locator(f"#review-{ids[3]} .row-detail")).to_be_visible()
+        page.locator(f"#review-{ids[-1]}").scroll_into_view_if_needed()
+        page.locator(f"#review-{ids[-1]} .row-sub").click()  # its photo, large, beside the list
+        expect(page.locator(f"#review-{ids[-1]} .photo-strip img")).to_be_visible()
     finally:
         context.close()
