@@ -76,6 +76,8 @@ class Defaults:
     EXIF_TIME_TOLERANCE_HOURS = 72
     # A report sent this many days after the work happened is marked "sent late".
     LATE_AFTER_DAYS = 14
+    # A reviewer may take back their own decision for this long (the queue offers it for 10 s).
+    REVIEW_UNDO_SECONDS = 30
     # How far in the future a reported time may lie (a phone's clock a little ahead), minutes.
     FUTURE_TOLERANCE_MINUTES = 15
     # Sign-in throttling (auth/throttle.py): an account waits after 3 failures and is locked
