@@ -59,6 +59,9 @@ def test_iter_keys_lists_stored_files_and_nothing_else(any_store):
     stray(any_store, f".aside/{keys[0]}", b"one")
 
     assert list(any_store.iter_keys()) == keys
+    entries = dict(any_store.iter_entries())  # what fsck reads: one listing, with the times
+    assert list(entries) == keys
+    assert all(abs(entries[k] - any_store.modified_at(k)) < 1 for k in keys)
 
 
 @pytest.mark.parametrize(

@@ -229,6 +229,10 @@ class S3Storage(Storage):
     def iter_keys(self) -> Iterator[str]:
         """Keys in sorted order (LIST v2 returns names in byte order); the copies fsck
         keeps aside and anything else in the bucket are not keys."""
+        for key, _ in self.iter_entries():
+            yield key
+
+    def iter_entries(self) -> Iterator[tuple[str, float]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
@@ -236,9 +240,10 @@ class S3Storage(Storage):
             for item in page.get("Contents", ()):
                 key = item["Key"][len(self.prefix) :]
                 try:
-                    yield check_key(key)
+                    check_key(key)
                 except ValueError:
                     continue
+                yield key, item["LastModified"].timestamp()
 
     # --- writing -----------------------------------------------------------------------
 

@@ -106,6 +106,15 @@ class Storage(ABC):
     def iter_keys(self) -> Iterator[str]:
         """Every stored key, for a consistency check against the database."""
 
+    def iter_entries(self) -> Iterator[tuple[str, float]]:
+        """Every stored key with its ``modified_at``, in the order of ``iter_keys``; a key
+        removed while this runs is left out."""
+        for key in self.iter_keys():
+            try:
+                yield key, self.modified_at(key)
+            except FileNotFoundError:
+                continue
+
 
 class LocalStorage(Storage):
     """Files under one folder (``MEDIA_DIR``), written so a crash never leaves a half file."""
