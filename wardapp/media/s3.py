@@ -29,6 +29,7 @@ a row names meanwhile.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import threading
@@ -37,7 +38,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit
 
-from wardapp.media.storage import Storage, check_key, key_for
+from botocore.exceptions import BotoCoreError, ClientError
+
+from wardapp.media.storage import Storage, StorageUnavailable, check_key, key_for
 
 ASIDE = ".aside/"  # not a key's shape: never listed as a stored file
 MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -51,6 +54,7 @@ def connect(
     endpoint_url: str | None = None,
     region: str | None = None,
     prefix: str = "",
+    attempts: int = 3,
 ) -> S3Storage:
     """A store on ``bucket`` with a client configured for any S3 implementation."""
     import boto3
@@ -58,7 +62,7 @@ def connect(
 
     config = Config(
         signature_version="s3v4",
-        retries={"mode": "standard", "max_attempts": 5},
+        retries={"mode": "standard", "max_attempts": attempts},
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=32,
@@ -84,6 +88,31 @@ def _b64_sha256(data: bytes) -> str:
 def _missing(exc: Exception) -> bool:
     response = getattr(exc, "response", None)
     return isinstance(response, dict) and str(response.get("Error", {}).get("Code")) in MISSING
+
+
+def _guarded(method: Any) -> Any:
+    """The SDK's errors (no connection, a timeout, a 5xx, refused credentials) as
+    ``StorageUnavailable``; an object that is not there stays FileNotFoundError."""
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"object store: {exc}") from exc
+
+    return call
+
+
+def _guarded_iterator(method: Any) -> Any:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            yield from method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"object store: {exc}") from exc
+
+    return call
 
 
 class _Body(io.RawIOBase):
@@ -144,21 +173,25 @@ class S3Storage(Storage):
                 return None
             raise
 
+    @_guarded
     def exists(self, key: str) -> bool:
         return self._head(self._name(key)) is not None
 
+    @_guarded
     def modified_at(self, key: str) -> float:
         head = self._head(self._name(key))
         if head is None:
             raise FileNotFoundError(key)
         return head["LastModified"].timestamp()
 
+    @_guarded
     def size(self, key: str) -> int:
         head = self._head(self._name(key))
         if head is None:
             raise FileNotFoundError(key)
         return int(head["ContentLength"])
 
+    @_guarded
     def verified(self, key: str) -> bool:
         """Whether the object holds exactly the bytes its key names: by the SHA-256 the store
         kept with it, or, where it keeps none (or a multipart one, of the parts), by reading
@@ -181,6 +214,7 @@ class S3Storage(Storage):
                 hasher.update(chunk)
         return hasher.hexdigest() == digest
 
+    @_guarded
     def open(self, key: str) -> BinaryIO:
         name = self._name(key)
         try:
@@ -191,6 +225,7 @@ class S3Storage(Storage):
             raise
         return _Reader(got)
 
+    @_guarded
     def url(
         self,
         key: str,
@@ -217,6 +252,7 @@ class S3Storage(Storage):
             ExpiresIn=expires,
         )
 
+    @_guarded
     def origin(self) -> str:
         """Where presigned links point (scheme and host), for the pages' image policy."""
         parts = urlsplit(
@@ -232,6 +268,7 @@ class S3Storage(Storage):
         for key, _ in self.iter_entries():
             yield key
 
+    @_guarded_iterator
     def iter_entries(self) -> Iterator[tuple[str, float]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
@@ -247,6 +284,7 @@ class S3Storage(Storage):
 
     # --- writing -----------------------------------------------------------------------
 
+    @_guarded
     def put(self, data: bytes, suffix: str, *, durable: bool = True) -> str:
         # ``durable`` is the store's business here: S3 answers a PUT once the bytes are kept.
         key = key_for(data, suffix)
@@ -319,6 +357,7 @@ class S3Storage(Storage):
         if self._head(name) is None:  # deleted by an fsck that let go meanwhile
             self._write(name, data)
 
+    @_guarded
     def remove_orphans(
         self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
     ) -> list[str]:
@@ -351,6 +390,7 @@ class S3Storage(Storage):
             for key in held:
                 self._delete(self._aside(key))
 
+    @_guarded
     def remove_stale_temporaries(self, older_than: float) -> int:
         """Copies an interrupted fsck left aside: put back where the object is gone (the
         next check decides again), then dropped."""

@@ -23,6 +23,11 @@ _SUFFIX = re.compile(r"(\.[a-z0-9]{1,10})?")
 _TEMP_PREFIX = ".tmp-"
 
 
+class StorageUnavailable(OSError):
+    """The store did not answer (an object store down, unreachable or refusing the app's
+    credentials): the request is answered 503 and can be sent again; nothing was kept."""
+
+
 def normalise_suffix(suffix: str) -> str:
     """``"JPG"`` or ``".jpg"`` → ``".jpg"``; ValueError for anything but a short extension."""
     suffix = suffix.lower()
