@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import threading
 import time
@@ -100,6 +101,25 @@ def test_a_large_file_goes_up_in_parts_and_appears_only_whole(s3_server, monkeyp
         assert stored.read() == data
     head = store.client.head_object(Bucket=store.bucket, Key=store.prefix + key)
     assert head["ETag"].strip('"').endswith("-3")  # three parts, completed as one object
+
+    # A file open on disk (an export) goes up in parts too, never read whole.
+    exported = io.BytesIO(data[::-1])
+    exported.seek(0)
+    from_file = store.put_file(exported, ".zip")
+    assert from_file == key_for(data[::-1], ".zip")
+    with store.open(from_file) as stored:
+        assert stored.read() == data[::-1]
+    small = store.put_file(io.BytesIO(b"a small report"), ".docx")
+    assert small == key_for(b"a small report", ".docx") and store.exists(small)
+    # Set aside and put back by fsck in parts as well.
+    assert (
+        store.remove_orphans(
+            [from_file], older_than=time.time() + 60, still_named=lambda keys: set(keys)
+        )
+        == []
+    )
+    with store.open(from_file) as stored:
+        assert stored.read() == data[::-1]
 
     real = store.client.upload_part
     calls = []

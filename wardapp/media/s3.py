@@ -40,7 +40,13 @@ from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from wardapp.media.storage import Storage, StorageUnavailable, check_key, key_for
+from wardapp.media.storage import (
+    Storage,
+    StorageUnavailable,
+    check_key,
+    key_for,
+    normalise_suffix,
+)
 
 ASIDE = ".aside/"  # not a key's shape: never listed as a stored file
 MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -292,12 +298,39 @@ class S3Storage(Storage):
         there = self._head(name)
         self._write(name, data)
         if there is not None:
-            self._wait_while_held(key, data)
+            self._wait_while_held(key, lambda: self._write(name, data))
+        return key
+
+    @_guarded
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        """A file open for reading (a large export), never whole in memory: read once for
+        its key, then sent in parts of ``PART_BYTES`` (one PUT if it is small)."""
+        start = source.tell()
+        digest, size = hashlib.sha256(), 0
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+        name_hash = digest.hexdigest()
+        key = check_key(f"{name_hash[:2]}/{name_hash[2:4]}/{name_hash}{normalise_suffix(suffix)}")
+        name = self._name(key)
+
+        def write() -> None:
+            source.seek(start)
+            if size > self.MULTIPART_BYTES:
+                self._write_parts(name, iter(lambda: source.read(self.PART_BYTES), b""))
+            else:
+                self._write(name, source.read())
+
+        there = self._head(name)
+        write()
+        if there is not None:
+            self._wait_while_held(key, write)
         return key
 
     def _write(self, name: str, data: bytes) -> None:
         if len(data) > self.MULTIPART_BYTES:
-            self._write_parts(name, data)
+            step = self.PART_BYTES
+            self._write_parts(name, (data[i : i + step] for i in range(0, len(data), step)))
             return
         answer = self.client.put_object(
             Bucket=self.bucket,
@@ -308,7 +341,7 @@ class S3Storage(Storage):
         )
         _check_answer(answer, data)
 
-    def _write_parts(self, name: str, data: bytes) -> None:
+    def _write_parts(self, name: str, chunks: Iterator[bytes]) -> None:
         """A multipart upload: invisible until completed, aborted if anything fails."""
         started = self.client.create_multipart_upload(
             Bucket=self.bucket, Key=name, ChecksumAlgorithm="SHA256"
@@ -316,8 +349,7 @@ class S3Storage(Storage):
         upload_id = started["UploadId"]
         try:
             parts = []
-            for number, start in enumerate(range(0, len(data), self.PART_BYTES), 1):
-                chunk = data[start : start + self.PART_BYTES]
+            for number, chunk in enumerate(chunks, 1):
                 checksum = _b64_sha256(chunk)
                 answer = self.client.upload_part(
                     Bucket=self.bucket,
@@ -344,47 +376,43 @@ class S3Storage(Storage):
                 pass
             raise
 
-    def _wait_while_held(self, key: str, data: bytes) -> None:
+    def _wait_while_held(self, key: str, write: Callable[[], None]) -> None:
         """Bytes that were there: make sure an fsck removing them does not take them away
         from under the row about to name them (see the module's note)."""
         name, aside = self._name(key), self._aside(key)
         give_up = time.monotonic() + self.HELD_WAIT_SECONDS
         while self._head(aside) is not None and time.monotonic() < give_up:
             if self._head(name) is None:  # fsck has deleted it: from now on it stays
-                self._write(name, data)
+                write()
                 return
             time.sleep(self.HELD_POLL_SECONDS)
         if self._head(name) is None:  # deleted by an fsck that let go meanwhile
-            self._write(name, data)
+            write()
 
     @_guarded
     def remove_orphans(
         self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
     ) -> list[str]:
-        held: dict[str, bytes] = {}
+        held: list[str] = []
         try:
             for key in keys:
                 name, aside = self._name(key), self._aside(key)
-                try:
-                    with self.open(key) as handle:
-                        data = handle.read()
-                except FileNotFoundError:
+                if not self._copy(name, aside):  # the sign, and the copy to put back
                     continue
-                self._write(aside, data)  # the sign, and the copy to put back
-                held[key] = data
+                held.append(key)
                 head = self._head(name)
                 if head is None or head["LastModified"].timestamp() >= older_than:
                     self._delete(aside)  # gone already, or stored again: not ours to take
-                    del held[key]
+                    held.remove(key)
                     continue
                 self._delete(name)
             named = still_named(list(held)) if held else set()
             removed = []
-            for key, data in held.items():
+            for key in held:
                 if key not in named:
                     removed.append(key)  # (a put since has written it anew, and it stays)
                 elif not self.exists(key):
-                    self._write(self._name(key), data)
+                    self._copy(self._aside(key), self._name(key))
             return removed
         finally:
             for key in held:
@@ -408,14 +436,26 @@ class S3Storage(Storage):
                 except ValueError:
                     continue
                 if not self.exists(key):
-                    with self._open_name(item["Key"]) as handle:
-                        self._write(self._name(key), handle.read())
+                    self._copy(item["Key"], self._name(key))
                 self._delete(item["Key"])
                 removed += 1
         return removed
 
-    def _open_name(self, name: str) -> BinaryIO:
-        return _Reader(self.client.get_object(Bucket=self.bucket, Key=name))
+    def _copy(self, source: str, target: str) -> bool:
+        """The object ``source`` written again as ``target`` by GET and PUT (or parts, for
+        a large one), never whole in memory; False if ``source`` is not there."""
+        try:
+            got = self.client.get_object(Bucket=self.bucket, Key=source)
+        except Exception as exc:
+            if _missing(exc):
+                return False
+            raise
+        with _Reader(got) as handle:
+            if handle.size > self.MULTIPART_BYTES:
+                self._write_parts(target, iter(lambda: handle.read(self.PART_BYTES), b""))
+            else:
+                self._write(target, handle.read())
+        return True
 
     def _delete(self, name: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=name)
