@@ -81,9 +81,7 @@ def configuration(folder: Path, *, http: int, https: int, upstream: int, media: 
     text = SHIPPED.read_text(encoding="utf-8")
     for old, new in [
         ("listen 80;", f"listen 127.0.0.1:{http};"),
-        ("listen [::]:80;", ""),
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;"),
-        ("listen [::]:443 ssl http2;", ""),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
         ("/etc/letsencrypt/live/minhchung.example.vn/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/minhchung.example.vn/privkey.pem", str(key)),
