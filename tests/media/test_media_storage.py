@@ -176,3 +176,34 @@ def test_bytes_stored_while_fsck_is_removing_them_are_there_when_put_returns(s3_
     with store.open(key) as handle:
         assert handle.read() == data
     assert list(store.iter_keys()) == [key]
+
+
+def test_the_store_is_chosen_by_settings_from_the_environment(s3_server, tmp_path, monkeypatch):
+    from support.app import make_app
+    from wardapp.media.app_store import storage
+    from wardapp.media.s3 import S3Storage
+
+    for name, value in {
+        "STORAGE": "s3",
+        "S3_BUCKET": s3_server.settings()["S3_BUCKET"],
+        "S3_ENDPOINT_URL": s3_server.endpoint,
+        "S3_REGION": "ap-southeast-1",
+        "S3_PREFIX": "2024",  # a name, not the number JSON would make of it
+        "S3_PRESIGN": "true",
+    }.items():
+        monkeypatch.setenv(f"WARDAPP_{name}", value)
+    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    app = make_app(database, tmp_path)
+    assert app.config["S3_PREFIX"] == "2024" and app.config["S3_PRESIGN"] is True
+    with app.app_context():
+        store = storage()
+        assert isinstance(store, S3Storage) and store.prefix == "2024/"
+        key = store.put(b"chosen by the environment", ".txt")
+        listed = store.client.list_objects_v2(Bucket=store.bucket, Prefix="2024/")
+        assert [o["Key"] for o in listed["Contents"]] == [f"2024/{key}"]
+
+    monkeypatch.setenv("WARDAPP_STORAGE", "ftp")
+    monkeypatch.setenv("WARDAPP_S3_PRESIGN", "false")
+    wrong = make_app(database, tmp_path)
+    with wrong.app_context(), pytest.raises(RuntimeError, match="local, s3"):
+        storage()
