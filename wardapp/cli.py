@@ -21,6 +21,7 @@ def init_app(app):
         migrate_media_command,
         restore_command,
     )
+    from wardapp.organisation.commands import merge_units_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -29,6 +30,7 @@ def init_app(app):
     group.add_command(backup_command)
     group.add_command(restore_command)
     group.add_command(fsck_command)
+    group.add_command(merge_units_command)
     group.add_command(migrate_media_command)
     app.cli.add_command(group)
 

@@ -18,6 +18,7 @@ from wardapp.core.roles import (
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 ANON = "anonymous"
 OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
@@ -37,6 +38,10 @@ EXPECTED = {
     "auth.user_edit": ("GET", ADMINS),
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
+    "organisation.units": ("GET", ADMINS),
+    "organisation.unit_new": ("GET", ADMINS),
+    "organisation.unit_edit": ("GET", ADMINS),
+    "organisation.unit_merge": ("GET", ADMINS),
     "organisation.audit_csv": ("GET", AUDIT_READERS),
     "auth.account": ("GET", SIGNED_IN),
     "auth.account_password": ("POST", SIGNED_IN),
@@ -48,8 +53,18 @@ EXPECTED = {
     "evidence.api_submit": ("POST", OFFICERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
+    "evidence.withdraw": ("POST", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
+    "notifications.page": ("GET", SIGNED_IN),
+    "notifications.read_all": ("POST", SIGNED_IN),
+    "notifications.api_list": ("GET", SIGNED_IN),
+    "notifications.api_read": ("POST", SIGNED_IN),
+    "followup.api_file": ("POST", OFFICERS),
+    "followup.file_form": ("POST", OFFICERS),
+    "followup.attachment": ("GET", SIGNED_IN),
+    "followup.accept": ("POST", DECIDERS),
+    "followup.refuse": ("POST", DECIDERS),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -60,6 +75,7 @@ EXPECTED = {
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
+    "compliance.api_compliance": ("GET", READERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
@@ -67,6 +83,7 @@ EXPECTED = {
     "compliance.export_xlsx": ("GET", READERS),
     "compliance.export_csv": ("GET", READERS),
     "compliance.export_docx": ("GET", READERS),
+    "compliance.unit_report": ("GET", SIGNED_IN),
     "compliance.export_zip": ("GET", READERS),
     "compliance.start_export": ("POST", READERS),
     "compliance.export_job": ("GET", READERS),
@@ -83,6 +100,7 @@ def url_args(app) -> dict:
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
         return {
+            "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
             "plan_id": db.session.scalar(select(Plan.id)),
             "code": "vi",
@@ -91,6 +109,7 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
         }
 
 
