@@ -11,7 +11,7 @@ import time
 import pytest
 
 from support import images as make
-from support.stores import age, stray
+from support.stores import age, lose, stray
 from wardapp.media import LocalStorage
 from wardapp.media.storage import key_for
 
@@ -207,3 +207,23 @@ def test_the_store_is_chosen_by_settings_from_the_environment(s3_server, tmp_pat
     wrong = make_app(database, tmp_path)
     with wrong.app_context(), pytest.raises(RuntimeError, match="local, s3"):
         storage()
+
+
+def test_a_copy_an_interrupted_fsck_left_aside_holds_no_put_up_and_goes_back(s3_server):
+    store = s3_server.store()
+    data = b"an orphan fsck was removing when it was killed"
+    key = store.put(data, ".jpg")
+    stray(store, f".aside/{key}", data)  # what a killed fsck leaves: its copy
+    store.STALE_ASIDE_SECONDS = 0  # (a copy left ten minutes ago)
+    started = time.monotonic()
+    assert store.put(data, ".jpg") == key  # the bytes were there: it looks aside, and goes on
+    assert time.monotonic() - started < store.HELD_WAIT_SECONDS / 10
+    store.put(b"something else", ".jpg")
+
+    lose(store, key)  # killed after deleting the object
+
+    assert store.remove_stale_temporaries(older_than=time.time() + 60) == 1
+    assert store.exists(key)  # put back: the next fsck decides about it again
+    with store.open(key) as handle:
+        assert handle.read() == data
+    assert sorted(store.iter_keys()) == sorted([key, key_for(b"something else", ".jpg")])

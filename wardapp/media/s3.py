@@ -156,6 +156,7 @@ class S3Storage(Storage):
     PART_BYTES = 16 * 1024 * 1024  # S3 wants at least 5 MiB a part, the last one aside
     HELD_WAIT_SECONDS = 60  # how long put waits for fsck to let go of a key
     HELD_POLL_SECONDS = 0.2
+    STALE_ASIDE_SECONDS = 600  # fsck holds a key for seconds; a copy this old is a leftover
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client
@@ -376,12 +377,20 @@ class S3Storage(Storage):
                 pass
             raise
 
+    def _held(self, aside: str) -> bool:
+        """fsck's copy is there, and fresh: one an interrupted fsck left long ago (until the
+        next ``fsck --repair`` drops it) holds nothing up."""
+        head = self._head(aside)
+        return head is not None and head["LastModified"].timestamp() > time.time() - (
+            self.STALE_ASIDE_SECONDS
+        )
+
     def _wait_while_held(self, key: str, write: Callable[[], None]) -> None:
         """Bytes that were there: make sure an fsck removing them does not take them away
         from under the row about to name them (see the module's note)."""
         name, aside = self._name(key), self._aside(key)
         give_up = time.monotonic() + self.HELD_WAIT_SECONDS
-        while self._head(aside) is not None and time.monotonic() < give_up:
+        while self._held(aside) and time.monotonic() < give_up:
             if self._head(name) is None:  # fsck has deleted it: from now on it stays
                 write()
                 return
