@@ -24,6 +24,9 @@ class Defaults:
     # that lives this many seconds (True), after the same access check either way.
     S3_PRESIGN = False
     S3_PRESIGN_SECONDS = 60
+    # Tries of each request to the bucket (the first and the retries, with backoff) before
+    # the app answers 503 and the client sends again later.
+    S3_MAX_ATTEMPTS = 3
     # Behind nginx with the local folder: the internal location that serves MEDIA_DIR
     # ("/_media/", see deploy/nginx.conf); the app checks access and nginx sends the bytes.
     ACCEL_REDIRECT = None

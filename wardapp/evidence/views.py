@@ -275,8 +275,11 @@ def media_file(media_id: int, variant: str):
         max_age=31536000,
     )
     size = getattr(handle, "size", None)
-    if size is None and hasattr(handle, "fileno"):
-        size = os.fstat(handle.fileno()).st_size
+    if size is None:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except (AttributeError, OSError, ValueError):  # a stream with no file behind it
+            size = None
     if response.status_code == 200 and response.content_length is None and size is not None:
         response.content_length = size
     response.cache_control.private = True
