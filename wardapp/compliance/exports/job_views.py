@@ -7,7 +7,9 @@ refreshes itself. Any app process answers: the job is a database row, its file i
 file store.
 """
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+import io
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -88,14 +90,38 @@ def export_job_file(job_id: str):
     job = _job(job_id)
     if job.state != "done" or job.result_key is None:
         abort(404)
+    fmt = job.filename.rsplit(".", 1)[-1]
+    mimetype = MIMETYPES.get(fmt, "application/octet-stream")
+    store, config = storage(), current_app.config
     try:
-        handle = storage().open(job.result_key)
+        if config["S3_PRESIGN"]:  # the bucket sends it, for a moment, to whoever was let in
+            link = store.url(
+                job.result_key,
+                content_type=mimetype,
+                filename=job.filename,
+                attachment=True,
+                expires=int(config["S3_PRESIGN_SECONDS"]),
+            )
+            if link:
+                response = redirect(link, 302)
+                response.cache_control.private = True
+                response.cache_control.no_store = True
+                return response
+        path = store.path(job.result_key) if config["ACCEL_REDIRECT"] else None
+        if path is not None and path.is_file():  # nginx sends it from its internal location
+            response = send_file(
+                io.BytesIO(b""), mimetype=mimetype, as_attachment=True, download_name=job.filename
+            )
+            response.headers["X-Accel-Redirect"] = (
+                config["ACCEL_REDIRECT"].rstrip("/") + "/" + job.result_key
+            )
+            return response
+        handle = store.open(job.result_key)
     except (FileNotFoundError, ValueError):  # swept, or lost with the disk
         abort(404)
-    fmt = job.filename.rsplit(".", 1)[-1]
     return send_file(
         handle,
-        mimetype=MIMETYPES.get(fmt, "application/octet-stream"),
+        mimetype=mimetype,
         as_attachment=True,
         download_name=job.filename,
         etag=job.result_key.rsplit("/", 1)[-1],
