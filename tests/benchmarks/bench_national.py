@@ -77,7 +77,8 @@ SELECT g, md5(g::text)::uuid::text, t.ids[1 + g % 10], u.ids[1 + (g * 7919) % u.
        CASE WHEN g % 10 = 3 THEN '[{"code": "no_location"}]'::json ELSE '[]'::json END,
        g % 10 = 3, sent, 1
 FROM t, u, generate_series(CAST(:lo AS bigint), CAST(:hi AS bigint)) g,
-     LATERAL (SELECT timestamptz '2024-01-01 00:00+07' + g * CAST(:step AS double precision) * interval '1 second') s(sent);
+     LATERAL (SELECT timestamptz '2024-01-01 00:00+07'
+                     + g * CAST(:step AS double precision) * interval '1 second') s(sent);
 INSERT INTO media (evidence_id, role, position, sha256, content_type, size, original_name,
                    width, height, original_key, display_key, thumb_key, created_at)
 SELECT g, 'photo', 0, h, 'image/jpeg', 300000, 'anh.jpg', 2048, 1536, k, k, k,
