@@ -6,7 +6,18 @@ from pathlib import Path
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("core", "auth", "plans", "evidence", "review", "offline", "compliance", "organisation")
+DOMAINS = (
+    "core",
+    "auth",
+    "plans",
+    "evidence",
+    "notifications",
+    "followup",
+    "review",
+    "offline",
+    "compliance",
+    "organisation",
+)
 # Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
 # worker knows each task it may be handed.
 JOB_MODULES: tuple[str, ...] = ("wardapp.compliance.exports.jobs", "wardapp.evidence.copies")

@@ -1,7 +1,7 @@
 """Background jobs that finish once: their state, lease and result
 
-Revision ID: 0009_jobs
-Revises: 0008_unit_merges
+Revision ID: 0012_jobs
+Revises: 0009_explanations
 Create Date: 2026-12-01 12:30:00
 
 Large exports were built by a thread of a web process with their state in JSON files; now a
@@ -14,8 +14,8 @@ from alembic import op
 import wardapp.db
 
 # revision identifiers, used by Alembic.
-revision = "0009_jobs"
-down_revision = "0008_unit_merges"
+revision = "0012_jobs"
+down_revision = "0009_explanations"
 branch_labels = None
 depends_on = None
 
