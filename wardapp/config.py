@@ -120,8 +120,6 @@ class Defaults:
     # Where the app is reached (scheme, host and port), for links in exported files, e-mail
     # and push messages; never taken from a request's Host header.
     BASE_URL = "http://127.0.0.1:8000"
-    # Where background exports are built; None: an "exports" folder next to the media folder.
-    EXPORT_DIR = None
     # Background jobs (wardapp/jobs): Huey's queue in a SQLite file (None: <instance>/jobs.sqlite3),
     # or in Redis when REDIS_URL is set. JOBS_IMMEDIATE runs each task at once where it is
     # queued, with no worker (None: under TESTING). A worker runs JOBS_WORKER_THREADS tasks at once.
@@ -129,6 +127,16 @@ class Defaults:
     JOBS_QUEUE_NAME = "wardapp"
     JOBS_IMMEDIATE = None
     JOBS_WORKER_THREADS = 2
+    # A job that must finish once (an export) is held by one worker at a time by a lease it
+    # renews; a lease not renewed for JOBS_LEASE_SECONDS (its worker was killed) lets another
+    # worker take the job, which every worker looks for each JOBS_REAP_SECONDS. A job whose
+    # worker stopped JOBS_MAX_ATTEMPTS times fails. Finished jobs and their files are kept
+    # JOBS_KEEP_SECONDS. JOBS_HOLD_SECONDS makes each job wait that long first (tests only).
+    JOBS_LEASE_SECONDS = 60
+    JOBS_REAP_SECONDS = 15
+    JOBS_MAX_ATTEMPTS = 3
+    JOBS_KEEP_SECONDS = 24 * 3600
+    JOBS_HOLD_SECONDS = 0
     DEMO = False
     # How long a new account's one-time sign-in link works (accounts imported from a file).
     SIGN_IN_LINK_HOURS = 72
@@ -155,7 +163,6 @@ RAW_SETTINGS = (
     "SECRET_KEY",
     "DATABASE_URL",
     "MEDIA_DIR",
-    "EXPORT_DIR",
     "JOBS_SQLITE_PATH",
     "S3_BUCKET",
     "S3_ENDPOINT_URL",
