@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from wardapp import jobs
 from wardapp.core.access import allow
 from wardapp.core.i18n import fmt_date, fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
@@ -19,6 +20,7 @@ from wardapp.core.roles import OFFICERS, SIGNED_IN, Role
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.chains import superseded
+from wardapp.evidence.copies import remake_copies
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
@@ -261,6 +263,8 @@ def media_file(media_id: int, variant: str):
             return _accelerated(config["ACCEL_REDIRECT"], key, content_type, filename, inline)
         handle = store.open(key)
     except FileNotFoundError:
+        if variant != "original":  # a worker makes it again from the original, for next time
+            jobs.send(remake_copies, media.id)
         abort(404)
     except ValueError:  # a key not of the shape storage makes: never near the file system
         current_app.logger.error("media %s has an invalid %s key %r", media.id, variant, key)
@@ -275,8 +279,11 @@ def media_file(media_id: int, variant: str):
         max_age=31536000,
     )
     size = getattr(handle, "size", None)
-    if size is None and hasattr(handle, "fileno"):
-        size = os.fstat(handle.fileno()).st_size
+    if size is None:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except (AttributeError, OSError, ValueError):  # a stream with no file behind it
+            size = None
     if response.status_code == 200 and response.content_length is None and size is not None:
         response.content_length = size
     response.cache_control.private = True
