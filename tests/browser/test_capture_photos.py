@@ -31,13 +31,17 @@ def test_three_photos_picked_in_two_picks_reach_the_server_as_three(phone, live_
     fill_site_photo(page)
     expect(page.locator(".location-status")).to_contain_text("Đã ghi vị trí")
     gps = dict(gps=CITY_CENTRE, taken_at=TAKEN, offset="+07:00")
-    page.set_input_files("#f-photo-camera", _photo(tmp_path, "cam.jpg", 1, **gps))
+    # Each button opens its own chooser: the camera's for one photo, the gallery's for several.
+    with page.expect_file_chooser() as camera:
+        page.locator("label.photo-button[for=f-photo-camera]").tap()
+    assert not camera.value.is_multiple()
+    camera.value.set_files(_photo(tmp_path, "cam.jpg", 1, **gps))
     expect(page.locator(".picked-photo")).to_have_count(1)
     # The second pick adds to the first, it does not replace it.
-    page.set_input_files(
-        "#f-photo",
-        [_photo(tmp_path, f"g{i}.jpg", 10 + i, **gps) for i in range(3)],
-    )
+    with page.expect_file_chooser() as gallery:
+        page.locator("label.photo-button[for=f-photo]").tap()
+    assert gallery.value.is_multiple()
+    gallery.value.set_files([_photo(tmp_path, f"g{i}.jpg", 10 + i, **gps) for i in range(3)])
     expect(page.locator(".picked-photo")).to_have_count(4)
     page.locator(".picked-photo").nth(2).get_by_role("button", name="Bỏ ảnh 3").click()
     expect(page.locator(".picked-photo")).to_have_count(3)

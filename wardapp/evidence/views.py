@@ -43,7 +43,7 @@ def returned_section(user, today) -> dict:
     if user.role != Role.OFFICER:
         return {}
     return {
-        "to_correct": services.to_correct(user, limit=3),
+        "to_correct": services.to_correct(user, limit=2),
         "to_correct_count": services.count_to_correct(user),
         "kind_labels": KIND_LABELS,
     }
