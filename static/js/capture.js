@@ -6,7 +6,7 @@
 import {watchDate} from "./date-notice.js";
 import {t, timeZone} from "./i18n.js";
 import {available, config, discard, getItem, save} from "./outbox.js";
-import {answer, metaToSend, newerLast, placeOnFix, placeOnPick, repeatedFields, room, shownInput, takenInput,
+import {answer, galleryAccept, metaToSend, newerLast, placeOnFix, placeOnPick, repeatedFields, room, shownInput, takenInput,
   timeToOffer} from "./photo-picks.js";
 import {preparePhoto} from "./photos.js";
 
@@ -181,8 +181,11 @@ function limits(ctx) {
 }
 
 async function addPhotos(ctx, input) {
-  const files = Array.from(input.files);
+  const chosen = Array.from(input.files);
   input.value = ""; // the list below holds them now; the next pick starts empty
+  // The general chooser lets any file through; only photos go on (the server checks too).
+  const files = chosen.filter((f) => /^image\//.test(f.type) || /\.(heic|heif)$/i.test(f.name));
+  if (files.length < chosen.length) say(ctx.form, t("Chỉ nhận ảnh; đã bỏ {k} tệp không phải ảnh.", {k: chosen.length - files.length}));
   const from = input.dataset.from || "gallery";
   const fits = files.slice(0, limits(ctx));
   for (let i = 0; i < fits.length; i++) {
@@ -192,9 +195,11 @@ async function addPhotos(ctx, input) {
     ctx.photos.push({...prepared, meta, from, ...placeOnPick(meta, from, ctx.fix)});
     showPhotos(ctx);
   }
-  say(ctx.form, fits.length < files.length
-    ? t("Chỉ gửi được tối đa {n} tệp mỗi lần; đã bỏ {k} ảnh.", {n: ctx.form.dataset.maxFiles, k: files.length - fits.length})
-    : "");
+  if (fits.length < files.length) {
+    say(ctx.form, t("Chỉ gửi được tối đa {n} tệp mỗi lần; đã bỏ {k} ảnh.", {n: ctx.form.dataset.maxFiles, k: files.length - fits.length}));
+  } else if (files.length === chosen.length) {
+    say(ctx.form, "");
+  }
   offerTime(ctx);
 }
 
@@ -222,6 +227,8 @@ function offerTime(ctx) {
 }
 
 function watchPhotos(ctx) {
+  const gallery = ctx.form.querySelector('#f-photo[data-from="gallery"]');
+  if (gallery) gallery.accept = galleryAccept(gallery.accept, navigator.userAgent);
   for (const input of ctx.form.querySelectorAll('input[type="file"][data-from]')) {
     input.addEventListener("change", () => {
       ctx.preparing = ctx.preparing.then(() => addPhotos(ctx, input)).catch((error) => {

@@ -104,3 +104,16 @@ export function repeatedFields(entries, names) {
   }
   return fields;
 }
+
+// ---- the gallery's chooser on Chrome for Android 14/15 ----
+// A token no file matches (not a MIME type): with it the accept list is no longer image-only,
+// so Chrome opens the general chooser (camera tile, GPS kept where Android keeps it) rather
+// than the photo picker. Only on Android's Chromium browsers; Firefox's chooser already works.
+export const ALLOW_CAMERA = "android/allowCamera";
+
+/** The gallery input's accept list for this browser. */
+export function galleryAccept(accept, userAgent) {
+  const android = /Android/.test(userAgent || "") && !/Firefox/.test(userAgent || "");
+  if (!android || accept.split(",").includes(ALLOW_CAMERA)) return accept;
+  return `${accept},${ALLOW_CAMERA}`;
+}

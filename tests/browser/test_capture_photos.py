@@ -41,6 +41,9 @@ def test_three_photos_picked_in_two_picks_reach_the_server_as_three(phone, live_
     with page.expect_file_chooser() as gallery:
         page.locator("label.photo-button[for=f-photo]").tap()
     assert gallery.value.is_multiple()
+    # Chrome for Android 14/15: not an image-only list, or the photo picker (no GPS) opens.
+    assert "android/allowCamera" in page.locator("#f-photo").get_attribute("accept")
+    assert page.locator("#f-photo-camera").get_attribute("capture") == "environment"
     gallery.value.set_files([_photo(tmp_path, f"g{i}.jpg", 10 + i, **gps) for i in range(3)])
     expect(page.locator(".picked-photo")).to_have_count(4)
     page.locator(".picked-photo").nth(2).get_by_role("button", name="Bỏ ảnh 3").click()

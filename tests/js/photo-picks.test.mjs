@@ -85,3 +85,16 @@ describe("Ghi như lần trước", async () => {
     assert.deepEqual(repeatedFields(entries, ["station", "minutes", "topic"]), {station: "Loa", topic: "Chuyển đổi số"});
   });
 });
+
+describe("the gallery's accept list", async () => {
+  const {galleryAccept} = await import("../../static/js/photo-picks.js");
+  const chrome = "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 Chrome/156.0 Mobile Safari/537.36";
+  test("on Chrome for Android is not image-only, so the photo picker is not the one that opens", () => {
+    assert.equal(galleryAccept("image/*", chrome), "image/*,android/allowCamera");
+    assert.equal(galleryAccept("image/*,android/allowCamera", chrome), "image/*,android/allowCamera");
+  });
+  test("elsewhere stays as written", () => {
+    assert.equal(galleryAccept("image/*", "Mozilla/5.0 (Android 14; Mobile; rv:130.0) Gecko Firefox/130.0"), "image/*");
+    assert.equal(galleryAccept("image/*", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0"), "image/*");
+  });
+});
