@@ -15,12 +15,24 @@ function forgetOnSignOut(event) {
   navigator.serviceWorker?.controller?.postMessage({type: "forget"});
 }
 
+// A demo's sign-in page: tapping an account fills the form with it (demo accounts only).
+function fillDemoAccount(event) {
+  const button = event.target.closest("button.demo-fill[data-username]");
+  if (!button) return;
+  const form = document.querySelector("form #username")?.form;
+  if (!form) return;
+  form.querySelector("#username").value = button.dataset.username;
+  form.querySelector("#password").value = button.dataset.password;
+  form.querySelector('button[type="submit"]').focus();
+}
+
 export function start() {
   document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
   document.addEventListener("submit", forgetOnSignOut, true);
   startFeedback();
+  document.addEventListener("click", fillDemoAccount);
 }
 
 // Run by the page; Node may import this file without one.

@@ -75,3 +75,21 @@ def test_a_reviewer_s_menu_wraps_rather_than_slides_off_the_screen(phone):
         box = links.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 0.5, (i, box)
     assert page.locator(".topbar").bounding_box()["height"] <= 64
+
+
+def test_a_demo_s_sign_in_page_fills_an_account_when_tapped(browser, tmp_path):
+    from support.browser import serving
+
+    with serving(tmp_path, DEMO=True) as server:
+        context = browser.new_context(**context_options(server), **PHONE)
+        try:
+            page = context.new_page()
+            page.goto("/login")
+            expect(page.locator(".demo-banner")).to_be_visible()
+            page.get_by_role("button", name="Điền tài khoản tho-xuong").tap()
+            expect(page.locator("#username")).to_have_value("tho-xuong")
+            page.get_by_role("button", name="Đăng nhập").tap()
+            page.wait_for_url(lambda url: "/login" not in url)
+            expect(page.locator("h1")).to_contain_text("Thọ Xương")
+        finally:
+            context.close()

@@ -83,7 +83,7 @@ def test_a_demo_says_so_lists_its_accounts_and_opens_on_this_year_s_plan(app):
     login = client.get("/login").get_data(as_text=True)
     assert "Bản trình diễn" in login and "wardapp-demo" in login
     for account in ("admin", "vhtt", "giamsat", "tho-xuong", "noi-vu"):
-        assert f"<code>{account}</code>" in login
+        assert f'data-username="{account}"' in login and f"<code>{account}</code>" in login
     assert "noivu" not in login
     AuthActions(client).login("tho-xuong")
     home = client.get("/").get_data(as_text=True)
