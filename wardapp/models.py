@@ -3,7 +3,7 @@
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
-from wardapp.followup.models import Explanation
+from wardapp.followup.models import Explanation, Urge, urge_unit
 from wardapp.notifications.models import Notification
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
@@ -19,6 +19,8 @@ __all__ = [
     "Task",
     "TaskUnit",
     "Unit",
+    "Urge",
     "User",
     "reviewer_unit",
+    "urge_unit",
 ]

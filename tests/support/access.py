@@ -13,6 +13,7 @@ from wardapp.core.roles import (
     READERS,
     RULE_EDITORS,
     SIGNED_IN,
+    URGERS,
     Role,
 )
 from wardapp.evidence.models import Evidence
@@ -70,6 +71,7 @@ EXPECTED = {
     "review.return_evidence": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
     "compliance.api_compliance": ("GET", READERS),
+    "compliance.urge": ("GET", URGERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
