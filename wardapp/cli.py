@@ -15,7 +15,13 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
-    from wardapp.ops.commands import backup_command, fsck_command, restore_command
+    from wardapp.ops.commands import (
+        backup_command,
+        fsck_command,
+        migrate_media_command,
+        restore_command,
+    )
+    from wardapp.organisation.commands import merge_units_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -24,6 +30,8 @@ def init_app(app):
     group.add_command(backup_command)
     group.add_command(restore_command)
     group.add_command(fsck_command)
+    group.add_command(merge_units_command)
+    group.add_command(migrate_media_command)
     app.cli.add_command(group)
 
 

@@ -12,6 +12,23 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MEDIA_DIR = None  # None: <instance>/media
+    # Where files live: "local" (MEDIA_DIR) or "s3" (a bucket of any S3 implementation;
+    # credentials the standard boto3 way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the
+    # shared files in ~/.aws, or the instance's role).
+    STORAGE = "local"
+    S3_BUCKET = None
+    S3_ENDPOINT_URL = None  # None or empty: AWS itself
+    S3_REGION = None
+    S3_PREFIX = ""  # keys under this folder of the bucket, for a bucket shared by several
+    # Photos from the bucket: sent by the app (False), or a redirect to a presigned link
+    # that lives this many seconds (True), after the same access check either way.
+    S3_PRESIGN = False
+    S3_PRESIGN_SECONDS = 60
+    # Behind nginx with the local folder: the internal location that serves MEDIA_DIR
+    # ("/_media/", see deploy/nginx.conf); the app checks access and nginx sends the bytes.
+    ACCEL_REDIRECT = None
+    # fsck spares files younger than this: they may belong to an upload still in flight.
+    FSCK_GRACE_SECONDS = 3600
     TIMEZONE = "Asia/Ho_Chi_Minh"
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -118,8 +135,20 @@ def _coerce(raw: str):
         return raw
 
 
-# Paths and secrets are taken as written, never read as JSON.
-RAW_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR", "JOBS_SQLITE_PATH")
+# Paths, names and secrets are taken as written, never read as JSON (a bucket named "2024"
+# stays a name).
+RAW_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "MEDIA_DIR",
+    "EXPORT_DIR",
+    "JOBS_SQLITE_PATH",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_PREFIX",
+    "ACCEL_REDIRECT",
+)
 ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 
 

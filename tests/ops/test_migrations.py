@@ -65,27 +65,52 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
     from types import SimpleNamespace
 
-    from sqlalchemy import select, text
+    from sqlalchemy import insert, select
 
-    from support.compliance import local, make_plan, make_task, make_unit
+    from support.compliance import local
     from support.evidence import make_evidence
     from wardapp.audit.models import AuditEvent
+    from wardapp.auth.models import User
     from wardapp.evidence.models import Evidence
+    from wardapp.plans.models import Plan, Task
+    from wardapp.units.models import Unit
+
+    def row(model, **values) -> SimpleNamespace:
+        """A row with only these columns: the model's own insert would name columns added
+        to it after 0004."""
+        new_id = db.session.execute(
+            insert(model.__table__).values(**values).returning(model.__table__.c.id)
+        ).scalar_one()
+        return SimpleNamespace(id=new_id)
 
     with bare_app.app_context():
         upgrade(revision="0004")
-        unit = make_unit()
-        task = make_task(make_plan(), 1, "weekly", leads=[unit])
-        # The account in SQL: the model's own insert or query would name columns added since.
-        db.session.execute(
-            text(
-                'INSERT INTO "user" (username, password_hash, display_name, role, unit_id, '
-                "active, session_version, created_at) VALUES ('o', 'x', 'Cán bộ', 'officer', "
-                ":unit, :yes, 1, CURRENT_TIMESTAMP)"
-            ),
-            {"unit": unit.id, "yes": True},
+        unit = row(Unit, code="u", kind="ward", name="Phường U", short_name="U", active=True)
+        plan = row(Plan, year=2024, city="C", title="Kế hoạch", active=True)
+        task = row(
+            Task,
+            plan_id=plan.id,
+            number=1,
+            text="Nhiệm vụ",
+            short_title="Nhiệm vụ",
+            lead_text="",
+            coordinating_text="",
+            when_text="",
+            kinds=["site_photo"],
+            rule="weekly",
+            places=[],
+            notes="",
         )
-        by = SimpleNamespace(id=db.session.scalar(text('SELECT id FROM "user"')))
+        by = row(
+            User,
+            username="o",
+            password_hash="x",
+            display_name="Cán bộ",
+            role="officer",
+            unit_id=unit.id,
+            active=True,
+            session_version=1,
+        )
         returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
         first = make_evidence(
             task, unit, local(2024, 3, 5), "approved", supersedes=returned, user=by

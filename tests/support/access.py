@@ -19,6 +19,7 @@ from wardapp.core.roles import (
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 ANON = "anonymous"
 OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
@@ -38,6 +39,10 @@ EXPECTED = {
     "auth.user_edit": ("GET", ADMINS),
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
+    "organisation.units": ("GET", ADMINS),
+    "organisation.unit_new": ("GET", ADMINS),
+    "organisation.unit_edit": ("GET", ADMINS),
+    "organisation.unit_merge": ("GET", ADMINS),
     "organisation.audit_csv": ("GET", AUDIT_READERS),
     "auth.account": ("GET", SIGNED_IN),
     "auth.account_password": ("POST", SIGNED_IN),
@@ -49,6 +54,7 @@ EXPECTED = {
     "evidence.api_submit": ("POST", OFFICERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
+    "evidence.withdraw": ("POST", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
     "notifications.page": ("GET", SIGNED_IN),
@@ -79,6 +85,7 @@ EXPECTED = {
     "compliance.export_xlsx": ("GET", READERS),
     "compliance.export_csv": ("GET", READERS),
     "compliance.export_docx": ("GET", READERS),
+    "compliance.unit_report": ("GET", SIGNED_IN),
     "compliance.export_zip": ("GET", READERS),
     "compliance.start_export": ("POST", READERS),
     "compliance.export_job": ("GET", READERS),
@@ -95,6 +102,7 @@ def url_args(app) -> dict:
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
         return {
+            "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
             "plan_id": db.session.scalar(select(Plan.id)),
             "code": "vi",

@@ -1,5 +1,8 @@
 """The officer's pages: the capture form for each kind, the unit's submissions, the files."""
 
+import io
+import os
+import re
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -11,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from wardapp.core.access import allow
 from wardapp.core.i18n import fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
-from wardapp.core.roles import OFFICERS, SIGNED_IN
+from wardapp.core.roles import OFFICERS, SIGNED_IN, Role
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
+from wardapp.evidence.chains import superseded
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
@@ -26,6 +30,34 @@ from wardapp.media.app_store import storage
 from wardapp.plans.models import Task
 
 PAGE = 30
+# /mine's status filter: "returned" means returned and not corrected yet, the officer's work.
+MINE_FILTERS = ("submitted", "returned", "approved", "withdrawn")
+
+
+@bp.home_section
+def returned_section(user, today) -> dict:
+    """The officer's home starts with what was returned and waits for a correction."""
+    if user.role != Role.OFFICER:
+        return {}
+    return {
+        "to_correct": services.to_correct(user, limit=3),
+        "to_correct_count": services.count_to_correct(user),
+        "kind_labels": KIND_LABELS,
+    }
+
+
+@bp.menu_count("evidence.mine")
+def returned_count(user) -> int:
+    return services.count_to_correct(user) if user.role == Role.OFFICER else 0
+
+
+def _returned(task: Task, values: dict) -> Evidence | None:
+    """The returned item a correction replaces, for its reason at the top of the form."""
+    old_id = str(values.get("supersedes") or "")
+    old = db.session.get(Evidence, int(old_id)) if re.fullmatch(r"[0-9]{1,18}", old_id) else None
+    if old and old.unit_id == current_user.unit_id and old.task_id == task.id:
+        return old
+    return None
 
 
 def _task_for(task_id: int) -> Task:
@@ -85,6 +117,7 @@ def capture(task_id: int):
         kind_labels=KIND_LABELS,
         values=values,
         errors=errors,
+        returned=_returned(task, values),
         client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
     ), status
 
@@ -93,12 +126,18 @@ def capture(task_id: int):
 @allow(*OFFICERS)
 def mine():
     before = request.args.get("before", type=int)
+    status = request.args.get("status", "")
+    status = status if status in MINE_FILTERS else ""
     query = (
         visible(current_user)
         .options(selectinload(Evidence.media), selectinload(Evidence.task))
         .order_by(Evidence.id.desc())
         .limit(PAGE + 1)
     )
+    if status == "returned":
+        query = query.where(Evidence.status == "returned", ~superseded())
+    elif status:
+        query = query.where(Evidence.status == status)
     if before:
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query).all()
@@ -114,10 +153,34 @@ def mine():
         "evidence/mine.html",
         items=rows[:PAGE],
         redone=redone,
+        status=status,
+        filters=MINE_FILTERS,
+        to_correct_count=services.count_to_correct(current_user),
         next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
+
+
+@bp.post("/evidence/<int:evidence_id>/withdraw")
+@allow(*OFFICERS)
+def withdraw(evidence_id: int):
+    """An item still waiting for review taken back by its unit: kept, marked, audited."""
+    evidence = db.get_or_404(Evidence, evidence_id)
+    try:
+        services.withdraw(
+            current_user, evidence, seen_version=request.form.get("version", type=int)
+        )
+    except services.WithdrawError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("evidence.mine"), code=303)
+    flash(
+        _("Đã rút minh chứng #%(id)s. Phòng VHTT sẽ không duyệt mục này.", id=evidence.id),
+        "success",
+    )
+    return redirect(url_for("evidence.mine"), code=303)
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -152,8 +215,26 @@ def media_file(media_id: int, variant: str):
     inline = content_type.startswith("image/")
     # Named by the checked type, never by the extension it was sent with.
     name = download_name(media.original_name or f"media-{media.id}", media.content_type)
+    filename = name if variant == "original" else f"{variant}-{media.id}.jpg"
+    store, config = storage(), current_app.config
     try:
-        handle = storage().open(key)
+        if config["S3_PRESIGN"]:
+            link = store.url(
+                key,
+                content_type=content_type,
+                filename=filename,
+                attachment=not inline,
+                expires=int(config["S3_PRESIGN_SECONDS"]),
+            )
+            if link:  # the bucket sends the bytes, for a minute, to whoever was let in here
+                response = redirect(link, 302)
+                response.cache_control.private = True
+                response.cache_control.no_store = True
+                return response
+        path = store.path(key) if config["ACCEL_REDIRECT"] else None
+        if path is not None and path.is_file():
+            return _accelerated(config["ACCEL_REDIRECT"], key, content_type, filename, inline)
+        handle = store.open(key)
     except FileNotFoundError:
         abort(404)
     except ValueError:  # a key not of the shape storage makes: never near the file system
@@ -163,11 +244,33 @@ def media_file(media_id: int, variant: str):
         handle,
         mimetype=content_type,
         as_attachment=not inline,
-        download_name=name if variant == "original" else f"{variant}-{media.id}.jpg",
+        download_name=filename,
         etag=key.rsplit("/", 1)[-1],
         conditional=True,
         max_age=31536000,
     )
+    size = getattr(handle, "size", None)
+    if size is None and hasattr(handle, "fileno"):
+        size = os.fstat(handle.fileno()).st_size
+    if response.status_code == 200 and response.content_length is None and size is not None:
+        response.content_length = size
+    response.cache_control.private = True
+    response.cache_control.public = False
+    response.cache_control.immutable = True
+    return response
+
+
+def _accelerated(location: str, key: str, content_type: str, filename: str, inline: bool):
+    """An empty answer that tells nginx which file to send from its internal location
+    (``X-Accel-Redirect``); the headers set here are the ones nginx keeps."""
+    response = send_file(
+        io.BytesIO(b""),
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=filename,
+        max_age=31536000,
+    )
+    response.headers["X-Accel-Redirect"] = location.rstrip("/") + "/" + key
     response.cache_control.private = True
     response.cache_control.public = False
     response.cache_control.immutable = True

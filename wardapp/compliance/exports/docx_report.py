@@ -12,6 +12,7 @@ to fill.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
@@ -60,6 +61,35 @@ AFTER_PBDR = (
     "w:pPrChange",
 )
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who issues the report: the office in the settings (``REPORT_*``), or one unit."""
+
+    office: str
+    symbol: str
+    signer_title: str
+    signer_name: str
+    recipients: tuple[str, ...]
+
+    @classmethod
+    def from_settings(cls) -> Author:
+        config = current_app.config
+        return cls(
+            config["REPORT_OFFICE"],
+            config["REPORT_SYMBOL"],
+            config["REPORT_SIGNER_TITLE"],
+            config["REPORT_SIGNER_NAME"],
+            tuple(config["REPORT_RECIPIENTS"]),
+        )
+
+    @classmethod
+    def unit(cls, unit) -> Author:
+        """A unit's own report, sent up to the reviewing office; the signer is to fill in."""
+        office = f"UBND {unit.name}" if unit.kind in ("ward", "commune") else unit.name
+        to = _("%(office)s thành phố", office=current_app.config["REPORT_OFFICE"])
+        return cls(office, "BC", _("THỦ TRƯỞNG ĐƠN VỊ"), "", (to,))
 
 
 def date_line(place: str, day: date | None) -> str:
@@ -152,15 +182,14 @@ def _two_columns(document, left_mm: float, right_mm: float):
     return left, right
 
 
-def _header(document, picture: Picture, issued_on: date | None) -> None:
+def _header(document, picture: Picture, issued_on: date | None, author: Author) -> None:
     plan = picture.plan
     left, right = _two_columns(document, 62, 103)
     superior = (plan.issuer or f"UBND {plan.city}").upper()
     _para(left, superior, 13, align=CENTER)
-    config = current_app.config
-    _para(left, config["REPORT_OFFICE"].upper(), 13, bold=True, align=CENTER)
+    _para(left, author.office.upper(), 13, bold=True, align=CENTER)
     _rule(left, 20, 62)
-    _para(left, _("Số:      /%(s)s", s=config["REPORT_SYMBOL"]), 13, align=CENTER, before=6)
+    _para(left, _("Số:      /%(s)s", s=author.symbol), 13, align=CENTER, before=6)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=CENTER)
     _para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True, align=CENTER)
     _rule(right, 58, 103)
@@ -409,29 +438,35 @@ def _explanations(document, picture: Picture) -> None:
         )
 
 
-def _closing(document) -> None:
+def _closing(document, author: Author) -> None:
     left, right = _two_columns(document, 80, 85)
     _para(left, _("Nơi nhận:"), 12, bold=True, italic=True)
-    for name in current_app.config["REPORT_RECIPIENTS"]:
+    for name in author.recipients:
         _para(left, f"- {name};", 11)
     _para(left, "- Lưu: VT.", 11)
-    _para(right, current_app.config["REPORT_SIGNER_TITLE"], 14, bold=True, align=CENTER)
+    _para(right, author.signer_title, 14, bold=True, align=CENTER)
     for _blank in range(4):
         _para(right, "", 14)
-    _para(right, current_app.config["REPORT_SIGNER_NAME"], 14, bold=True, align=CENTER)
+    _para(right, author.signer_name, 14, bold=True, align=CENTER)
 
 
 def write_docx(
-    picture: Picture, target: BinaryIO, *, issued_on: date | None, accepted_total: int
+    picture: Picture,
+    target: BinaryIO,
+    *,
+    issued_on: date | None,
+    accepted_total: int,
+    author: Author | None = None,
 ) -> None:
+    author = author or Author.from_settings()
     plan, phrase = picture.plan, picture.period.phrase
     document = Document()
     _page(document)
-    _header(document, picture, issued_on)
+    _header(document, picture, issued_on, author)
     _para(document, "BÁO CÁO", 14, bold=True, align=CENTER, before=18)
     _para(document, subject_line(picture), 14, bold=True, align=CENTER)
     _rule(document, 40, 165)
-    office = current_app.config["REPORT_OFFICE"]
+    office = author.office
     _para(
         document,
         _(
@@ -489,6 +524,6 @@ def write_docx(
         after=12,
         indent_first=10,
     )
-    _closing(document)
+    _closing(document, author)
     _annex(document, picture)
     document.save(target)

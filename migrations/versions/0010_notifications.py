@@ -1,7 +1,7 @@
 """Notifications: a notice per user (a return, the day's approvals, an urge, a reminder)
 
 Revision ID: 0008_notifications
-Revises: 0007_account
+Revises: 0007_photo_place
 Create Date: 2026-12-01 12:20:00
 
 """
@@ -13,7 +13,7 @@ import wardapp.db
 
 # revision identifiers, used by Alembic.
 revision = "0008_notifications"
-down_revision = "0007_account"
+down_revision = "0007_photo_place"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Urges (đôn đốc): a message to units behind on a task or a period, and the units it went to
 
-Revision ID: 0010_urges
+Revision ID: 0012_urges
 Revises: 0009_explanations
 Create Date: 2026-12-01 12:50:00
 
@@ -12,7 +12,7 @@ from alembic import op
 import wardapp.db
 
 # revision identifiers, used by Alembic.
-revision = "0010_urges"
+revision = "0012_urges"
 down_revision = "0009_explanations"
 branch_labels = None
 depends_on = None
