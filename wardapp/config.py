@@ -102,6 +102,12 @@ class Defaults:
     # The outbox's sender retries after a failure 1 s later, doubling up to 5 min.
     OUTBOX_BACKOFF_START_MS = 1000
     OUTBOX_BACKOFF_MAX_MS = 5 * 60 * 1000
+    # Reminders (flask wardapp remind, and the hourly job): weekly tasks on this weekday
+    # (Monday 0 … Sunday 6) from this local hour; deadline tasks these many days before; the
+    # reviewers' digest on Mondays from the same hour.
+    REMIND_WEEKDAY = 3
+    REMIND_HOUR = 8
+    REMIND_DEADLINE_DAYS = (7, 2)
     # The quarterly DOCX report's heading and signature block (Decree 30 layout).
     REPORT_OFFICE = "Phòng Văn hóa và Thông tin"
     REPORT_SYMBOL = "BC-VHTT"

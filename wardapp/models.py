@@ -6,6 +6,7 @@ from wardapp.evidence.models import Evidence, Media
 from wardapp.followup.models import Explanation, Urge, urge_unit
 from wardapp.notifications.models import Notification
 from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.reminders.models import ReminderSent
 from wardapp.units.models import Unit
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Media",
     "Notification",
     "Plan",
+    "ReminderSent",
     "Task",
     "TaskUnit",
     "Unit",
