@@ -102,6 +102,12 @@ class Defaults:
     # The outbox's sender retries after a failure 1 s later, doubling up to 5 min.
     OUTBOX_BACKOFF_START_MS = 1000
     OUTBOX_BACKOFF_MAX_MS = 5 * 60 * 1000
+    # Web Push: the VAPID key (None: made once into <instance>/vapid_private.pem), the
+    # contact the push services see (None: BASE_URL when https), and the push endpoints that
+    # may be plain http (prefixes such as "http://127.0.0.1", for tests only).
+    VAPID_PRIVATE_KEY = None
+    VAPID_SUBJECT = None
+    PUSH_INSECURE_ENDPOINTS: list[str] = []
     # Reminders (flask wardapp remind, and the hourly job): weekly tasks on this weekday
     # (Monday 0 … Sunday 6) from this local hour; deadline tasks these many days before; the
     # reviewers' digest on Mondays from the same hour.

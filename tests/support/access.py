@@ -66,6 +66,8 @@ EXPECTED = {
     "followup.attachment": ("GET", SIGNED_IN),
     "followup.accept": ("POST", DECIDERS),
     "followup.refuse": ("POST", DECIDERS),
+    "notifications.api_push_key": ("GET", SIGNED_IN),
+    "notifications.api_push_subscriptions": ("POST", SIGNED_IN),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),

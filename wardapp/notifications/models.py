@@ -37,3 +37,19 @@ class Notification(Base):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class PushSubscription(Base):
+    """A browser's Web Push subscription for one user (the phone the officer turned it on)."""
+
+    __tablename__ = "push_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # The endpoint can be long; its SHA-256 is what keeps one row per browser.
+    endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    endpoint: Mapped[str] = mapped_column(Text)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
