@@ -129,6 +129,24 @@ def remind_command(moment):
     click.echo(f"Reminders as of {when:%Y-%m-%d %H:%M}: {result.line()}.")
 
 
+@group.command("mail-digest")
+@click.option("--now", "moment", help="As of this local moment (default: now).")
+@with_appcontext
+def mail_digest_command(moment):
+    """Send the day's e-mail digests due now (needs WARDAPP_MAIL_HOST); each user's once a day."""
+    from datetime import datetime
+
+    from wardapp.core.i18n import city_tz, now_local
+    from wardapp.notifications import mail
+
+    if not mail.configured():
+        raise click.ClickException("No SMTP server: set WARDAPP_MAIL_HOST.")
+    when = datetime.fromisoformat(moment).replace(tzinfo=city_tz()) if moment else now_local()
+    sent = mail.send_digests(when)
+    db.session.commit()
+    click.echo(f"E-mail digests sent: {sent}.")
+
+
 @group.command("worker")
 @click.option(
     "--threads",

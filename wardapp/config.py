@@ -108,6 +108,17 @@ class Defaults:
     VAPID_PRIVATE_KEY = None
     VAPID_SUBJECT = None
     PUSH_INSECURE_ENDPOINTS: list[str] = []
+    # E-mail (optional): with MAIL_HOST set, a daily digest of unread notices to each user who
+    # gave an address, from this local hour on.
+    MAIL_HOST = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_STARTTLS = False
+    MAIL_SSL = False
+    MAIL_FROM = "Minh chứng CCHC <wardapp@localhost>"
+    MAIL_DIGEST_HOUR = 17
+    MAIL_TIMEOUT_SECONDS = 20
     # Reminders (flask wardapp remind, and the hourly job): weekly tasks on this weekday
     # (Monday 0 … Sunday 6) from this local hour; deadline tasks these many days before; the
     # reviewers' digest on Mondays from the same hour.

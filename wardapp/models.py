@@ -4,7 +4,7 @@ from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
 from wardapp.followup.models import Explanation, Urge, urge_unit
-from wardapp.notifications.models import Notification, PushSubscription
+from wardapp.notifications.models import MailDigest, Notification, PushSubscription
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.reminders.models import ReminderSent
 from wardapp.units.models import Unit
@@ -14,6 +14,7 @@ __all__ = [
     "Evidence",
     "Explanation",
     "LoginCounter",
+    "MailDigest",
     "Media",
     "Notification",
     "Plan",

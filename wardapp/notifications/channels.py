@@ -28,3 +28,12 @@ def deliver(notification_ids: list[int]) -> None:
     ):
         if notice.user_id in users:
             push.send(notice)
+
+
+@jobs.periodic_task(jobs.crontab(minute="17"))
+def mail_digests_hourly() -> None:
+    """The day's e-mail digests, from MAIL_DIGEST_HOUR on; each user's once a day."""
+    from wardapp.core.i18n import now_local
+    from wardapp.notifications import mail
+
+    mail.send_digests(now_local())
