@@ -20,7 +20,12 @@ DOMAINS = (
 )
 # Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
 # worker knows each task it may be handed.
-JOB_MODULES: tuple[str, ...] = ("wardapp.compliance.exports.jobs", "wardapp.evidence.copies")
+JOB_MODULES: tuple[str, ...] = (
+    "wardapp.compliance.exports.jobs",
+    "wardapp.evidence.copies",
+    "wardapp.notifications.channels",
+    "wardapp.reminders.jobs",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -13,6 +13,7 @@ from wardapp.core.roles import (
     READERS,
     RULE_EDITORS,
     SIGNED_IN,
+    URGERS,
     Role,
 )
 from wardapp.evidence.models import Evidence
@@ -76,6 +77,8 @@ EXPECTED = {
     "followup.attachment": ("GET", SIGNED_IN),
     "followup.accept": ("POST", DECIDERS),
     "followup.refuse": ("POST", DECIDERS),
+    "notifications.api_push_key": ("GET", SIGNED_IN),
+    "notifications.api_push_subscriptions": ("POST", SIGNED_IN),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -90,6 +93,7 @@ EXPECTED = {
     "review.bulk_return_selected": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
     "compliance.api_compliance": ("GET", READERS),
+    "compliance.urge": ("GET", URGERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
