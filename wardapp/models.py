@@ -2,7 +2,7 @@
 
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
-from wardapp.evidence.models import Evidence, Media
+from wardapp.evidence.models import Evidence, Media, PhotoHash
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -11,6 +11,7 @@ __all__ = [
     "Evidence",
     "LoginCounter",
     "Media",
+    "PhotoHash",
     "Plan",
     "Task",
     "TaskUnit",
