@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("core", "auth", "plans", "evidence", "review", "offline", "compliance")
+DOMAINS = ("core", "auth", "plans", "places", "evidence", "review", "offline", "compliance")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

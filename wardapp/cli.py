@@ -14,10 +14,12 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
     from wardapp.ops.commands import backup_command, fsck_command, restore_command
+    from wardapp.places.commands import import_places_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
     group.add_command(import_plan_command)
+    group.add_command(import_places_command)
     group.add_command(import_outbox_command)
     group.add_command(backup_command)
     group.add_command(restore_command)
@@ -29,10 +31,12 @@ def init_app(app):
 @with_appcontext
 def init_command():
     """Bring the database to the newest schema and load the shipped plan."""
+    from wardapp.places.services import places_from_tasks
     from wardapp.plans.seed import load_shipped_plan, seed_plan
 
     upgrade()
     seed_plan(db.session, load_shipped_plan())
+    places_from_tasks(db.session)
     db.session.commit()
     click.echo("Database ready; shipped plan loaded.")
 

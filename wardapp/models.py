@@ -3,6 +3,7 @@
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import LoginCounter, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media, PhotoHash
+from wardapp.places.models import Place
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -12,6 +13,7 @@ __all__ = [
     "LoginCounter",
     "Media",
     "PhotoHash",
+    "Place",
     "Plan",
     "Task",
     "TaskUnit",

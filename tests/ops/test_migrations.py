@@ -19,7 +19,44 @@ TABLES = {
     "media",
     "audit_event",
     "login_counter",
+    "photo_hash",
+    "place",
 }
+
+
+def old_evidence(task, unit, when, status, supersedes=None) -> int:
+    """An evidence row as an older schema holds it: only the columns it had then (the ORM
+    would also write columns added since)."""
+    import uuid
+    from datetime import UTC
+
+    from sqlalchemy import select
+
+    from support.evidence import SITE_PHOTO_FIELDS, officer_of
+    from wardapp.auth.models import User
+    from wardapp.evidence.models import Evidence
+
+    user = db.session.scalars(select(User).filter_by(unit_id=unit.id)).first() or officer_of(unit)
+    table = Evidence.__table__
+    values = {
+        "client_uuid": str(uuid.uuid4()),
+        "task_id": task.id,
+        "unit_id": unit.id,
+        "submitted_by_id": user.id,
+        "kind": "site_photo",
+        "occurred_at": when.astimezone(UTC),
+        "fields": dict(SITE_PHOTO_FIELDS),
+        "status": status,
+        "fingerprint": "f" * 64,
+        "warnings": [],
+        "has_warnings": False,
+        "note": "",
+        "version": 1,
+        "created_at": when.astimezone(UTC),
+        "reviewed_at": when.astimezone(UTC) if status in ("approved", "returned") else None,
+        "supersedes_id": supersedes,
+    }
+    return db.session.execute(table.insert().values(**values)).inserted_primary_key[0]
 
 
 def test_upgrade_on_an_empty_database_creates_every_table(bare_app):
@@ -66,7 +103,6 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     from sqlalchemy import select
 
     from support.compliance import local, make_plan, make_task, make_unit
-    from support.evidence import make_evidence
     from wardapp.audit.models import AuditEvent
     from wardapp.evidence.models import Evidence
 
@@ -74,10 +110,10 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
         upgrade(revision="0004")
         unit = make_unit()
         task = make_task(make_plan(), 1, "weekly", leads=[unit])
-        returned = make_evidence(task, unit, local(2024, 3, 4), "returned")
-        first = make_evidence(task, unit, local(2024, 3, 5), "approved", supersedes=returned)
-        second = make_evidence(task, unit, local(2024, 3, 5), "submitted", supersedes=returned)
-        ids = returned.id, first.id, second.id
+        returned = old_evidence(task, unit, local(2024, 3, 4), "returned")
+        first = old_evidence(task, unit, local(2024, 3, 5), "approved", supersedes=returned)
+        second = old_evidence(task, unit, local(2024, 3, 5), "submitted", supersedes=returned)
+        ids = returned, first, second
         db.session.commit()
         upgrade()
         db.session.expire_all()

@@ -31,6 +31,7 @@ EXPECTED = {
     "evidence.api_evidence_list": ("GET", SIGNED_IN),
     "evidence.api_evidence": ("GET", SIGNED_IN),
     "evidence.api_submit": ("POST", OFFICERS),
+    "places.api_places": ("GET", SIGNED_IN),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),

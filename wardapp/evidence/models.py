@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
 from wardapp.db import Base, UTCDateTime, now_utc
+from wardapp.places.models import Place
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
 
@@ -61,6 +62,7 @@ class Evidence(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     # Kept beside ``warnings`` so the queue can filter on it with an index on any database.
@@ -75,6 +77,7 @@ class Evidence(Base):
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     supersedes: Mapped[Evidence | None] = relationship(remote_side=[id])
+    place: Mapped[Place | None] = relationship()
     media: Mapped[list[Media]] = relationship(
         back_populates="evidence", order_by="Media.position", cascade="all, delete-orphan"
     )

@@ -18,6 +18,8 @@ from wardapp.evidence.models import Evidence, Media, PhotoHash
 from wardapp.extensions import db
 from wardapp.media import nearcopy, phash_distance
 from wardapp.media.app_store import storage
+from wardapp.places.geo import distance_m
+from wardapp.places.models import Place
 
 SIMILAR_BITS = 6
 CANDIDATE_ROWS = 400  # hash rows read per photo: the cost per submission stays bounded
@@ -35,6 +37,7 @@ MESSAGES = {
         "Ngày thực hiện %(date)s ngoài kỳ kế hoạch năm %(year)s: minh chứng này không được tính."
     ),
     "sent_late": _l("Gửi muộn: %(days)s ngày sau ngày thực hiện."),
+    "far_from_place": _l("Vị trí cách địa điểm “%(place)s” %(m)s m."),
 }
 
 
@@ -84,7 +87,26 @@ def warnings_for(evidence: Evidence) -> list[dict]:
     found.extend(_time_far(evidence, photos))
     found.extend(_dates(evidence))
     found.extend(_places(evidence, photos))
+    found.extend(_far_from_place(evidence, photos))
     return found
+
+
+def _far_from_place(evidence: Evidence, photos: list[Media]) -> list[dict]:
+    """A photo or the phone's fix farther than ``PLACE_RADIUS_M`` from the chosen place."""
+    place = db.session.get(Place, evidence.place_id) if evidence.place_id else None
+    if place is None or place.lat is None or place.lon is None:
+        return []
+    points = [
+        (m.gps_lat, m.gps_lon) for m in photos if m.gps_lat is not None and m.gps_lon is not None
+    ]
+    if evidence.lat is not None and evidence.lon is not None:
+        points.append((evidence.lat, evidence.lon))
+    if not points:
+        return []
+    far = max(distance_m((place.lat, place.lon), p) for p in points)
+    if far <= current_app.config["PLACE_RADIUS_M"]:
+        return []
+    return [{"code": "far_from_place", "m": round(far), "place": place.name}]
 
 
 def _dates(evidence: Evidence) -> list[dict]:
