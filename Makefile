@@ -6,7 +6,7 @@ PORT ?= 8000
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup serve test lint bench translations messages chromium clean locks
+.PHONY: setup serve test lint bench translations messages chromium nginx clean locks
 
 # Exactly the versions CI tested (requirements-dev.txt, made by `make locks`), then the app.
 $(VENV)/.installed: pyproject.toml requirements-dev.txt
@@ -31,8 +31,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's nginx, for the test that puts it in front of gunicorn (deploy/nginx.conf).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+
 ## Run the scripts' unit tests, then the whole suite (on PostgreSQL too when WARDAPP_TEST_POSTGRES_URL is set)
-test: setup chromium
+test: setup chromium nginx
 	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
 	node --test tests/js/

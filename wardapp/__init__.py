@@ -6,7 +6,20 @@ from pathlib import Path
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("core", "auth", "plans", "places", "evidence", "review", "offline", "compliance")
+DOMAINS = (
+    "core",
+    "auth",
+    "plans",
+    "places",
+    "evidence",
+    "review",
+    "offline",
+    "compliance",
+    "organisation",
+)
+# Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
+# worker knows each task it may be handed.
+JOB_MODULES: tuple[str, ...] = ()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -60,4 +73,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
+    if app.config["S3_PRESIGN"] and str(app.config["STORAGE"]).lower() == "s3":
+        from wardapp.core.hooks import CSP
+        from wardapp.media.app_store import make_storage
+
+        # Photos come from the bucket's links: pages may show images from there too.
+        store = app.extensions["wardapp.storage"] = make_storage(app.config)
+        app.config["CONTENT_SECURITY_POLICY"] = CSP.replace(
+            "img-src 'self'", f"img-src 'self' {store.origin()}"
+        )
+    from wardapp import jobs
+
+    for module in JOB_MODULES:
+        import_module(module)
+    jobs.init_app(app)
     return app

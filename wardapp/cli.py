@@ -1,5 +1,7 @@
 """``flask wardapp …``: set up, seed the demo, create users, import a plan, back up."""
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -13,7 +15,13 @@ group = AppGroup("wardapp", help="wardapp: set up, seed, import, accounts.")
 
 def init_app(app):
     from wardapp.offline.commands import import_outbox_command
-    from wardapp.ops.commands import backup_command, fsck_command, restore_command
+    from wardapp.ops.commands import (
+        backup_command,
+        fsck_command,
+        migrate_media_command,
+        restore_command,
+    )
+    from wardapp.organisation.commands import merge_units_command
     from wardapp.places.commands import import_places_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
@@ -24,6 +32,8 @@ def init_app(app):
     group.add_command(backup_command)
     group.add_command(restore_command)
     group.add_command(fsck_command)
+    group.add_command(merge_units_command)
+    group.add_command(migrate_media_command)
     app.cli.add_command(group)
 
 
@@ -92,3 +102,33 @@ def demo_command(evidence):
     summary = demo.seed(with_evidence=evidence)
     db.session.commit()
     click.echo(summary)
+
+
+@group.command("worker")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    help="Tasks run at once (default: the JOBS_WORKER_THREADS setting).",
+)
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    help="Also queue the periodic tasks (each minute runs once however many workers do).",
+)
+@with_appcontext
+def worker_command(threads, periodic):
+    """Run background jobs (exports, remade copies, reminders) until Ctrl-C or SIGTERM."""
+    import logging
+
+    from wardapp import jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    count = threads or app.config["JOBS_WORKER_THREADS"]
+    click.echo(f"Worker started: {count} thread(s), queue {jobs.queue(app).describe()}.")
+    sys.stdout.flush()
+    try:
+        jobs.run_worker(app, threads=count, periodic=periodic)
+    except KeyboardInterrupt:  # Ctrl-C before the consumer took over the signal: nothing runs
+        pass
+    click.echo("Worker stopped.")

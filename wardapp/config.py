@@ -12,6 +12,23 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MEDIA_DIR = None  # None: <instance>/media
+    # Where files live: "local" (MEDIA_DIR) or "s3" (a bucket of any S3 implementation;
+    # credentials the standard boto3 way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the
+    # shared files in ~/.aws, or the instance's role).
+    STORAGE = "local"
+    S3_BUCKET = None
+    S3_ENDPOINT_URL = None  # None or empty: AWS itself
+    S3_REGION = None
+    S3_PREFIX = ""  # keys under this folder of the bucket, for a bucket shared by several
+    # Photos from the bucket: sent by the app (False), or a redirect to a presigned link
+    # that lives this many seconds (True), after the same access check either way.
+    S3_PRESIGN = False
+    S3_PRESIGN_SECONDS = 60
+    # Behind nginx with the local folder: the internal location that serves MEDIA_DIR
+    # ("/_media/", see deploy/nginx.conf); the app checks access and nginx sends the bytes.
+    ACCEL_REDIRECT = None
+    # fsck spares files younger than this: they may belong to an upload still in flight.
+    FSCK_GRACE_SECONDS = 3600
     TIMEZONE = "Asia/Ho_Chi_Minh"
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -102,6 +119,13 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:8000"
     # Where background exports are built; None: an "exports" folder next to the media folder.
     EXPORT_DIR = None
+    # Background jobs (wardapp/jobs): Huey's queue in a SQLite file (None: <instance>/jobs.sqlite3),
+    # or in Redis when REDIS_URL is set. JOBS_IMMEDIATE runs each task at once where it is
+    # queued, with no worker (None: under TESTING). A worker runs JOBS_WORKER_THREADS tasks at once.
+    JOBS_SQLITE_PATH = None
+    JOBS_QUEUE_NAME = "wardapp"
+    JOBS_IMMEDIATE = None
+    JOBS_WORKER_THREADS = 2
     DEMO = False
 
 
@@ -113,6 +137,20 @@ def _coerce(raw: str):
         return raw
 
 
+# Paths, names and secrets are taken as written, never read as JSON (a bucket named "2024"
+# stays a name).
+RAW_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "MEDIA_DIR",
+    "EXPORT_DIR",
+    "JOBS_SQLITE_PATH",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_PREFIX",
+    "ACCEL_REDIRECT",
+)
 ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 
 
@@ -122,11 +160,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     for name, raw in os.environ.items():
         if name.startswith("WARDAPP_") and not name.startswith("WARDAPP_TEST_"):
             key = name.removeprefix("WARDAPP_")
-            app.config[ENV_ALIASES.get(key, key)] = (
-                _coerce(raw)
-                if key not in ("SECRET_KEY", "DATABASE_URL", "MEDIA_DIR", "EXPORT_DIR")
-                else raw
-            )
+            app.config[ENV_ALIASES.get(key, key)] = _coerce(raw) if key not in RAW_SETTINGS else raw
     if test_config:
         app.config.update(test_config)
 

@@ -8,7 +8,7 @@ import redis
 from sqlalchemy import select
 
 from support.app import REDIS_URL, make_app
-from support.client import AuthActions
+from support.client import PASSWORD, AuthActions
 from support.plans import good_plan_csv
 from wardapp import demo
 from wardapp.audit.models import AuditEvent
@@ -180,6 +180,18 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
             "/compliance/exports",
             {"plan": plan_id, "quarter": "1"},
             "compliance.export",
+        ),
+        # One's own account (last: the password change is the last thing this admin does).
+        "auth.account_preferences": (
+            "/account/preferences",
+            {"language": "en", "email": "admin@example.vn"},
+            "user.preferences",
+        ),
+        "auth.account_sessions": ("/account/sessions", {}, "user.sessions_end"),
+        "auth.account_password": (
+            "/account/password",
+            {"old_password": PASSWORD, "password": "mat-khau-moi-99", "confirm": "mat-khau-moi-99"},
+            "user.password_change",
         ),
     }
 

@@ -120,7 +120,7 @@ def test_the_csv_has_a_bom_vietnamese_text_and_the_workbooks_rows(seeded, review
     assert rows[0][0] == "Mã minh chứng" and len(rows) - 1 == 13 + 9 + 1
     item = next(r for r in rows if r[0] == str(quarter["accepted_photo_item"]))
     assert item[3] == "Thọ Xương" and item[2].startswith("Tuyên truyền CCHC trên đài truyền thanh")
-    assert item[6] == "20/03/2024 09:00" and item[7] == "2024-W12"
+    assert item[6] == "20/03/2024 09:00" and item[7] == "Tuần 12 (18/03–24/03/2024)"
     assert item[9].startswith("'=HYPERLINK")  # a spreadsheet will not run it
     photos = item[13].split("\n")
     assert len(photos) == 2 and int(item[12]) == 2
@@ -144,7 +144,7 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
     ]
     assert [round(s.mm) for s in sizes] == [210, 297, 30, 15, 20, 20]  # A4, Decree 30 margins
     assert document.styles["Normal"].font.name == "Times New Roman"
-    header, units, closing = document.tables
+    header, units, closing, annex = document.tables
     left, right = (c.text.split("\n") for c in header.rows[0].cells)
     assert left[:2] == ["UBND THÀNH PHỐ BẮC GIANG", "PHÒNG VĂN HÓA VÀ THÔNG TIN"]
     assert left[-1].startswith("Số:") and left[-1].endswith("/BC-VHTT")
@@ -164,7 +164,9 @@ def test_the_report_is_laid_out_as_an_administrative_document(reviewer, quarter)
         assert table[unit][2:5] == [
             str(verdicts.count(v)) for v in ("verdict-met", "verdict-unmet", "verdict-pending")
         ], unit
-    assert table["Dĩnh Trì"][5] == "3, 6"  # the tasks it has not met
+    assert table["Dĩnh Trì"][5].startswith(  # the tasks it has not met, by their titles
+        "NV3 – Chuyển đổi số trên hệ thống truyền thanh (mỗi tuần 1 lần); NV6 – Tuyên truyền"
+    )
     recipients, signer = (c.text.split("\n") for c in closing.rows[0].cells)
     assert recipients[0] == "Nơi nhận:" and recipients[-1] == "- Lưu: VT."
     assert signer[0] == "TRƯỞNG PHÒNG"
@@ -335,3 +337,123 @@ def test_links_in_the_files_come_from_the_configured_address_not_the_requests_ho
     links = [t for t in cells + csv_text.split(",") if "://" in t and "HYPERLINK" not in t]
     assert links and all("https://minhchung.example.gov.vn/" in t for t in links)
     assert "evil.example" not in csv_text.replace('"http://evil.example"', "")
+
+
+def test_every_sheet_of_the_workbook_is_ready_to_print_and_read(reviewer, quarter):
+    """Widths for every column, the header frozen, filtered and printed on every page, A4
+    landscape as wide as the page: the file the city prints and files as it comes."""
+    book = load_workbook(
+        io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
+    )
+    heads = {"Tổng hợp": 6, "Minh chứng": 1, "NV3": 5, "NV6": 5}
+    for ws in book.worksheets:
+        head = heads.get(ws.title, 5)
+        used = [c.column_letter for c in ws[head] if c.value is not None]
+        assert used, ws.title
+        for letter in used:
+            assert ws.column_dimensions[letter].width >= 6, (ws.title, letter)
+        assert ws.freeze_panes in (f"A{head + 1}", f"B{head + 1}"), ws.title
+        first, last = ws.auto_filter.ref.split(":")
+        assert first == f"A{head}" and last.startswith(used[-1]), (ws.title, ws.auto_filter.ref)
+        assert ws.print_title_rows == f"${head}:${head}", ws.title
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+    evidence = book["Minh chứng"]
+    assert evidence.auto_filter.ref == f"A1:P{evidence.max_row}"  # down to the last item
+    assert evidence.max_row == 1 + 13 + 9 + 1
+
+
+def test_the_workbook_never_contradicts_itself_nor_speaks_of_iso_weeks(reviewer, quarter):
+    book = load_workbook(
+        io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
+    )
+    every = [
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    ]
+    assert not any("ISO" in t or re.search(r"\d{4}-W\d\d", t) for t in every)
+    assert not any("Thường xuyên — Thường xuyên" in t for t in every)
+    for ws in book.worksheets[2:]:
+        rows = list(ws.iter_rows(min_row=6, values_only=True))
+        for row in rows:
+            scored, verdict = row[2], row[8]
+            assert (scored == "Có") == ("Không tính" not in verdict), (ws.title, row)
+            if scored == "Không":
+                assert row[10], (ws.title, row)  # says why
+    nv1 = [r[0] for r in book["NV1"].iter_rows(max_row=3, values_only=True)]
+    assert "chỉ ghi nhận, không chấm điểm" in nv1[2] and nv1[2].startswith("Kế hoạch yêu cầu:")
+    week = book["Minh chứng"]["H2"].value
+    assert re.fullmatch(r"Tuần \d+ \(\d\d/\d\d–\d\d/\d\d/2024\)", week), week
+
+
+def test_the_csv_for_a_vietnamese_excel_is_separated_by_semicolons_and_offered(reviewer, quarter):
+    raw = reviewer.get(f"/compliance/export.csv?{quarter['query']}&sep=semicolon").data
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM stays
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    comma = list(
+        csv.reader(
+            io.StringIO(
+                reviewer.get(f"/compliance/export.csv?{quarter['query']}").data.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows == comma and rows[0][:2] == ["Mã minh chứng", "TT nhiệm vụ"]
+    assert text.splitlines()[0].startswith("Mã minh chứng;TT nhiệm vụ;")
+    refused = reviewer.get(f"/compliance/export.csv?{quarter['query']}&sep=tab")
+    assert refused.status_code == 400 and "Dấu phân cách" in refused.get_data(as_text=True)
+    page = reviewer.get(f"/compliance?{quarter['query']}").get_data(as_text=True)
+    assert "sep=semicolon" in page and re.search(r'export\.csv\?[^"]*"', page)
+
+
+def test_the_report_states_whether_each_deadline_was_met_and_groups_the_idle_tasks(
+    seeded, reviewer, quarter
+):
+    from support.compliance import local
+    from support.evidence import make_evidence
+    from wardapp.plans.models import Task
+
+    with seeded.app_context():
+        task9, task10 = (db.session.scalar(select(Task).where(Task.number == n)) for n in (9, 10))
+        lead9, lead10 = (
+            next(a.unit for a in t.assignments if a.role == "lead") for t in (task9, task10)
+        )
+        make_evidence(task9, lead9, local(2024, 3, 31, 23, 30), "approved")
+        make_evidence(task10, lead10, local(2024, 4, 1, 0, 30), "approved")  # a day late
+        db.session.commit()
+        names = lead9.short_name, lead10.short_name
+    document = Document(
+        io.BytesIO(reviewer.get(f"/compliance/export.docx?{quarter['query']}").data)
+    )
+    texts = [p.text for p in document.paragraphs]
+    nine = texts.index("2.3. NV9 – Pano, khẩu hiệu trên đường Võ Nguyên Giáp, Tây Yên Tử")
+    assert texts[nine + 1] == (
+        f"Hạn hoàn thành 31/03/2024. Hoàn thành đúng hạn (1 đơn vị): {names[0]}. "
+        "Đã duyệt 1 minh chứng."
+    )
+    ten = texts.index("2.4. NV10 – Khẩu hiệu trên pano tấm lớn cửa ngõ thành phố")
+    assert texts[ten + 1] == (
+        f"Hạn hoàn thành 31/03/2024. Không hoàn thành đúng hạn (1 đơn vị): {names[1]}. "
+        "Đã duyệt 0 minh chứng."
+    )
+    # Tasks 1, 2, 4, 5, 7, 8: recorded only, nothing accepted: one paragraph, not six lines.
+    assert not any("đã duyệt 0 minh chứng" in t for t in texts)
+    grouped = texts.index("2.5. Các nhiệm vụ chưa có minh chứng được duyệt")
+    assert texts[grouped + 1].startswith("6 nhiệm vụ chỉ ghi nhận")
+    assert [t.split(" – ")[0] for t in texts[grouped + 2 : grouped + 8]] == [
+        "- NV1",
+        "- NV2",
+        "- NV4",
+        "- NV5",
+        "- NV7",
+        "- NV8",
+    ]
+    annex = document.tables[3]
+    head = [c.text for c in annex.rows[0].cells]
+    assert head == ["Đơn vị"] + [f"NV{n}" for n in range(1, 11)]
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in annex.rows[1:]}
+    assert rows["Thọ Xương"][2] == "13/13 Đạt" and rows["Dĩnh Trì"][2] == "9/13 Chưa đạt"
+    assert annex.rows[0]._tr.trPr.xpath("./w:tblHeader")  # repeated on each page
+    landscape = document.sections[-1]
+    assert round(landscape.page_width.mm) == 297 and round(landscape.page_height.mm) == 210

@@ -246,3 +246,52 @@ def test_a_reviewer_of_some_units_cannot_change_how_the_plan_is_scored(q1, seede
         db.session.commit()
     auth.login("scoped2", "mat-khau-123")
     assert client.get(f"/compliance/plans/{q1['plan']}/rules").status_code == 403
+
+
+def test_the_matrix_puts_scored_tasks_first_and_says_why_the_rest_are_not_counted(q1, auth, client):
+    auth.login("vhtt")
+    body = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    heads = re.findall(
+        r'<span class="task-no">NV(\d+)</span><span class="task-title">([^<]+)', body
+    )
+    order = [int(n) for n, _title in heads]
+    assert order[:3] == [3, 9, 10] and sorted(order[3:]) == [1, 2, 4, 5, 6, 7, 8]
+    assert heads[0][1] == "Chuyển đổi số trên hệ thống truyền thanh (mỗi tuần 1 lần)"  # on touch
+    assert "Được chấm" in body and "Chỉ ghi nhận, không chấm" in body
+    why = body[body.index('class="card why-unscored"') :]
+    why = why[: why.index("</section>")]
+    assert "<strong>NV1, NV2, NV4, NV5, NV6, NV8</strong>: Chưa đặt mức tối thiểu" in why
+    assert "NV7</strong>: Thực hiện khi có thay đổi" in why
+    settings = f'href="/compliance/plans/{q1["plan"]}/rules"'
+    assert settings in why  # a reviewer is led to where the minimum is set
+    auth.logout()
+    auth.login("noivu")  # the overseer reads why, and who sets it
+    overseer = client.get(f"/compliance?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    why = overseer[overseer.index('class="card why-unscored"') :]
+    assert settings not in why[: why.index("</section>")]
+    assert "Phòng VHTT đặt mức này" in why
+
+
+def test_a_unit_downloads_its_own_report(q1, auth, client):
+    import io
+
+    from docx import Document
+
+    auth.login("tho-xuong")
+    unit_page = client.get(f"/compliance/unit?plan={q1['plan']}&quarter=1").get_data(as_text=True)
+    link = re.search(r'href="(/compliance/unit/report\.docx\?[^"]+)"', unit_page).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith("tho-xuong-cchc-2024-q1.docx")
+    document = Document(io.BytesIO(response.data))
+    left = document.tables[0].rows[0].cells[0].text.split("\n")
+    assert left[1] == "UBND PHƯỜNG THỌ XƯƠNG"
+    units = document.tables[1]
+    assert [r.cells[1].text for r in units.rows[1:]] == ["Thọ Xương"]
+    recipients = document.tables[2].rows[0].cells[0].text.split("\n")
+    assert "- Phòng Văn hóa và Thông tin thành phố;" in recipients
+    other = q1["units"]["ngo-quyen"]
+    assert client.get(f"/compliance/unit/report.docx?unit={other}").status_code == 404
+    auth.logout()
+    auth.login("vhtt")
+    assert client.get(f"/compliance/unit/report.docx?unit={other}&quarter=1").status_code == 200

@@ -1,11 +1,15 @@
 """Files are served only through the authorised view, typed, never sniffed, cached for good."""
 
 import io
+import urllib.request
 
+import pytest
 from PIL import Image
 
 from support import images
 from support.evidence import Officer, photo, task_id
+
+pytestmark = pytest.mark.both_stores
 
 
 def test_a_photo_is_served_with_its_type_and_long_lived_caching(seeded):
@@ -22,6 +26,7 @@ def test_a_photo_is_served_with_its_type_and_long_lived_caching(seeded):
     image = Image.open(io.BytesIO(display.data))
     assert image.size == (2048, 1365)  # the upright 3000 × 2000 scene, whatever the stored pixels
     assert not image.getexif()
+    assert display.content_length == len(display.data)
     thumb = Image.open(io.BytesIO(officer.client.get(media["urls"]["thumb"]).data))
     assert max(thumb.size) <= 320
     again = officer.client.get(
@@ -61,3 +66,43 @@ def test_an_unknown_variant_or_media_is_404(seeded):
     client = Officer(seeded, "vhtt").client
     assert client.get("/media/999999/display").status_code == 404
     assert client.get("/media/1/../../etc/passwd").status_code == 404
+
+
+@pytest.mark.parametrize(("backend", "store_kind"), [("sqlite", "s3")])
+@pytest.mark.app_config(S3_PRESIGN=True, S3_PRESIGN_SECONDS=30)
+def test_with_presigned_links_the_bucket_sends_the_photo_after_the_same_check(seeded, s3_server):
+    image = photo(seed=5)
+    officer = Officer(seeded, "tho-xuong")
+    media = officer.site_photo(photos=[image]).json["media"][0]
+    answer = officer.client.get(media["urls"]["original"])
+    assert answer.status_code == 302 and "no-store" in answer.headers["Cache-Control"]
+    link = answer.headers["Location"]
+    assert link.startswith(s3_server.endpoint + "/") and "X-Amz-Expires=30" in link
+    with urllib.request.urlopen(link, timeout=10) as got:  # no cookie, no credentials
+        assert got.read() == image
+        assert got.headers["Content-Type"] == "image/jpeg"
+        assert got.headers["Content-Disposition"].startswith("inline")
+    assert Officer(seeded, "dinh-ke").client.get(media["urls"]["original"]).status_code == 404
+    assert seeded.test_client().get(media["urls"]["original"]).status_code == 302  # to sign-in
+    page = officer.client.get(
+        f"/evidence/{officer.client.get('/api/v1/evidence').json['items'][0]['id']}"
+    )
+    assert f"img-src 'self' {s3_server.endpoint} " in page.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(("backend", "store_kind"), [("sqlite", "local")])
+@pytest.mark.app_config(ACCEL_REDIRECT="/_media/")
+def test_behind_nginx_the_app_names_the_file_and_nginx_sends_it(seeded):
+    officer = Officer(seeded, "tho-xuong")
+    media = officer.site_photo(photos=[photo(seed=6)]).json["media"][0]
+    answer = officer.client.get(media["urls"]["display"])
+    accel = answer.headers["X-Accel-Redirect"]
+    assert accel.startswith("/_media/") and answer.data == b""
+    assert answer.headers["Content-Type"] == "image/jpeg"
+    assert "private" in answer.headers["Cache-Control"]
+    with seeded.app_context():
+        from wardapp.media.app_store import storage
+
+        assert storage().path(accel.removeprefix("/_media/")).is_file()
+    refused = Officer(seeded, "dinh-ke").client.get(media["urls"]["display"])
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused.headers

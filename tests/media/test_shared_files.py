@@ -1,7 +1,6 @@
 """Files are named by their bytes and shared by every row that carries the same bytes: a
 request that fails never takes them away from one that committed, and neither does fsck."""
 
-import os
 import threading
 import time
 import uuid
@@ -13,9 +12,12 @@ import wardapp.evidence.services
 from support.evidence import Officer, photo
 from support.faults import write_lock
 from support.races import at_once
+from support.stores import age
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage
+
+pytestmark = pytest.mark.both_stores
 
 
 class HeldAfterStoring:
@@ -83,12 +85,8 @@ def test_a_submission_that_loses_the_race_for_its_key_leaves_the_winners_files(s
     assert files_answer(first, winner.json) == [200, 200, 200]
 
 
-def age(app, seconds: float = 7200) -> None:
-    """Every stored file as old as ``seconds``."""
-    past = time.time() - seconds
-    for folder, _, names in os.walk(app.config["MEDIA_DIR"]):
-        for name in names:
-            os.utime(os.path.join(folder, name), (past, past))
+# Any moment from now on counts every file stored so far as old.
+LATER = 60
 
 
 def test_fsck_spares_an_old_orphan_that_a_submission_is_reusing(seeded, monkeypatch):
@@ -104,7 +102,7 @@ def test_fsck_spares_an_old_orphan_that_a_submission_is_reusing(seeded, monkeypa
             store.put(processed.display, ".jpg"),
             store.put(processed.thumb, ".jpg"),
         ]
-    age(seeded)  # left by a request that failed an hour ago: fsck would remove them
+        age(store, orphans)  # left by a request that failed an hour ago: fsck would remove them
     key = str(uuid.uuid4())
     hold = HeldAfterStoring(monkeypatch, key)
     answers = {}
@@ -134,17 +132,19 @@ def test_an_orphan_named_by_a_row_after_the_scan_is_put_back(seeded):
     """The moment between fsck's scan and its delete: the row appears, the file stays."""
     with seeded.app_context():
         store = storage()
-        key = store.put(b"bytes a row names a moment later", ".jpg")
-    age(seeded)
-    with seeded.app_context():
+        data = b"bytes a row names a moment later"
+        key = store.put(data, ".jpg")
         removed = store.remove_orphans(
-            [key], older_than=time.time() - 3600, still_named=lambda keys: set(keys)
+            [key], older_than=time.time() + LATER, still_named=lambda keys: set(keys)
         )
         assert removed == [] and store.exists(key)
+        with store.open(key) as handle:
+            assert handle.read() == data
         removed = store.remove_orphans(
-            [key], older_than=time.time() - 3600, still_named=lambda keys: set()
+            [key], older_than=time.time() + LATER, still_named=lambda keys: set()
         )
         assert removed == [key] and not store.exists(key)
+        assert list(store.iter_keys()) == []  # nothing left aside either
 
 
 def test_bytes_stored_again_while_fsck_holds_them_aside_are_written_anew(seeded):
@@ -152,15 +152,16 @@ def test_bytes_stored_again_while_fsck_holds_them_aside_are_written_anew(seeded)
         store = storage()
         data = b"bytes fsck is removing while a request stores them"
         key = store.put(data, ".jpg")
-        age(seeded)
+        stored_at = time.time()
+        age(store, [key], past_grace=False)
 
         def stored_meanwhile(keys):
             assert not store.exists(key)  # aside: a put now cannot find it
             assert store.put(data, ".jpg") == key
             return set()
 
-        store.remove_orphans([key], older_than=time.time() - 3600, still_named=stored_meanwhile)
+        store.remove_orphans([key], older_than=time.time() + LATER, still_named=stored_meanwhile)
         assert store.exists(key)
         with store.open(key) as handle:
             assert handle.read() == data
-        assert store.modified_at(key) > time.time() - 60  # the new copy, not the old one
+        assert store.modified_at(key) > stored_at  # the new copy, not the old one

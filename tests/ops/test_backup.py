@@ -66,13 +66,16 @@ def files(app) -> dict[str, bytes]:
 
 
 @contextmanager
-def fresh_instance(backend, tmp_path, schema):
-    """An app on a database that does not exist yet and an empty media folder."""
+def fresh_instance(backend, tmp_path, schema, **settings):
+    """An app on a database that does not exist yet and an empty media folder (or the empty
+    store ``settings`` name)."""
     folder = tmp_path / f"fresh-{secrets.token_hex(3)}"
     folder.mkdir()
     if backend == "sqlite":
         app = make_app(
-            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'restored.sqlite3'}"}, folder
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'restored.sqlite3'}"},
+            folder,
+            **settings,
         )
         yield app
         with app.app_context():
@@ -146,19 +149,25 @@ def test_a_backup_taken_while_an_officer_submits_restores_the_same_rows_and_file
         assert original.status_code == 200 and original.data == photo(1)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_a_tar_gz_backup_from_the_command_line_restores_into_a_new_instance(seeded, tmp_path):
+@pytest.mark.parametrize(("backend", "store_kind"), [("sqlite", "local"), ("sqlite", "s3")])
+def test_a_tar_gz_backup_from_the_command_line_restores_into_a_new_instance(
+    seeded, store_kind, tmp_path, request
+):
+    """From the local folder, or from a bucket into another place in the bucket."""
     Officer(seeded, "tho-xuong").site_photo(photos=[photo(2)])
+    store = request.getfixturevalue("s3_server").settings() if store_kind == "s3" else {}
     archive = tmp_path / "wardapp-2024-06-30.tar.gz"
     made = seeded.test_cli_runner().invoke(args=["wardapp", "backup", str(archive)])
     assert made.exit_code == 0, made.output
     assert "1 evidence" in made.output and archive.is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-    with fresh_instance("sqlite", tmp_path, None) as fresh:
+    with fresh_instance("sqlite", tmp_path, None, **store) as fresh:
         restored = fresh.test_cli_runner().invoke(args=["wardapp", "restore", str(archive)])
         assert restored.exit_code == 0, restored.output
         assert rows(fresh) == rows(seeded)
         assert files(fresh) == files(seeded)
+        with fresh.app_context():
+            assert (storage().path(next(iter(files(fresh)))) is None) == (store_kind == "s3")
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

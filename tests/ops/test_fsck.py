@@ -1,33 +1,28 @@
 """`flask wardapp fsck`: files nothing points at, and rows whose files are gone."""
 
-import os
-import time
-
+import pytest
 from sqlalchemy import select
 
 from support.evidence import Officer, photo
+from support.stores import age
+from support.stores import lose as lose_from
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
 from wardapp.media.app_store import storage
 
-
-def age(app, key, seconds=7200):
-    with app.app_context():
-        file = storage().path(key)
-    past = time.time() - seconds
-    os.utime(file, (past, past))
+pytestmark = pytest.mark.both_stores
 
 
 def lose(key: str) -> None:
     """A file gone from the disk, as after a failed disk or a careless hand."""
-    storage().path(key).unlink()
+    lose_from(storage(), key)
 
 
 def test_an_old_orphan_file_is_found_and_removed_but_a_fresh_one_is_spared(seeded):
     with seeded.app_context():
         old = storage().put(b"left by a killed worker", ".jpg")
+        age(storage(), [old])
         fresh = storage().put(b"an upload still in flight", ".jpg")
-    age(seeded, old)
     runner = seeded.test_cli_runner()
     found = runner.invoke(args=["wardapp", "fsck"])
     assert found.exit_code == 1 and old in found.output and fresh not in found.output

@@ -24,41 +24,6 @@ TABLES = {
 }
 
 
-def old_evidence(task, unit, when, status, supersedes=None) -> int:
-    """An evidence row as an older schema holds it: only the columns it had then (the ORM
-    would also write columns added since)."""
-    import uuid
-    from datetime import UTC
-
-    from sqlalchemy import select
-
-    from support.evidence import SITE_PHOTO_FIELDS, officer_of
-    from wardapp.auth.models import User
-    from wardapp.evidence.models import Evidence
-
-    user = db.session.scalars(select(User).filter_by(unit_id=unit.id)).first() or officer_of(unit)
-    table = Evidence.__table__
-    values = {
-        "client_uuid": str(uuid.uuid4()),
-        "task_id": task.id,
-        "unit_id": unit.id,
-        "submitted_by_id": user.id,
-        "kind": "site_photo",
-        "occurred_at": when.astimezone(UTC),
-        "fields": dict(SITE_PHOTO_FIELDS),
-        "status": status,
-        "fingerprint": "f" * 64,
-        "warnings": [],
-        "has_warnings": False,
-        "note": "",
-        "version": 1,
-        "created_at": when.astimezone(UTC),
-        "reviewed_at": when.astimezone(UTC) if status in ("approved", "returned") else None,
-        "supersedes_id": supersedes,
-    }
-    return db.session.execute(table.insert().values(**values)).inserted_primary_key[0]
-
-
 def test_upgrade_on_an_empty_database_creates_every_table(bare_app):
     with bare_app.app_context():
         upgrade()
@@ -100,20 +65,62 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
-    from sqlalchemy import select
+    from types import SimpleNamespace
 
-    from support.compliance import local, make_plan, make_task, make_unit
+    from sqlalchemy import insert, select
+
+    from support.compliance import local
+    from support.evidence import make_evidence
     from wardapp.audit.models import AuditEvent
+    from wardapp.auth.models import User
     from wardapp.evidence.models import Evidence
+    from wardapp.plans.models import Plan, Task
+    from wardapp.units.models import Unit
+
+    def row(model, **values) -> SimpleNamespace:
+        """A row with only these columns: the model's own insert would name columns added
+        to it after 0004."""
+        new_id = db.session.execute(
+            insert(model.__table__).values(**values).returning(model.__table__.c.id)
+        ).scalar_one()
+        return SimpleNamespace(id=new_id)
 
     with bare_app.app_context():
         upgrade(revision="0004")
-        unit = make_unit()
-        task = make_task(make_plan(), 1, "weekly", leads=[unit])
-        returned = old_evidence(task, unit, local(2024, 3, 4), "returned")
-        first = old_evidence(task, unit, local(2024, 3, 5), "approved", supersedes=returned)
-        second = old_evidence(task, unit, local(2024, 3, 5), "submitted", supersedes=returned)
-        ids = returned, first, second
+        unit = row(Unit, code="u", kind="ward", name="Phường U", short_name="U", active=True)
+        plan = row(Plan, year=2024, city="C", title="Kế hoạch", active=True)
+        task = row(
+            Task,
+            plan_id=plan.id,
+            number=1,
+            text="Nhiệm vụ",
+            short_title="Nhiệm vụ",
+            lead_text="",
+            coordinating_text="",
+            when_text="",
+            kinds=["site_photo"],
+            rule="weekly",
+            places=[],
+            notes="",
+        )
+        by = row(
+            User,
+            username="o",
+            password_hash="x",
+            display_name="Cán bộ",
+            role="officer",
+            unit_id=unit.id,
+            active=True,
+            session_version=1,
+        )
+        returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
+        first = make_evidence(
+            task, unit, local(2024, 3, 5), "approved", supersedes=returned, user=by
+        )
+        second = make_evidence(
+            task, unit, local(2024, 3, 5), "submitted", supersedes=returned, user=by
+        )
+        ids = returned.id, first.id, second.id
         db.session.commit()
         upgrade()
         db.session.expire_all()

@@ -5,10 +5,20 @@ from sqlalchemy import select
 
 from support.evidence import Officer
 from wardapp.auth.models import User
-from wardapp.core.roles import ADMINS, DECIDERS, OFFICERS, READERS, RULE_EDITORS, SIGNED_IN, Role
+from wardapp.core.roles import (
+    ADMINS,
+    AUDIT_READERS,
+    DECIDERS,
+    OFFICERS,
+    READERS,
+    RULE_EDITORS,
+    SIGNED_IN,
+    Role,
+)
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.plans.models import Plan, Task
+from wardapp.units.models import Unit
 
 ANON = "anonymous"
 OFFICER, REVIEWER, OVERSEER, ADMIN = Role.OFFICER, Role.REVIEWER, Role.OVERSEER, Role.ADMIN
@@ -27,6 +37,16 @@ EXPECTED = {
     "auth.user_new": ("GET", ADMINS),
     "auth.user_edit": ("GET", ADMINS),
     "auth.user_password": ("POST", ADMINS),
+    "organisation.audit_page": ("GET", AUDIT_READERS),
+    "organisation.units": ("GET", ADMINS),
+    "organisation.unit_new": ("GET", ADMINS),
+    "organisation.unit_edit": ("GET", ADMINS),
+    "organisation.unit_merge": ("GET", ADMINS),
+    "organisation.audit_csv": ("GET", AUDIT_READERS),
+    "auth.account": ("GET", SIGNED_IN),
+    "auth.account_password": ("POST", SIGNED_IN),
+    "auth.account_preferences": ("POST", SIGNED_IN),
+    "auth.account_sessions": ("POST", SIGNED_IN),
     "evidence.api_tasks": ("GET", SIGNED_IN),
     "evidence.api_evidence_list": ("GET", SIGNED_IN),
     "evidence.api_evidence": ("GET", SIGNED_IN),
@@ -53,6 +73,7 @@ EXPECTED = {
     "compliance.export_xlsx": ("GET", READERS),
     "compliance.export_csv": ("GET", READERS),
     "compliance.export_docx": ("GET", READERS),
+    "compliance.unit_report": ("GET", SIGNED_IN),
     "compliance.export_zip": ("GET", READERS),
     "compliance.start_export": ("POST", READERS),
     "compliance.export_job": ("GET", READERS),
@@ -69,6 +90,7 @@ def url_args(app) -> dict:
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
         return {
+            "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
             "plan_id": db.session.scalar(select(Plan.id)),
             "code": "vi",

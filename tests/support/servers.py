@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -46,6 +47,7 @@ class Instance:
             "FLASK_APP": str(ROOT / "wsgi.py"),
             "WARDAPP_DATABASE_URL": database_url or f"sqlite:///{self.database}",
             "WARDAPP_MEDIA_DIR": str(self.media),
+            "WARDAPP_JOBS_SQLITE_PATH": str(self.folder / "jobs.sqlite3"),
             "WARDAPP_SECRET_KEY": "throw-away",
             # Demo accounts are made fast; the hash of a real installation is scrypt.
             "WARDAPP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -165,11 +167,22 @@ class HttpUser:
     """A person's browser or phone: a cookie jar, a CSRF token, the real pages and API; signed in
     through the login page as ``AuthActions`` signs in, over real HTTP."""
 
-    def __init__(self, base: str, username: str, password: str = PASSWORD, timeout: float = 120):
+    def __init__(
+        self,
+        base: str,
+        username: str,
+        password: str = PASSWORD,
+        timeout: float = 120,
+        tls: ssl.SSLContext | None = None,
+    ):
+        """``tls``: how to trust an HTTPS ``base`` (a test's own certificate)."""
         self.base = base
         self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        handlers: list = [urllib.request.HTTPCookieProcessor(self.cookies)]
+        if tls is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=tls))
+        self.opener = urllib.request.build_opener(*handlers)
         page = self.open("/login").read().decode()
         body = urllib.parse.urlencode(sign_in_form(page, username, password)).encode()
         home = self.open("/login", body).read().decode()

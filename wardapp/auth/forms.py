@@ -66,3 +66,48 @@ class PasswordResetForm(FlaskForm):
     def __init__(self, *args, account_username: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.account_username = account_username
+
+
+class OwnPasswordForm(FlaskForm):
+    """/account: the current password, then the new one twice."""
+
+    old_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))]
+    )
+    password = PasswordField(
+        _l("Mật khẩu mới"), validators=[DataRequired(_l("Hãy nhập mật khẩu mới.")), password_rules]
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[DataRequired(_l("Hãy nhập lại mật khẩu mới."))],
+    )
+
+    def __init__(self, *args, account_username: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("Hai lần nhập mật khẩu mới không giống nhau."))
+
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class PreferencesForm(FlaskForm):
+    """/account: the language of the pages and where digests are sent."""
+
+    language = SelectField(_l("Ngôn ngữ"), choices=[])
+    email = StringField(
+        _l("Thư điện tử nhận bản tin"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Địa chỉ thư điện tử không hợp lệ.")),
+        ],
+    )
+
+
+class SignOutOthersForm(FlaskForm):
+    """Only its CSRF token: the button that ends the account's other sessions."""

@@ -40,6 +40,10 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where digests are sent, set by the officer on /account; None until then.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The language the officer chose on /account; None follows the app's default.
+    language: Mapped[str | None] = mapped_column(String(8))
     # The session generation: part of every session's and remember-me cookie's identity, so
     # bumping it (sign-out, a password change, a lock: services.end_sessions) ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -187,3 +187,49 @@ def _nfc(text: str) -> str:
     """On one line, cleaned by the house's text policy (``wardapp.core.text``): NFC, and no
     control, bidi control or non-character (PostgreSQL refuses NUL outright)."""
     return " ".join(clean_text(text).split())
+
+
+class WrongPassword(ValueError):
+    """The current password, asked before a change, was not the account's."""
+
+
+def change_own_password(user: User, old: str, new: str, address: str) -> None:
+    """The officer's own change: the old password first, throttled like a sign-in (a stolen,
+    unlocked phone must not become a way to guess it), then the policy; every session of the
+    account ends (the caller keeps its own with ``views.keep_this_session``).
+
+    Raises ``WrongPassword`` (or a throttled ``WrongPassword`` with the wait in its message)
+    and ``WeakPassword``.
+    """
+    verdict = throttle.check(user.username, address)
+    if not verdict.allowed:
+        raise WrongPassword(
+            _(
+                "Nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.",
+                s=verdict.wait_seconds,
+            )
+        )
+    if not user.check_password(old):
+        throttle.record_failure(user.username, address)
+        record_security_event(user, "user.password_change_failed", user)
+        raise WrongPassword(_("Mật khẩu hiện tại không đúng."))
+    require_acceptable(new, user.username)
+    throttle.record_success(user.username, address)
+    user.set_password(new)
+    end_sessions(user)
+    record(user, "user.password_change", user)
+
+
+def end_other_sessions(user: User) -> None:
+    """Sign out my other devices: every session ends; the caller keeps its own."""
+    end_sessions(user)
+    record(user, "user.sessions_end", user)
+
+
+def set_preferences(user: User, *, language: str | None, email: str | None) -> None:
+    before = {"language": user.language, "email": user.email}
+    user.language = language or None
+    user.email = _nfc(email).lower() if email and email.strip() else None
+    after = {"language": user.language, "email": user.email}
+    if before != after:
+        record(user, "user.preferences", user, before=before, after=after)

@@ -1,6 +1,6 @@
 """Sign-in and sign-out."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -42,6 +42,8 @@ def login():
         )
         if result.user:
             login_user(result.user, remember=form.remember.data)
+            if result.user.language in current_app.config["LANGUAGES"]:
+                session["lang"] = result.user.language  # the one chosen on /account
             return redirect(safe_path(request.args.get("next")))
         form.password.errors.append(result.message)
         status = 429 if result.wait_seconds else 401

@@ -71,9 +71,14 @@ class Picture:
 
 
 def responsible(
-    plan: Plan, unit_ids: list[int] | None = None, session: Session | None = None
+    plan: Plan,
+    unit_ids: list[int] | None = None,
+    session: Session | None = None,
+    period: Period | None = None,
 ) -> tuple[list[Task], list[Unit]]:
-    """The plan's tasks (with their assignments) and the active units that have a part."""
+    """The plan's tasks (with their assignments) and the units that have a part: those that
+    existed in ``period`` (a merge leaves the units before it in the periods before it), or
+    the active ones when no period is given."""
     tasks = list(
         (session or db.session).scalars(
             select(Task)
@@ -86,7 +91,8 @@ def responsible(
         a.unit.id: a.unit
         for t in tasks
         for a in t.assignments
-        if a.unit.active and (unit_ids is None or a.unit.id in unit_ids)
+        if (a.unit.exists_during(period.start, period.end) if period else a.unit.active)
+        and (unit_ids is None or a.unit.id in unit_ids)
     }
     return tasks, sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 9), u.id))
 
@@ -103,11 +109,12 @@ def compliance_for(
     """Judge every task × responsible active unit of the plan in the period.
 
     ``unit_ids`` limits the picture to the units a viewer may see; ``as_of`` (today) leaves
-    out what is not due yet (see ``rules``). Inactive units are left out entirely.
+    out what is not due yet (see ``rules``). Units that did not exist in the period (merged
+    before it, or formed after it) and units deactivated by hand are left out.
     ``session`` defaults to the request's; a streamed export passes its own.
     """
     tz = tz or city_tz()
-    tasks, units = responsible(plan, unit_ids, session)
+    tasks, units = responsible(plan, unit_ids, session, period)
     shown = {u.id for u in units}
     expectations = {t.id: expectation_for(t, period) for t in tasks}
     spans = [e.window for e in expectations.values()]

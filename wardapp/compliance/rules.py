@@ -221,3 +221,37 @@ def judge(cell: Cell, expectation: Expectation, tally: Tally, as_of: date | None
     else:
         cell.verdict = "pending" if all(short) else "unmet"
     return cell
+
+
+def how_judged(task: TaskRule) -> str:
+    """How a task's rule is judged, in words, for the matrix, the settings link and the files:
+    never the plan's own "when" text again ("Thường xuyên — Thường xuyên")."""
+    if task.rule == "weekly":
+        return _("Chấm theo tuần: mỗi tuần ít nhất 1 minh chứng được duyệt.")
+    if task.rule == "deadline":
+        if task.deadline is None:
+            return _("Chấm theo hạn, nhưng chưa đặt hạn: chưa chấm.")
+        return _(
+            "Chấm theo hạn: ít nhất 1 minh chứng được duyệt, làm trước hoặc đúng ngày %(d)s.",
+            d=fmt_date(task.deadline),
+        )
+    if task.rule == "per_period":
+        if not task.min_count:
+            return _("Làm thường xuyên, chưa đặt mức tối thiểu: chỉ ghi nhận, không chấm điểm.")
+        if task.period == "month":
+            return _(
+                "Chấm theo tháng: ít nhất %(n)s minh chứng được duyệt mỗi tháng.", n=task.min_count
+            )
+        return _("Chấm theo quý: ít nhất %(n)s minh chứng được duyệt mỗi quý.", n=task.min_count)
+    return _("Làm khi có thay đổi: chỉ ghi nhận, không chấm điểm.")
+
+
+def is_scored(task: TaskRule) -> bool:
+    """Whether the task's rule can give a verdict at all (a unit may still be left out)."""
+    if task.rule == "weekly":
+        return True
+    if task.rule == "deadline":
+        return task.deadline is not None
+    if task.rule == "per_period":
+        return bool(task.min_count)
+    return False

@@ -5,6 +5,8 @@ an officer sees only their own unit's page and cells. A cell or unit the user ma
 is "not found", the same answer as one that does not exist.
 """
 
+from dataclasses import dataclass
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -19,7 +21,7 @@ from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, RULE_LABELS, STATUS_LABELS
 from wardapp.core.periods import Period
-from wardapp.core.roles import READERS, SIGNED_IN, Role
+from wardapp.core.roles import READERS, RULE_EDITORS, SIGNED_IN, Role
 from wardapp.extensions import db, htmx
 from wardapp.plans import lookup
 from wardapp.plans.models import Task
@@ -59,6 +61,35 @@ def _labels() -> dict:
     }
 
 
+@dataclass
+class Columns:
+    """The matrix's task columns: those scored in the period first, then those only recorded,
+    and why each of those is not scored (tasks sharing a reason together)."""
+
+    scored: list[Task]
+    recorded: list[Task]
+    reasons: list[tuple[str, list[Task]]]
+    needs_minimum: bool
+
+    @property
+    def all(self) -> list[Task]:
+        return self.scored + self.recorded
+
+    @classmethod
+    def of(cls, picture) -> "Columns":
+        scored, recorded = [], []
+        reasons: dict[str, list[Task]] = {}
+        for task in picture.tasks:
+            expectation = picture.expectations[task.id]
+            if expectation.slots:
+                scored.append(task)
+            else:
+                recorded.append(task)
+                reasons.setdefault(str(expectation.reason), []).append(task)
+        needs_minimum = any(t.rule == "per_period" and not t.min_count for t in recorded)
+        return cls(scored, recorded, list(reasons.items()), needs_minimum)
+
+
 @bp.get("/compliance")
 @allow(*READERS)
 def dashboard():
@@ -70,6 +101,8 @@ def dashboard():
         "compliance/dashboard.html",
         choice=choice,
         picture=picture,
+        columns=Columns.of(picture),
+        may_set_rules=current_user.role in RULE_EDITORS,
         charts=charts_for(picture),
         plans=lookup.all_plans(),
         periods=_periods(choice),

@@ -61,7 +61,9 @@ def finish_transaction(response):
 
 def security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault(
+        "Content-Security-Policy", current_app.config.get("CONTENT_SECURITY_POLICY") or CSP
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

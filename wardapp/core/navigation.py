@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wardapp.core.access import allowed_roles
-from wardapp.core.roles import ADMINS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
+from wardapp.core.roles import ADMINS, AUDIT_READERS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
 from wardapp.core.script_words import script_words
 
 # (endpoint, label, who it is for): the menu, in order. An entry is offered to the roles its
@@ -25,6 +25,8 @@ MENU = [
     ("compliance.unit_page", _l("Tiến độ"), OFFICERS),
     ("plans.plan_list", _l("Kế hoạch"), READERS),
     ("auth.users", _l("Tài khoản"), ADMINS),
+    ("organisation.units", _l("Đơn vị"), ADMINS),
+    ("organisation.audit_page", _l("Nhật ký"), AUDIT_READERS),
 ]
 
 

@@ -30,3 +30,4 @@ READERS = frozenset({Role.REVIEWER, Role.OVERSEER, Role.ADMIN})  # the queue, ma
 DECIDERS = frozenset({Role.REVIEWER})  # approving and returning evidence
 RULE_EDITORS = frozenset({Role.REVIEWER, Role.ADMIN})  # how a plan's tasks are scored
 ADMINS = frozenset({Role.ADMIN})  # accounts and plan imports
+AUDIT_READERS = frozenset({Role.ADMIN, Role.OVERSEER})  # the audit record, read-only

@@ -4,7 +4,7 @@ A key is ``ab/cd/<sha256><suffix>``; it names the content, never the uploader's 
 so no upload can choose where it lands. Keys coming back from the database or a URL are
 checked against that shape before they touch the file system, so ``..``, absolute paths
 and other tricks are refused with ValueError instead of reaching outside the root.
-A backend for an S3-compatible store implements the same ``Storage`` interface.
+The S3 backend (``wardapp.media.s3``) implements the same ``Storage`` interface.
 """
 
 from __future__ import annotations
@@ -63,6 +63,18 @@ class Storage(ABC):
 
     def path(self, key: str) -> Path | None:
         """A local file for ``X-Accel-Redirect`` or ``send_file``; None for remote stores."""
+        check_key(key)
+        return None
+
+    def url(
+        self, key: str, *, content_type: str, filename: str, attachment: bool, expires: int
+    ) -> str | None:
+        """A short-lived link a browser can fetch the bytes from directly; None when the
+        store has none (the app then sends the bytes itself)."""
+        return None
+
+    def origin(self) -> str | None:
+        """The scheme and host such links point at."""
         return None
 
     @abstractmethod

@@ -75,7 +75,12 @@ def fsck_command(repair):
     from wardapp.media.app_store import storage
     from wardapp.ops.fsck import check
 
-    report = check(storage(), repair=repair, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    report = check(
+        storage(),
+        repair=repair,
+        max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        grace=current_app.config["FSCK_GRACE_SECONDS"],
+    )
     db.session.commit()
     for key in report.orphans:
         outcome = (
@@ -98,3 +103,50 @@ def fsck_command(repair):
         click.echo("Files and rows agree.")
     elif not repair or report.unrecoverable:
         raise SystemExit(1)
+
+
+@click.command("migrate-media")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["s3"]),
+    required=True,
+    help="Where to: the bucket of WARDAPP_S3_BUCKET (with WARDAPP_S3_ENDPOINT_URL, …).",
+)
+@with_appcontext
+def migrate_media_command(to: str):
+    """Copy every file of the local media folder into the S3 bucket, checking each SHA-256.
+
+    Safe to stop and run again: what is in the bucket already is checked and kept. Run it while
+    the app serves, switch the app to WARDAPP_STORAGE=s3, then run it once more for the files
+    that arrived in between.
+    """
+    from wardapp.media.app_store import make_storage
+    from wardapp.media.s3 import S3Storage
+    from wardapp.media.storage import LocalStorage
+    from wardapp.ops.migrate_media import migrate
+
+    config = current_app.config
+    try:
+        target = make_storage({**config, "STORAGE": to})
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    assert isinstance(target, S3Storage)
+    source = LocalStorage(config["MEDIA_DIR"])
+    click.echo(f"Copying {source.root} into s3://{target.bucket}/{target.prefix}")
+    result = migrate(
+        source,
+        target,
+        progress=lambda r: click.echo(f"… {r.copied} copied, {r.already_there} already there"),
+    )
+    click.echo(
+        f"{result.copied} files copied ({result.bytes_copied / 1_048_576:.1f} MB), "
+        f"{result.already_there} already in the bucket."
+    )
+    for key in result.damaged:
+        click.echo(f"damaged on disk (its bytes no longer match its name), not copied: {key}")
+    for key in result.unverified:
+        click.echo(f"the bucket's copy does not match, copy again: {key}")
+    if not result.clean:
+        raise SystemExit(1)
+    click.echo("Every file is in the bucket, checked.")

@@ -35,7 +35,14 @@ class Report:
         return not (self.orphans or self.missing)
 
 
-def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = None) -> Report:
+def check(
+    store: Storage,
+    *,
+    repair: bool,
+    max_pixels: int,
+    now: float | None = None,
+    grace: float = GRACE_SECONDS,
+) -> Report:
     now = time.time() if now is None else now
     report = Report()
     referenced: set[str] = set()
@@ -51,16 +58,16 @@ def check(store: Storage, *, repair: bool, max_pixels: int, now: float | None = 
         if lost and repair:
             _mend(store, media, dict(lost), report, max_pixels)
     for key in store.iter_keys():
-        if key not in referenced and store.modified_at(key) < now - GRACE_SECONDS:
+        if key not in referenced and store.modified_at(key) < now - grace:
             report.orphans.append(key)
     if repair:
         for start in range(0, len(report.orphans), BATCH):
             report.removed += store.remove_orphans(
                 report.orphans[start : start + BATCH],
-                older_than=now - GRACE_SECONDS,
+                older_than=now - grace,
                 still_named=named_by_rows,
             )
-        report.temporaries_removed = store.remove_stale_temporaries(now - GRACE_SECONDS)
+        report.temporaries_removed = store.remove_stale_temporaries(now - grace)
     return report
 
 

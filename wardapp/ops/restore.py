@@ -71,7 +71,12 @@ def _restore_folder(folder: Path, force: bool) -> Restored:
     db.engine.dispose()
     result = Restored(manifest)
     _restore_files(folder / MEDIA, result)
-    result.fsck = check(storage(), repair=False, max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    result.fsck = check(
+        storage(),
+        repair=False,
+        max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        grace=current_app.config["FSCK_GRACE_SECONDS"],
+    )
     return result
 
 

@@ -1,5 +1,8 @@
 """The evidence as CSV: UTF-8 with a byte-order mark, so Excel opens Vietnamese correctly.
 
+Comma-separated by default; ``;`` on request, which is what Excel expects where the decimal
+mark is a comma (Excel set to Vietnamese): it then opens the file in columns.
+
 Written as a stream of chunks, never whole in memory. Text a person typed is kept from being
 read as a formula by a spreadsheet (a leading ``=``, ``+``, ``-`` or ``@`` gets a quote), and
 holds no control, bidi control or non-character (``core.text``), whenever it was stored.
@@ -7,17 +10,25 @@ holds no control, bidi control or non-character (``core.text``), whenever it was
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
+from operator import attrgetter
 
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.exports.rows import EvidenceRow, Labels, Links, accepted_rows
+from wardapp.compliance.exports.rows import (
+    EVIDENCE_COLUMNS,
+    EvidenceRow,
+    Labels,
+    Links,
+    accepted_rows,
+)
 from wardapp.compliance.picture import Picture
 from wardapp.core.text import export_safe
 
 CHUNK = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SEPARATORS = {"comma": ",", "semicolon": ";"}
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -34,30 +45,32 @@ def stamp(moment) -> str:
     )
 
 
+# How each column of ``EVIDENCE_COLUMNS`` is written; any other is its field as it is.
+VALUES: dict[str, Callable[[EvidenceRow], object]] = {
+    "task_title": lambda row: export_safe(row.task_title),
+    "unit_name": lambda row: export_safe(row.unit_name),
+    "occurred_at": lambda row: stamp(row.occurred_at),
+    "summary": lambda row: spreadsheet_safe(row.summary),
+    "note": lambda row: spreadsheet_safe(row.note),
+    "reviewed_at": lambda row: stamp(row.reviewed_at),
+}
+GETTERS = [VALUES.get(c.key) or attrgetter(c.key) for c in EVIDENCE_COLUMNS]
+
+
 def csv_values(row: EvidenceRow) -> list:
-    return [
-        row.id,
-        row.task_number,
-        export_safe(row.task_title),
-        export_safe(row.unit_name),
-        row.role,
-        row.kind,
-        stamp(row.occurred_at),
-        row.week,
-        spreadsheet_safe(row.summary),
-        spreadsheet_safe(row.note),
-        stamp(row.reviewed_at),
-        row.link,
-        len(row.photos),
-        "\n".join(row.photos),
-    ]
+    return [get(row) for get in GETTERS] + ["\n".join(row.photos)]
 
 
 def csv_chunks(
-    picture: Picture, tz: tzinfo, links: Links, labels: Labels, session: Session
+    picture: Picture,
+    tz: tzinfo,
+    links: Links,
+    labels: Labels,
+    session: Session,
+    separator: str = ",",
 ) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator)
     buffer.write("\ufeff")
     writer.writerow(labels.headers)
     for row in accepted_rows(picture, tz, links, labels, session):

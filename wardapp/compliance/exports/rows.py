@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, select
 
 from wardapp.compliance.counting import between_days, counted
 from wardapp.compliance.picture import Picture
+from wardapp.core.i18n import fmt_date, fmt_day_month
 from wardapp.core.labels import KIND_LABELS
+from wardapp.core.periods import Week
 from wardapp.core.urls import external_url
 from wardapp.db import DbSession
 from wardapp.evidence.models import Evidence, Media
@@ -49,6 +52,35 @@ class Links:
         return self.photo.format(media_id)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of the evidence files: the ``EvidenceRow`` field it shows, its heading and
+    its width in the workbook (characters). CSV and XLSX both follow ``EVIDENCE_COLUMNS``, so
+    a new column is one line here (and its value in each file's ``VALUES``)."""
+
+    key: str
+    header: object  # a lazy string
+    width: float
+
+
+EVIDENCE_COLUMNS = (
+    Column("id", _l("Mã minh chứng"), 10),
+    Column("task_number", _l("TT nhiệm vụ"), 8),
+    Column("task_title", _l("Nhiệm vụ"), 40),
+    Column("unit_name", _l("Đơn vị"), 18),
+    Column("role", _l("Vai trò"), 10),
+    Column("kind", _l("Loại minh chứng"), 24),
+    Column("occurred_at", _l("Thực hiện lúc"), 17),
+    Column("week", _l("Tuần"), 26),
+    Column("summary", _l("Nội dung"), 50),
+    Column("note", _l("Ghi chú"), 30),
+    Column("reviewed_at", _l("Duyệt lúc"), 17),
+    Column("link", _l("Liên kết minh chứng"), 14),
+    Column("photo_count", _l("Số ảnh"), 8),
+)
+PHOTOS_HEADER = _l("Ảnh")  # the photo links come last, however many
+
+
 @dataclass
 class EvidenceRow:
     id: int
@@ -62,13 +94,13 @@ class EvidenceRow:
     summary: str
     note: str
     link: str
+    week: str = ""  # "Tuần 12 (18/03–24/03/2024)"
     photos: list[str] = field(default_factory=list)
     photo_ids: list[int] = field(default_factory=list)
 
     @property
-    def week(self) -> str:
-        year, number, _ = self.occurred_at.isocalendar()
-        return f"{year}-W{number:02d}"
+    def photo_count(self) -> int:
+        return len(self.photos)
 
 
 @dataclass(frozen=True)
@@ -77,6 +109,7 @@ class Labels:
     after the request's context is gone, and per-row lookups would be slow anyway."""
 
     headers: list[str]
+    week: str  # the week's label, to fill in: "Tuần %(n)s (%(a)s–%(b)s)"
     kinds: dict[str, str]
     roles: dict[str, str]
     fields: dict[str, list[tuple[str, str]]]
@@ -84,22 +117,8 @@ class Labels:
     @classmethod
     def resolve(cls) -> Labels:
         return cls(
-            headers=[
-                _("Mã minh chứng"),
-                _("TT nhiệm vụ"),
-                _("Nhiệm vụ"),
-                _("Đơn vị"),
-                _("Vai trò"),
-                _("Loại minh chứng"),
-                _("Thực hiện lúc"),
-                _("Tuần ISO"),
-                _("Nội dung"),
-                _("Ghi chú"),
-                _("Duyệt lúc"),
-                _("Liên kết minh chứng"),
-                _("Số ảnh"),
-                _("Ảnh"),
-            ],
+            headers=[str(c.header) for c in EVIDENCE_COLUMNS] + [str(PHOTOS_HEADER)],
+            week=_("Tuần %(n)s (%(a)s–%(b)s)"),
             kinds={k: str(v) for k, v in KIND_LABELS.items()},
             roles={"lead": _("Chủ trì"), "coordinating": _("Phối hợp")},
             fields={
@@ -139,6 +158,19 @@ def accepted_rows(
     may be the stream's own. One query per task and unit (``unit_ranges``), read in order,
     so the database never sorts."""
     session = session or db.session
+    weeks: dict[date, str] = {}
+
+    def week_of(moment: datetime) -> str:
+        monday = Week.of(moment.date()).monday
+        if monday not in weeks:
+            week = Week(monday)
+            weeks[monday] = labels.week % {
+                "n": week.number,
+                "a": fmt_day_month(week.monday),
+                "b": fmt_date(week.sunday),
+            }
+        return weeks[monday]
+
     for task, unit, role, in_range in unit_ranges(picture, tz):
         query = counted(
             select(
@@ -162,6 +194,7 @@ def accepted_rows(
             if row is None or row.id != e_id:
                 if row is not None:
                     yield row
+                local_time = occurred.astimezone(tz)
                 row = EvidenceRow(
                     id=e_id,
                     task_number=task.number,
@@ -169,11 +202,12 @@ def accepted_rows(
                     unit_name=unit.short_name,
                     role=labels.roles.get(role, role),
                     kind=labels.kinds.get(kind, kind),
-                    occurred_at=occurred.astimezone(tz),
+                    occurred_at=local_time,
                     reviewed_at=reviewed.astimezone(tz) if reviewed else None,
                     summary=summary(fields, labels.fields.get(kind, ())),
                     note=note or "",
                     link=links.evidence(e_id),
+                    week=week_of(local_time),
                 )
             if media_id is not None:
                 row.photos.append(links.media(media_id))

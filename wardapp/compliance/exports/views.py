@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, redirect, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,20 +20,22 @@ from sqlalchemy.orm import Session
 from wardapp.audit.services import record
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.choice import choice_from_request
-from wardapp.compliance.exports.csv_file import csv_chunks
-from wardapp.compliance.exports.docx_report import write_docx
+from wardapp.compliance.exports.csv_file import SEPARATORS, csv_chunks
+from wardapp.compliance.exports.docx_report import Author, write_docx
 from wardapp.compliance.exports.rows import Labels, Links
 from wardapp.compliance.exports.xlsx_workbook import write_xlsx
 from wardapp.compliance.exports.zip_photos import zip_chunks
 from wardapp.compliance.picture import Picture, compliance_for
 from wardapp.core import i18n
 from wardapp.core.access import allow
+from wardapp.core.hooks import error_response
 from wardapp.core.i18n import city_tz, fmt_datetime, now_local
 from wardapp.core.periods import Period
-from wardapp.core.roles import READERS
+from wardapp.core.roles import READERS, SIGNED_IN, Role
 from wardapp.extensions import db
 from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan
+from wardapp.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -100,9 +102,13 @@ def _streamed(asked: Asked, write, mimetype: str, ext: str) -> Response:
 @bp.get("/compliance/export.csv")
 @allow(*READERS)
 def export_csv():
+    separator = SEPARATORS.get(request.args.get("sep", "comma"))
+    if separator is None:
+        return error_response(400, _("Dấu phân cách không hợp lệ: chọn comma hoặc semicolon."))
+
     def write(tz):
         links, labels = Links(), Labels.resolve()
-        return lambda picture, session: csv_chunks(picture, tz, links, labels, session)
+        return lambda picture, session: csv_chunks(picture, tz, links, labels, session, separator)
 
     return _streamed(_asked("csv"), write, "text/csv", "csv")
 
@@ -140,7 +146,39 @@ def export_xlsx():
 @bp.get("/compliance/export.docx")
 @allow(*READERS)
 def export_docx():
-    picture = _picture(_asked("docx"))
+    return _report(_picture(_asked("docx")))
+
+
+@bp.get("/compliance/unit/report.docx")
+@allow(*SIGNED_IN)
+def unit_report():
+    """One unit's own report for the period: an officer's unit, or any unit the user sees."""
+    asked = request.args.get("unit", type=int)
+    if current_user.role == Role.OFFICER:
+        if asked not in (None, current_user.unit_id):
+            abort(404)
+        asked = current_user.unit_id
+    elif asked is None:
+        return redirect(
+            url_for("compliance.dashboard", **choice_from_request(i18n.today_local()).args())
+        )
+    unit = db.get_or_404(Unit, asked or 0)
+    if not current_user.sees_unit(unit.id):
+        abort(404)
+    choice = choice_from_request(i18n.today_local())
+    record(
+        current_user,
+        "compliance.export",
+        choice.plan,
+        format="docx",
+        period=choice.period.slug,
+        units=1,
+    )
+    picture = compliance_for(choice.plan, choice.period, as_of=choice.today, unit_ids=[unit.id])
+    return _report(picture, Author.unit(unit), f"{unit.code}-")
+
+
+def _report(picture: Picture, author: Author | None = None, prefix: str = ""):
     today = i18n.today_local()
     period = picture.period
     # Dated today while the report is current; a draft for a long-past period is left blank.
@@ -152,8 +190,9 @@ def export_docx():
             document,
             issued_on=issued_on,
             accepted_total=sum(c.accepted for c in picture.cells.values()),
+            author=author,
         )
     document.seek(0)
     return send_file(
-        document, mimetype=DOCX, as_attachment=True, download_name=_name(picture.period, "docx")
+        document, mimetype=DOCX, as_attachment=True, download_name=prefix + _name(period, "docx")
     )

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 
 from wardapp.core.text import UNSAFE_OR_CR, export_safe
 
 DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+HEADER_FILTER = re.compile(r'<autoFilter ref="A1:([A-Z]+)1"')
 # What XML must escape, and what the text policy changes (controls, bidi controls and
 # non-characters go: U+FFFE in a cell and Excel will not open the file; CR becomes LF).
 SPECIAL = re.compile(f"[&<>]|{UNSAFE_OR_CR.pattern}")
@@ -94,18 +95,29 @@ class SplicedRows:
         path = self.ws.path.lstrip("/")
         big = self.file.tell() > 2**31 - 2**26  # past what a plain zip entry can hold
         self.file.seek(0)
+        # A filter on the header row reaches down to the last row written here, in the sheet
+        # and in the workbook's hidden name for it (openpyxl wrote both knowing one row).
+        header_filter = HEADER_FILTER.search
         with (
             zipfile.ZipFile(saved) as source,
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
         ):
+            sheet = source.read(path).decode("utf-8")
+            filtered = header_filter(sheet)
             for info in source.infolist():
                 if info.filename != path:
-                    out.writestr(info, source.read(info.filename), zipfile.ZIP_DEFLATED)
+                    content = source.read(info.filename)
+                    if filtered and info.filename == "xl/workbook.xml":
+                        content = self._filter_name(content.decode("utf-8"), filtered[1])
+                    out.writestr(info, content, zipfile.ZIP_DEFLATED)
                     continue
-                sheet = source.read(info.filename).decode("utf-8")
                 sheet = DIMENSION.sub(
                     f'<dimension ref="A1:{COLUMNS[self.width - 1]}{self.row}"/>', sheet, count=1
                 )
+                if filtered:
+                    sheet = sheet.replace(
+                        filtered[0], f'<autoFilter ref="A1:{filtered[1]}{max(self.row, 1)}"', 1
+                    )
                 head, tail = _split(sheet)
                 entry_info = zipfile.ZipInfo(info.filename, info.date_time)
                 entry_info.compress_type = zipfile.ZIP_DEFLATED
@@ -118,6 +130,11 @@ class SplicedRows:
                         entry.write(chunk)
                     entry.write(tail.encode("utf-8"))
         self.file.close()
+
+    def _filter_name(self, workbook: str, last_column: str) -> bytes:
+        name = f"{quote_sheetname(self.ws.title)}!$A$1:${last_column}$1<"
+        grown = f"{quote_sheetname(self.ws.title)}!$A$1:${last_column}${max(self.row, 1)}<"
+        return workbook.replace(name, grown, 1).encode("utf-8")
 
 
 def _split(sheet: str) -> tuple[str, str]:

@@ -1,0 +1,53 @@
+"""The organisation's forms; messages in Vietnamese, marked for translation."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+KIND_CHOICES = [("ward", _l("Phường")), ("commune", _l("Xã")), ("agency", _l("Cơ quan, đơn vị"))]
+
+
+class UnitForm(FlaskForm):
+    name = StringField(
+        _l("Tên đơn vị"), validators=[DataRequired(_l("Hãy nhập tên đơn vị.")), Length(max=200)]
+    )
+    short_name = StringField(_l("Tên ngắn"), validators=[Optional(), Length(max=100)])
+    code = StringField(
+        _l("Mã (để trống: tạo từ tên)"),
+        validators=[
+            Optional(),
+            Length(max=64),
+            Regexp(
+                r"^[a-z0-9][a-z0-9-]*$",
+                message=_l("Mã chỉ gồm chữ thường không dấu, số và gạch ngang."),
+            ),
+        ],
+    )
+    kind = SelectField(_l("Loại"), choices=KIND_CHOICES)
+    active = BooleanField(_l("Đang hoạt động"), default=True)
+
+
+class MergeForm(FlaskForm):
+    source_ids = SelectMultipleField(
+        _l("Các đơn vị được sáp nhập"),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired(_l("Hãy chọn các đơn vị được sáp nhập."))],
+    )
+    into_id = SelectField(_l("Sáp nhập vào"), coerce=int, choices=[])
+    new_name = StringField(_l("hoặc tên đơn vị mới"), validators=[Optional(), Length(max=200)])
+    new_code = StringField(
+        _l("Mã đơn vị mới (để trống: tạo từ tên)"),
+        validators=[
+            Optional(),
+            Length(max=64),
+            Regexp(
+                r"^[a-z0-9][a-z0-9-]*$",
+                message=_l("Mã chỉ gồm chữ thường không dấu, số và gạch ngang."),
+            ),
+        ],
+    )
+    on = DateField(
+        _l("Từ ngày"), validators=[DataRequired(_l("Hãy nhập ngày sáp nhập (dd/mm/yyyy)."))]
+    )
