@@ -12,6 +12,8 @@ DOMAINS = (
     "plans",
     "places",
     "evidence",
+    "notifications",
+    "followup",
     "review",
     "offline",
     "compliance",

@@ -1,6 +1,8 @@
 // What every page's script does: each htmx request carries the CSRF token of the page's
 // <meta>, and signing out, whoever signs out, makes the service worker forget the pages it
 // kept for the last officer. The officer's offline work is offline.js, loaded for officers.
+// feedback.js shows a page loading and a request that failed.
+import {start as startFeedback} from "./feedback.js";
 
 export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
@@ -18,6 +20,7 @@ export function start() {
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
   document.addEventListener("submit", forgetOnSignOut, true);
+  startFeedback();
 }
 
 // Run by the page; Node may import this file without one.

@@ -4,8 +4,10 @@
 // them as photo_meta (photos.js). Without JavaScript, or without IndexedDB, the form posts
 // as before. The capture page loads this module; htmx may bring the form in later.
 import {watchDate} from "./date-notice.js";
-import {t} from "./i18n.js";
+import {t, timeZone} from "./i18n.js";
 import {available, config, discard, getItem, save} from "./outbox.js";
+import {answer, metaToSend, placeOnFix, placeOnPick, room, shownInput, takenInput, timeToOffer}
+  from "./photo-picks.js";
 import {preparePhoto} from "./photos.js";
 
 /** A version 4 UUID: the item's client_uuid, its key on the server. */
@@ -52,7 +54,8 @@ export function fixingId(hash) {
 // ---- the location fix, watched from the moment the form opens ----
 function say(form, text) { form.querySelector(".capture-status").textContent = text; }
 
-function watchLocation(form) {
+function watchLocation(ctx) {
+  const form = ctx.form;
   const out = form.querySelector(".location-status");
   if (!navigator.geolocation || !out) return;
   out.textContent = t("Đang lấy vị trí của máy…");
@@ -64,10 +67,144 @@ function watchLocation(form) {
     form.elements.accuracy.value = String(Math.round(c.accuracy));
     form.elements.located_at.value = new Date(position.timestamp).toISOString();
     out.textContent = t("Đã ghi vị trí (sai số khoảng {m} m).", {m: Math.round(c.accuracy)});
+    ctx.fix = {lat: Number(c.latitude.toFixed(6)), lon: Number(c.longitude.toFixed(6)),
+      accuracy: c.accuracy, at: Date.now()};
+    let changed = false;
+    for (const entry of ctx.photos) {
+      if (entry.kept) continue;
+      const next = placeOnFix(entry, ctx.fix);
+      if (next.place !== entry.place) { Object.assign(entry, next); changed = true; }
+    }
+    if (changed) showPhotos(ctx);
   }, () => {
     if (!form.elements.lat.value) out.textContent = t("Không lấy được vị trí của máy; minh chứng vẫn gửi được.");
   }, {enableHighAccuracy: true, maximumAge: 60000, timeout: 30000});
   form.addEventListener("submit", () => navigator.geolocation.clearWatch(id));
+}
+
+// ---- the photos: picked from the camera or the gallery, in as many picks as it takes ----
+function placeLine(entry) {
+  const p = document.createElement("p");
+  p.className = "hint photo-place";
+  const acc = entry.fix && isFinite(entry.fix.accuracy) ? Math.round(entry.fix.accuracy) : null;
+  const words = {
+    exif: t("Vị trí: GPS trong ảnh"),
+    capture: acc === null ? t("Vị trí: của máy lúc chụp") : t("Vị trí: của máy lúc chụp (± {m} m)", {m: acc}),
+    later: t("Vị trí: của máy, bạn xác nhận đang ở nơi chụp"),
+    wait: t("Đang chờ vị trí của máy…"),
+    none: t("Ảnh không có vị trí"),
+  };
+  if (entry.kept) { p.textContent = t("Đã lưu trong hộp thư đi"); return p; }
+  if (entry.place !== "ask") { p.textContent = words[entry.place] || ""; return p; }
+  p.className = "photo-question";
+  p.append(t("Ảnh không có vị trí. Tôi đang ở nơi chụp ảnh này?"), " ");
+  for (const [yes, label] of [[true, t("Đúng")], [false, t("Không")]]) {
+    const b = document.createElement("button");
+    b.type = "button"; b.className = "btn small"; b.textContent = label;
+    b.dataset.answer = yes ? "yes" : "no";
+    b.addEventListener("click", () => { Object.assign(entry, answer(entry, yes)); showPhotos(ctxOf(b)); });
+    p.append(b, " ");
+  }
+  return p;
+}
+
+const contexts = new WeakMap();
+function ctxOf(node) { return contexts.get(node.closest("form.capture")); }
+
+function showPhotos(ctx) {
+  const field = ctx.form.querySelector(".photo-field");
+  if (!field) return;
+  let box = ctx.form.querySelector(".kept-photo");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "kept kept-photo";
+    field.appendChild(box);
+  }
+  for (const old of box.querySelectorAll("img")) URL.revokeObjectURL(old.src);
+  box.textContent = "";
+  if (!ctx.photos.length) return;
+  const heading = document.createElement("p");
+  heading.className = "hint";
+  heading.textContent = t("{n} ảnh sẽ được gửi", {n: ctx.photos.length});
+  const ul = document.createElement("ul");
+  ul.className = "picked";
+  ctx.photos.forEach((entry, index) => {
+    const li = document.createElement("li");
+    li.className = "picked-photo"; li.dataset.place = entry.kept ? "kept" : entry.place;
+    const img = document.createElement("img");
+    img.className = "thumb"; img.alt = t("Ảnh {i}", {i: index + 1});
+    img.src = URL.createObjectURL(entry.blob);
+    const drop = document.createElement("button");
+    drop.type = "button"; drop.className = "btn danger small"; drop.textContent = t("Bỏ");
+    drop.setAttribute("aria-label", t("Bỏ ảnh {i}", {i: index + 1}));
+    drop.addEventListener("click", () => {
+      ctx.photos.splice(ctx.photos.indexOf(entry), 1);
+      showPhotos(ctx);
+      offerTime(ctx);
+    });
+    li.append(img, placeLine(entry), drop);
+    ul.appendChild(li);
+  });
+  box.append(heading, ul);
+}
+
+function limits(ctx) {
+  const attach = ctx.form.querySelector("#f-attachment");
+  const attachments = attach ? attach.files.length || ctx.keptAttachments.length : 0;
+  return room(Number(ctx.form.dataset.maxFiles) || 10, ctx.photos.length, attachments);
+}
+
+async function addPhotos(ctx, input) {
+  const files = Array.from(input.files);
+  input.value = ""; // the list below holds them now; the next pick starts empty
+  const from = input.dataset.from || "gallery";
+  const fits = files.slice(0, limits(ctx));
+  for (let i = 0; i < fits.length; i++) {
+    say(ctx.form, t("Đang chuẩn bị ảnh {i}/{n}…", {i: i + 1, n: fits.length}));
+    const prepared = await preparePhoto(fits[i], ctx.photos.length + 1);
+    const meta = JSON.parse(prepared.meta || "{}");
+    ctx.photos.push({...prepared, meta, from, ...placeOnPick(meta, from, ctx.fix)});
+    showPhotos(ctx);
+  }
+  say(ctx.form, fits.length < files.length
+    ? t("Chỉ gửi được tối đa {n} tệp mỗi lần; đã bỏ {k} ảnh.", {n: ctx.form.dataset.maxFiles, k: files.length - fits.length})
+    : "");
+  offerTime(ctx);
+}
+
+// The first photo's EXIF time, offered for the form's date when the two differ.
+function offerTime(ctx) {
+  const input = ctx.form.querySelector("#f-occurred_at");
+  if (!input) return;
+  const field = input.closest(".field");
+  let offer = field.querySelector(".time-offer");
+  const taken = ctx.photos.map((e) => !e.kept && takenInput(e.meta.taken_at, timeZone())).find(Boolean);
+  const value = timeToOffer(input.value, taken || "");
+  if (!value) { offer?.remove(); return; }
+  if (!offer) {
+    offer = document.createElement("button");
+    offer.type = "button"; offer.className = "btn time-offer";
+    offer.addEventListener("click", () => {
+      input.value = offer.dataset.value;
+      input.dispatchEvent(new Event("change", {bubbles: true}));
+      offer.remove();
+    });
+    input.after(offer);
+  }
+  offer.dataset.value = value;
+  offer.textContent = t("Dùng giờ chụp {time}?", {time: shownInput(value)});
+}
+
+function watchPhotos(ctx) {
+  for (const input of ctx.form.querySelectorAll('input[type="file"][data-from]')) {
+    input.addEventListener("change", () => {
+      ctx.preparing = ctx.preparing.then(() => addPhotos(ctx, input)).catch((error) => {
+        console.error("capture: photo not prepared", error);
+        say(ctx.form, t("Không đọc được ảnh này; hãy chọn lại."));
+      });
+    });
+  }
+  ctx.form.querySelector("#f-occurred_at")?.addEventListener("change", () => offerTime(ctx));
 }
 
 // ---- fixing an item the server sent back ----
@@ -145,8 +282,9 @@ async function loadFix(ctx, id) {
     startFresh(ctx);
     return;
   }
-  ctx.fix = {id: item.id, createdAt: item.createdAt, photos: (item.photos || []).slice(),
-    attachments: (item.attachments || []).slice()};
+  ctx.fixing = {id: item.id, createdAt: item.createdAt, attachments: (item.attachments || []).slice()};
+  ctx.photos = (item.photos || []).map((p) => ({...p, kept: true}));
+  ctx.keptAttachments = ctx.fixing.attachments;
   for (const [name, value] of fieldsToRestore(item.fields)) {
     const input = form.elements.namedItem(name);
     if (input && input.type !== "file") input.value = value;
@@ -156,33 +294,29 @@ async function loadFix(ctx, id) {
   const loose = showErrors(form, item.fieldErrors || {});
   say(form, [item.message, t("Sửa các mục được đánh dấu rồi bấm gửi; ảnh đã chụp vẫn được giữ.")]
     .concat(loose).filter(Boolean).join(" "));
-  const photoInput = form.querySelector("#f-photo");
-  if (photoInput) {
-    showKept(ctx, ctx.fix.photos, "photo", photoInput.closest(".field"), t("Ảnh đã lưu trong hộp thư đi"));
-  }
+  showPhotos(ctx);
   const fileInput = form.querySelector("#f-attachment");
   if (fileInput) {
-    showKept(ctx, ctx.fix.attachments, "attachment", fileInput.closest(".field"), t("Tệp đã lưu trong hộp thư đi"));
+    showKept(ctx, ctx.fixing.attachments, "attachment", fileInput.closest(".field"), t("Tệp đã lưu trong hộp thư đi"));
   }
+  watchLocation(ctx);
 }
 
 function startFresh(ctx) {
   // The page may come from the service worker's cache: its key was used before.
   ctx.form.elements.client_uuid.value = newKey();
-  watchLocation(ctx.form);
+  watchLocation(ctx);
 }
 
 // ---- submitting: to the outbox first ----
 async function collect(ctx) {
   const form = ctx.form;
   const fields = keptFields(new FormData(form)); // as they were when the officer pressed send
-  const photos = ctx.fix ? ctx.fix.photos.slice() : [];
-  const chosen = form.querySelector("#f-photo") ? Array.from(form.querySelector("#f-photo").files) : [];
-  for (let i = 0; i < chosen.length; i++) {
-    say(form, t("Đang chuẩn bị ảnh {i}/{n}…", {i: i + 1, n: chosen.length}));
-    photos.push(await preparePhoto(chosen[i], photos.length + 1));
-  }
-  let attachments = ctx.fix ? ctx.fix.attachments.slice() : [];
+  const photos = ctx.photos.map((entry) => (entry.kept
+    ? {blob: entry.blob, name: entry.name, meta: entry.meta, originalBytes: entry.originalBytes}
+    : {blob: entry.blob, name: entry.name, meta: JSON.stringify(metaToSend(entry)),
+      originalBytes: entry.originalBytes}));
+  let attachments = ctx.fixing ? ctx.fixing.attachments.slice() : [];
   const attachInput = form.querySelector("#f-attachment");
   if (attachInput && attachInput.files.length) {
     attachments = Array.from(attachInput.files, (f) => ({blob: f, name: f.name}));
@@ -191,17 +325,29 @@ async function collect(ctx) {
     id: form.elements.client_uuid.value, user: config().user, api: form.dataset.api,
     formUrl: location.pathname + location.search, taskTitle: form.dataset.taskTitle || "",
     taskId: form.elements.task_id.value, kind: form.elements.kind.value,
-    createdAt: ctx.fix ? ctx.fix.createdAt : new Date().toISOString(),
+    createdAt: ctx.fixing ? ctx.fixing.createdAt : new Date().toISOString(),
     fields, photos, attachments,
     state: "waiting", attempts: 0, message: "", fieldErrors: {},
   };
+}
+
+// The direct post (no outbox on this phone) sends the picked photos through the gallery input.
+function putBackPhotos(ctx) {
+  const input = ctx.form.querySelector("#f-photo");
+  if (!input || !ctx.photos.length || typeof DataTransfer === "undefined") return;
+  const files = new DataTransfer();
+  for (const entry of ctx.photos) files.items.add(new File([entry.blob], entry.name, {type: entry.blob.type}));
+  input.files = files.files;
+  const camera = ctx.form.querySelector("#f-photo-camera");
+  if (camera) camera.disabled = true;
 }
 
 async function submit(ctx) {
   const form = ctx.form;
   if (ctx.busy) return;
   // What is missing is said at the roadside, not hours later from the outbox.
-  const gaps = missing(form.querySelectorAll("[data-required]"), ctx.fix ? ctx.fix.photos.length : 0);
+  await ctx.preparing;
+  const gaps = missing(form.querySelectorAll("[data-required]"), ctx.photos.length);
   clearErrors(form, "missing");
   if (Object.keys(gaps).length) {
     showErrors(form, gaps, "missing");
@@ -216,14 +362,15 @@ async function submit(ctx) {
     const item = await collect(ctx);
     say(form, t("Đang lưu vào hộp thư đi…"));
     await save(item);
-    if (ctx.fix && ctx.fix.id !== item.id) await discard(ctx.fix.id); // only once the new one is safe
+    if (ctx.fixing && ctx.fixing.id !== item.id) await discard(ctx.fixing.id); // only once the new one is safe
     form.dataset.sent = "yes";
     location.assign(config().outbox);
   } catch (error) {
     console.error("capture: could not keep the item on the phone", error);
     say(form, t("Không lưu được trên máy ({error}).", {error: (error && error.name) || error}));
-    if (navigator.onLine && !ctx.fix) {
+    if (navigator.onLine && !ctx.fixing) {
       say(form, t("Đang gửi thẳng lên máy chủ…"));
+      putBackPhotos(ctx);
       HTMLFormElement.prototype.submit.call(form); // the server downscales and checks it
       return;
     }
@@ -240,7 +387,10 @@ export function init() {
   const status = document.createElement("p");
   status.className = "capture-status"; status.setAttribute("role", "status");
   form.querySelector('button[type="submit"]').before(status);
-  const ctx = {form, fix: null, busy: false, loading: null};
+  const ctx = {form, fix: null, fixing: null, photos: [], keptAttachments: [], busy: false, loading: null,
+    preparing: Promise.resolve()};
+  contexts.set(form, ctx);
+  watchPhotos(ctx);
   const fixing = fixingId(location.hash);
   ctx.loading = (fixing ? loadFix(ctx, fixing) : Promise.resolve(startFresh(ctx)))
     .catch((error) => { console.error("capture: outbox unreadable", error); startFresh(ctx); });

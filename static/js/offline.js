@@ -1,6 +1,7 @@
 // The officer's pages working offline (base.html loads this for officers only): registers the
 // service worker and asks it to keep the officer's pages, starts the outbox's sender and keeps
 // the header badge counting what waits. Signing out makes the worker forget them (app.js).
+import {toast} from "./feedback.js";
 import {t} from "./i18n.js";
 import {available, config, items, startSender, wake} from "./outbox.js";
 
@@ -70,6 +71,11 @@ export function start() {
   if (!config().user) return;
   document.addEventListener("wardapp:outbox", (event) => {
     if (event.detail.type === "changed") showCount();
+    // Said wherever the officer is when the item arrives: nothing more to do for it.
+    if (event.detail.sent && document.visibilityState === "visible") {
+      const task = event.detail.taskTitle || t("minh chứng");
+      toast(t("Đã gửi: {task} (#{id}). Phòng VHTT sẽ duyệt.", {task, id: event.detail.evidenceId}), "ok");
+    }
   });
   document.addEventListener("htmx:load", showCount);
   startWorker();

@@ -100,7 +100,7 @@ export async function receipt(item, answer) {
   await tx.done;
   const old = (await db.getAll("sent")).sort(newestSent).slice(SENT_KEPT);
   await Promise.all(old.map((r) => db.delete("sent", r.id)));
-  announce({type: "changed", id: item.id, sent: true});
+  announce({type: "changed", id: item.id, sent: true, taskTitle: item.taskTitle, evidenceId: answer.body.id});
 }
 
 // ---- Background Sync and persistent storage ----

@@ -59,8 +59,17 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   } else if (isPage(url) && (request.mode === "navigate" || request.headers.has("HX-Request"))) {
     event.respondWith(networkFirst(event, url));
+  } else if (request.mode === "navigate") {
+    // Any other page: the network's answer, and with no network the app's own offline page
+    // (what does open offline, with links), never the browser's.
+    event.respondWith(fetch(request).catch(() => offlinePage()));
   }
 });
+
+function offlinePage() {
+  return new Response(OFFLINE_PAGE, {status: 503, headers: {
+    "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}});
+}
 
 async function cacheFirst(request) {
   const cache = await caches.open(SHELL_CACHE);
@@ -109,8 +118,7 @@ async function networkFirst(event, url) {
   if (first === "slow") {
     try { return await fromNetwork; } catch (error) { /* fall through to the offline page */ }
   }
-  return new Response(OFFLINE_PAGE, {status: 503, headers: {
-    "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}});
+  return offlinePage();
 }
 
 /* The pages an officer needs in the field: home, outbox, their submissions and the capture

@@ -66,3 +66,39 @@ def test_every_page_fits_a_phone_without_zooming_out(browser, live_server, usern
         assert wide == {}, wide
     finally:
         context.close()
+
+
+def test_the_officer_s_returned_items_filters_and_offline_page_fit_a_phone(browser, live_server):
+    """The pages an officer reaches beyond the menu: the home with its returned card, /mine
+    filtered, the correction form with its reason, the offline page."""
+    from support.browser import PHONE
+    from support.browser_steps import wait_for_offline_shell
+    from support.evidence import Officer, photo
+    from support.review import Reviewer
+
+    officer = Officer(live_server.app, "tho-xuong")
+    item = officer.site_photo(photos=[photo(seed=61)]).json["id"]
+    Reviewer(live_server.app).return_(item, reason="Ảnh chưa rõ nội dung pano " * 4)
+    task = live_server.task_id(6)
+    context = browser.new_context(**context_options(live_server), **PHONE)
+    try:
+        page = context.new_page()
+        sign_in(page)
+        urls = ["/", f"/tasks/{task}/new?kind=site_photo&supersedes={item}"]
+        urls += [f"/mine?status={s}" for s in ("", "submitted", "returned", "withdrawn")]
+        wide = {}
+        for url in urls:
+            page.goto(url)
+            if page.evaluate("() => window.innerWidth") != WIDTH:
+                wide[url] = page.evaluate("() => window.innerWidth")
+        capture = live_server.capture_path()
+        page.goto(capture)
+        wait_for_offline_shell(page, capture)
+        context.set_offline(True)
+        page.goto("/compliance")  # not kept: the app's offline page
+        page.wait_for_selector(".offline-links")
+        if page.evaluate("() => window.innerWidth") != WIDTH:
+            wide["offline page"] = page.evaluate("() => window.innerWidth")
+        assert wide == {}, wide
+    finally:
+        context.close()

@@ -69,7 +69,9 @@ def test_the_workbooks_summary_matches_the_dashboard_cell_by_cell(reviewer, quar
     assert shown["Thọ Xương"][2] == ("verdict-met", "13/13")
     assert shown["Dĩnh Trì"][2] == ("verdict-unmet", "9/13")
     assert shown["Ngô Quyền"][5] == ("verdict-pending", "0/1")
-    assert book.sheetnames == ["Tổng hợp", "Minh chứng"] + [f"NV{n}" for n in range(1, 11)]
+    assert book.sheetnames == ["Tổng hợp", "Minh chứng"] + [f"NV{n}" for n in range(1, 11)] + [
+        "Giải trình"
+    ]
 
 
 def test_the_evidence_sheet_has_one_row_per_accepted_item_with_working_links(
@@ -345,7 +347,7 @@ def test_every_sheet_of_the_workbook_is_ready_to_print_and_read(reviewer, quarte
     book = load_workbook(
         io.BytesIO(reviewer.get(f"/compliance/export.xlsx?{quarter['query']}").data)
     )
-    heads = {"Tổng hợp": 6, "Minh chứng": 1, "NV3": 5, "NV6": 5}
+    heads = {"Tổng hợp": 6, "Minh chứng": 1, "NV3": 5, "NV6": 5, "Giải trình": 1}
     for ws in book.worksheets:
         head = heads.get(ws.title, 5)
         used = [c.column_letter for c in ws[head] if c.value is not None]

@@ -1,5 +1,6 @@
 """Warnings stored for the reviewer: reused or near-identical photos, odd times, odd places."""
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -89,6 +90,42 @@ def test_metadata_only_the_phone_reported_is_kept_and_marked(seeded):
     assert media["taken_at_source"] == "phone"
     assert media["taken_at"] == "2024-03-20T01:00:00+00:00"
     assert media["gps"] == {"lat": 21.27, "lon": 106.19, "source": "phone"}
+
+
+def test_each_photo_keeps_where_its_place_came_from(seeded):
+    """The photo's GPS, the phone's fix at capture, the fix confirmed after a gallery pick,
+    or none; a fix the officer did not confirm is never the photo's place."""
+    metas = [
+        "{}",
+        '{"place": "capture", "fix_lat": 21.2712, "fix_lon": 106.1921, "fix_accuracy": 14}',
+        '{"place": "later", "fix_lat": 21.2713, "fix_lon": 106.1922}',
+        '{"place": "none", "fix_lat": 21.2713, "fix_lon": 106.1922}',
+        '{"place": "capture"}',
+        '{"place": "anywhere", "fix_lat": 21.2, "fix_lon": 106.1}',
+    ]
+    photos = [photo(seed=30)] + [images.jpeg(640, 480, seed=31 + n) for n in range(5)]
+    response = Officer(seeded, "tho-xuong").site_photo(
+        photos=photos, photo_meta=json.dumps([json.loads(m) for m in metas])
+    )
+    assert response.status_code == 201, response.json
+    media = response.json["media"]
+    assert [m["place_source"] for m in media] == [
+        "exif",
+        "capture",
+        "later",
+        "none",
+        "none",
+        "none",
+    ]
+    assert [m["gps"] and m["gps"]["lat"] for m in media[1:]] == [21.2712, 21.2713, None, None, None]
+    assert "no_location" not in codes(response)
+
+
+def test_a_photo_sent_without_the_phone_s_word_has_its_place_from_exif_or_none(seeded):
+    response = Officer(seeded, "tho-xuong").site_photo(
+        photos=[photo(seed=40), images.jpeg(640, 480, seed=41)]
+    )
+    assert [m["place_source"] for m in response.json["media"]] == ["exif", "none"]
 
 
 def test_exif_the_server_reads_wins_over_what_the_phone_reported(seeded):

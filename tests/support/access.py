@@ -54,8 +54,18 @@ EXPECTED = {
     "places.api_places": ("GET", SIGNED_IN),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
+    "evidence.withdraw": ("POST", OFFICERS),
     "evidence.detail": ("GET", SIGNED_IN),
     "evidence.media_file": ("GET", SIGNED_IN),
+    "notifications.page": ("GET", SIGNED_IN),
+    "notifications.read_all": ("POST", SIGNED_IN),
+    "notifications.api_list": ("GET", SIGNED_IN),
+    "notifications.api_read": ("POST", SIGNED_IN),
+    "followup.api_file": ("POST", OFFICERS),
+    "followup.file_form": ("POST", OFFICERS),
+    "followup.attachment": ("GET", SIGNED_IN),
+    "followup.accept": ("POST", DECIDERS),
+    "followup.refuse": ("POST", DECIDERS),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -66,6 +76,7 @@ EXPECTED = {
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
+    "compliance.api_compliance": ("GET", READERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
@@ -99,6 +110,7 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
         }
 
 

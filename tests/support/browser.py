@@ -130,6 +130,18 @@ def serving(tmp_path, **config):
                 db.engine.dispose()
 
 
+# Chromium as a 360 px Android phone: touch, a phone's viewport, its user agent.
+PHONE = {
+    "is_mobile": True,
+    "has_touch": True,
+    "viewport": {"width": 360, "height": 740},
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/156.0.0.0 Mobile Safari/537.36"
+    ),
+}
+
+
 def context_options(server: LiveServer, **extra) -> dict:
     return {
         "base_url": server.url,

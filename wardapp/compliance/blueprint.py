@@ -3,5 +3,5 @@
 from wardapp.core.blueprints import DomainBlueprint
 
 bp = DomainBlueprint(
-    "compliance", __package__, "views", "scoring_views", "exports.views", "exports.job_views"
+    "compliance", __package__, "views", "api", "scoring_views", "exports.views", "exports.job_views"
 )

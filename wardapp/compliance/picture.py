@@ -2,24 +2,28 @@
 
 ``compliance_for`` is what the dashboard, the unit page, the officer's home and every export
 read, so a number is the same wherever it is shown. It runs a fixed handful of queries (the
-tasks with their units, one aggregate count) whatever the number of units, tasks or items.
+tasks with their units, one aggregate count, the accepted explanations) whatever the number
+of units, tasks or items.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from wardapp.compliance import explained
 from wardapp.compliance.counting import between_days, count_evidence, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
+from wardapp.followup.services import accepted_for
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -38,6 +42,7 @@ class Picture:
     cells: dict[tuple[int, int], Cell]
     expectations: dict[int, Expectation]
     tallies: dict[tuple[int, int], Tally] = field(default_factory=dict)
+    urges: dict[tuple[int, int], datetime] = field(default_factory=dict)
 
     @property
     def counted_to(self) -> date:
@@ -55,6 +60,21 @@ class Picture:
         return sum(
             1 for c in self.cells.values() if c.verdict == verdict and unit_id in (None, c.unit_id)
         )
+
+    def urged_at(self, task_id: int, unit_id: int) -> datetime | None:
+        """When the unit was last urged about the task (or about the whole period), if ever."""
+        return self.urges.get((task_id, unit_id))
+
+    def explanations(self) -> list[tuple[Unit, Task, Any]]:
+        """Every accepted explanation the picture's cells met, unit by unit, in task order."""
+        seen, found = set(), []
+        for unit, cells in self.rows():
+            for task, cell in zip(self.tasks, cells, strict=True):
+                for x in cell.explanations if cell else ():
+                    if x.id not in seen:
+                        seen.add(x.id)
+                        found.append((unit, task, x))
+        return found
 
     def weekly_accepted(self, task_id: int, unit_id: int | None = None) -> list[tuple[Week, int]]:
         """Accepted items per ISO week of the period, over the picture's units (or one)."""
@@ -121,14 +141,20 @@ def compliance_for(
     spans += [(s.start, s.end) for e in expectations.values() for s in e.slots]
     spans += [(w.monday, w.sunday) for w in period.weeks()]  # for the weekly chart
     tallies = count_evidence([t.id for t in tasks], sorted(shown), spans, tz, session)
+    first = min((s[0] for s in spans), default=period.start)
+    last = max((s[1] for s in spans), default=period.end)
+    accepted = accepted_for([t.id for t in tasks], sorted(shown), first, last, session)
     cells = {}
     for task in tasks:
         for a in task.assignments:
             if a.unit_id not in shown:
                 continue
             cell = Cell(task.id, a.unit_id, a.role, a.scored)
-            cells[(task.id, a.unit_id)] = judge(
+            judged = judge(
                 cell, expectations[task.id], tallies.get((task.id, a.unit_id), Tally()), as_of
+            )
+            cells[(task.id, a.unit_id)] = explained.apply(
+                judged, accepted.get((task.id, a.unit_id), [])
             )
     return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies)
 

@@ -32,11 +32,12 @@ from flask_babel import lazy_gettext as _l
 from wardapp.core.i18n import fmt_date
 from wardapp.core.periods import Period, Week
 
-VERDICTS = ("met", "unmet", "pending", "unscored")
+VERDICTS = ("met", "unmet", "pending", "explained", "unscored")
 VERDICT_LABELS = {
     "met": _l("Đạt"),
     "unmet": _l("Chưa đạt"),
     "pending": _l("Chờ duyệt"),
+    "explained": _l("Có giải trình"),
     "unscored": _l("Không tính"),
 }
 COUNTED_STATUSES = ("approved", "submitted", "returned")
@@ -170,6 +171,8 @@ class Cell:
     missing: list[Slot] = field(default_factory=list)  # due, and nothing that could meet it
     awaiting: list[Slot] = field(default_factory=list)  # would be met if what waits were approved
     open_slot: Slot | None = None
+    explained: list[Slot] = field(default_factory=list)  # missing, but explained and accepted
+    explanations: list = field(default_factory=list)  # the accepted explanations it met
 
     @property
     def verdict_label(self) -> str:

@@ -2,7 +2,9 @@
 it, so importing a package does no work and the factory need not know each view module.
 
 A domain that has something for the home page offers it with ``@bp.home_section``: core's home
-view gathers the sections of the registered blueprints, so core imports no domain.
+view gathers the sections of the registered blueprints, so core imports no domain. A count to
+show beside a menu entry (what waits for the user there) is offered the same way, with
+``@bp.menu_count("endpoint")``.
 """
 
 from collections.abc import Callable, Iterator
@@ -11,6 +13,7 @@ from importlib import import_module
 from flask import Blueprint, current_app
 
 HomeSection = Callable[..., dict]  # (user, today) -> values for the home page's template
+MenuCount = Callable[..., int]  # (user) -> how many things wait for the user at that entry
 
 
 class DomainBlueprint(Blueprint):
@@ -18,10 +21,18 @@ class DomainBlueprint(Blueprint):
         super().__init__(name, package)
         self.view_modules = tuple(f"{package}.{module}" for module in view_modules)
         self.home_sections: list[HomeSection] = []
+        self.menu_counts: dict[str, MenuCount] = {}
 
     def home_section(self, provide: HomeSection) -> HomeSection:
         self.home_sections.append(provide)
         return provide
+
+    def menu_count(self, endpoint: str) -> Callable[[MenuCount], MenuCount]:
+        def keep(count: MenuCount) -> MenuCount:
+            self.menu_counts[endpoint] = count
+            return count
+
+        return keep
 
     def register(self, app, options) -> None:
         for module in self.view_modules:
@@ -33,3 +44,11 @@ def home_sections() -> Iterator[HomeSection]:
     """The registered domains' home sections, in the order the domains were registered."""
     for blueprint in current_app.blueprints.values():
         yield from getattr(blueprint, "home_sections", ())
+
+
+def menu_counts() -> dict[str, MenuCount]:
+    """The registered domains' menu counts, by the endpoint of their menu entry."""
+    counts: dict[str, MenuCount] = {}
+    for blueprint in current_app.blueprints.values():
+        counts.update(getattr(blueprint, "menu_counts", {}))
+    return counts

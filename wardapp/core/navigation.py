@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wardapp.core.access import allowed_roles
+from wardapp.core.blueprints import menu_counts
 from wardapp.core.roles import ADMINS, AUDIT_READERS, OFFICERS, READERS, ROLE_LABELS, SIGNED_IN
 from wardapp.core.script_words import script_words
 
@@ -30,19 +31,39 @@ MENU = [
 ]
 
 
+# A short word and a symbol for each entry, for the officer's bottom bar on a phone.
+ICONS = {
+    "core.home": "\u2302",
+    "evidence.mine": "\u2713",
+    "offline.outbox": "\u2709",
+    "compliance.unit_page": "\u25d4",
+}
+
+
 @dataclass
 class NavItem:
     url: str
     label: str
     active: bool
+    endpoint: str = ""
+    count: int = 0  # what waits for the user there (returned items to correct, …)
+    icon: str = ""
 
 
 def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     views = current_app.view_functions
+    counts = menu_counts()
     return [
-        NavItem(url_for(endpoint), label, request.endpoint == endpoint)
+        NavItem(
+            url_for(endpoint),
+            label,
+            request.endpoint == endpoint,
+            endpoint=endpoint,
+            count=counts[endpoint](current_user) if endpoint in counts else 0,
+            icon=ICONS.get(endpoint, ""),
+        )
         for endpoint, label, meant_for in MENU
         if current_user.role in meant_for and _lets_in(views[endpoint], current_user.role)
     ]

@@ -99,11 +99,26 @@ def _set_time_and_place(media: Media, taken_at: datetime | None, gps, meta: dict
             media.taken_at, media.taken_at_source = phone_time, "phone"
     if gps is not None:
         media.gps_lat, media.gps_lon, media.gps_source = gps[0], gps[1], "exif"
+        media.place_source = "exif"
+        return
+    lat = parse_float(str(meta.get("lat", "")), -90, 90)
+    lon = parse_float(str(meta.get("lon", "")), -180, 180)
+    if lat is not None and lon is not None:  # the photo's GPS, read by the phone
+        media.gps_lat, media.gps_lon, media.gps_source = lat, lon, "phone"
+        media.place_source = "exif"
+        return
+    place = meta.get("place")
+    lat = parse_float(str(meta.get("fix_lat", "")), -90, 90)
+    lon = parse_float(str(meta.get("fix_lon", "")), -180, 180)
+    if place in PHONE_PLACES and lat is not None and lon is not None:
+        media.gps_lat, media.gps_lon, media.gps_source = lat, lon, "phone"
+        media.place_source = place
     else:
-        lat = parse_float(str(meta.get("lat", "")), -90, 90)
-        lon = parse_float(str(meta.get("lon", "")), -180, 180)
-        if lat is not None and lon is not None:
-            media.gps_lat, media.gps_lon, media.gps_source = lat, lon, "phone"
+        media.place_source = "none"
+
+
+# The phone's fix as a photo's place: taken with the camera, or confirmed after a gallery pick.
+PHONE_PLACES = ("capture", "later")
 
 
 MAX_PHOTO_META = 64 * 1024  # a photo's time and place take under 200 bytes

@@ -103,6 +103,10 @@ class Media(Base):
     gps_lat: Mapped[float | None] = mapped_column(Float)
     gps_lon: Mapped[float | None] = mapped_column(Float)
     gps_source: Mapped[str | None] = mapped_column(String(16))  # exif | phone
+    # Where the place (gps_lat/lon) came from: exif (the photo's own GPS, read by the server
+    # or the phone), capture (the phone's fix as the camera took it), later (the phone's fix
+    # after a gallery pick, which the officer confirmed), none; NULL before this was kept.
+    place_source: Mapped[str | None] = mapped_column(String(16))
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
     # The perceptual hash cut in four 16-bit bands, each indexed: two hashes within three
     # bits of each other share at least one band, so near-duplicates are found by index.

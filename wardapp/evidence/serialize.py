@@ -36,6 +36,7 @@ def media_json(media: Media) -> dict:
             if media.gps_lat is not None
             else None
         ),
+        "place_source": media.place_source,
         "urls": urls,
     }
 

@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wardapp.audit.services import record
 from wardapp.auth.models import User
 from wardapp.core.i18n import city_tz
+from wardapp.db import rows_matched
 from wardapp.evidence import chains, schema
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.intake import store_files
@@ -252,3 +253,66 @@ def _int(value: object) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
+
+
+# ---- the officer's own: what was returned, and withdrawing what still waits ----
+def to_correct_query(user: User) -> Select:
+    """The unit's returned items no correction replaces yet: the officer's first job."""
+    return select(Evidence).where(
+        Evidence.unit_id == user.unit_id,
+        Evidence.status == "returned",
+        ~chains.superseded(),
+    )
+
+
+def to_correct(user: User, limit: int = 5) -> list[Evidence]:
+    if user.unit_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            to_correct_query(user).order_by(Evidence.reviewed_at.desc()).limit(limit)
+        )
+    )
+
+
+def count_to_correct(user: User) -> int:
+    if user.unit_id is None:
+        return 0
+    return (
+        db.session.scalar(select(func.count()).select_from(to_correct_query(user).subquery())) or 0
+    )
+
+
+class WithdrawError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def withdraw(user: User, evidence: Evidence, *, seen_version: int | None = None) -> Evidence:
+    """Take back an item still waiting for review: it stays, marked withdrawn, audited; a
+    reviewer deciding it at the same moment wins or loses as a whole (the version)."""
+    if evidence.unit_id != user.unit_id:
+        raise WithdrawError(404, _("Không tìm thấy minh chứng này."))
+    if evidence.status != "submitted":
+        raise WithdrawError(409, _("Chỉ rút được minh chứng đang chờ duyệt."))
+    version = evidence.version if seen_version is None else seen_version
+    result = db.session.execute(
+        update(Evidence)
+        .where(
+            Evidence.id == evidence.id,
+            Evidence.status == "submitted",
+            Evidence.version == version,
+        )
+        .values(status="withdrawn", version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(evidence)
+    if rows_matched(result) != 1:
+        raise WithdrawError(
+            409, _("Minh chứng này vừa được Phòng VHTT duyệt nên không rút được nữa.")
+        )
+    record(
+        user, "evidence.withdraw", evidence, previous={"status": "submitted", "version": version}
+    )
+    return evidence

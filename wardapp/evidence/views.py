@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -13,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from wardapp.core.access import allow
 from wardapp.core.i18n import fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
-from wardapp.core.roles import OFFICERS, SIGNED_IN
+from wardapp.core.roles import OFFICERS, SIGNED_IN, Role
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
+from wardapp.evidence.chains import superseded
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
@@ -28,6 +30,34 @@ from wardapp.media.app_store import storage
 from wardapp.plans.models import Task
 
 PAGE = 30
+# /mine's status filter: "returned" means returned and not corrected yet, the officer's work.
+MINE_FILTERS = ("submitted", "returned", "approved", "withdrawn")
+
+
+@bp.home_section
+def returned_section(user, today) -> dict:
+    """The officer's home starts with what was returned and waits for a correction."""
+    if user.role != Role.OFFICER:
+        return {}
+    return {
+        "to_correct": services.to_correct(user, limit=3),
+        "to_correct_count": services.count_to_correct(user),
+        "kind_labels": KIND_LABELS,
+    }
+
+
+@bp.menu_count("evidence.mine")
+def returned_count(user) -> int:
+    return services.count_to_correct(user) if user.role == Role.OFFICER else 0
+
+
+def _returned(task: Task, values: dict) -> Evidence | None:
+    """The returned item a correction replaces, for its reason at the top of the form."""
+    old_id = str(values.get("supersedes") or "")
+    old = db.session.get(Evidence, int(old_id)) if re.fullmatch(r"[0-9]{1,18}", old_id) else None
+    if old and old.unit_id == current_user.unit_id and old.task_id == task.id:
+        return old
+    return None
 
 
 def _task_for(task_id: int) -> Task:
@@ -87,6 +117,7 @@ def capture(task_id: int):
         kind_labels=KIND_LABELS,
         values=values,
         errors=errors,
+        returned=_returned(task, values),
         client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
     ), status
 
@@ -95,12 +126,18 @@ def capture(task_id: int):
 @allow(*OFFICERS)
 def mine():
     before = request.args.get("before", type=int)
+    status = request.args.get("status", "")
+    status = status if status in MINE_FILTERS else ""
     query = (
         visible(current_user)
         .options(selectinload(Evidence.media), selectinload(Evidence.task))
         .order_by(Evidence.id.desc())
         .limit(PAGE + 1)
     )
+    if status == "returned":
+        query = query.where(Evidence.status == "returned", ~superseded())
+    elif status:
+        query = query.where(Evidence.status == status)
     if before:
         query = query.where(Evidence.id < before)
     rows = db.session.scalars(query).all()
@@ -116,10 +153,34 @@ def mine():
         "evidence/mine.html",
         items=rows[:PAGE],
         redone=redone,
+        status=status,
+        filters=MINE_FILTERS,
+        to_correct_count=services.count_to_correct(current_user),
         next_before=rows[PAGE - 1].id if len(rows) > PAGE else None,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )
+
+
+@bp.post("/evidence/<int:evidence_id>/withdraw")
+@allow(*OFFICERS)
+def withdraw(evidence_id: int):
+    """An item still waiting for review taken back by its unit: kept, marked, audited."""
+    evidence = db.get_or_404(Evidence, evidence_id)
+    try:
+        services.withdraw(
+            current_user, evidence, seen_version=request.form.get("version", type=int)
+        )
+    except services.WithdrawError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("evidence.mine"), code=303)
+    flash(
+        _("Đã rút minh chứng #%(id)s. Phòng VHTT sẽ không duyệt mục này.", id=evidence.id),
+        "success",
+    )
+    return redirect(url_for("evidence.mine"), code=303)
 
 
 @bp.get("/evidence/<int:evidence_id>")

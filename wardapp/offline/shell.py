@@ -56,7 +56,12 @@ def shell_urls() -> list[str]:
 
 def page_urls() -> list[str]:
     """Pages every officer gets offline; the capture pages come from ``/api/v1/tasks``."""
-    return [url_for("core.home"), url_for("offline.outbox"), url_for("evidence.mine")]
+    return [
+        url_for("core.home"),
+        url_for("offline.outbox"),
+        url_for("evidence.mine"),
+        url_for("notifications.page"),
+    ]
 
 
 def capture_pattern() -> str:

@@ -16,6 +16,7 @@ from wardapp.evidence.chains import has_live_correction, superseded
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.schema import clean_text
 from wardapp.extensions import db
+from wardapp.notifications import services as notices
 
 CORRECTED = _l("Đơn vị đã gửi lại bản sửa; hãy duyệt bản mới.")
 QUICK_REASONS = (
@@ -99,6 +100,10 @@ def decide(
         reason=reason or None,
         change=previous["status"] != "submitted",
     )
+    if decision == "returned":
+        notices.returned(evidence, reason)
+    else:
+        notices.approved(evidence)
     return evidence
 
 

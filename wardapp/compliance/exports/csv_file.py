@@ -79,4 +79,30 @@ def csv_chunks(
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
+    for unit, task, x in picture.explanations():
+        roles = {a.unit_id: a.role for a in task.assignments}
+        writer.writerow(
+            explanation_values(unit, task, x, roles.get(unit.id, ""), tz, links, labels)
+        )
     yield buffer.getvalue().encode("utf-8")
+
+
+def explanation_values(unit, task, x, role: str, tz: tzinfo, links: Links, labels: Labels) -> list:
+    """An accepted explanation as a row beside the evidence: its kind says so, its period
+    stands where the week does, its reason where an item's content does."""
+    return [
+        f"GT{x.id}",
+        task.number,
+        export_safe(task.short_title),
+        export_safe(unit.short_name),
+        labels.roles.get(role, role),
+        labels.explanation,
+        "",
+        x.period,
+        spreadsheet_safe(x.reason),
+        spreadsheet_safe(x.review_note or ""),
+        stamp(x.reviewed_at.astimezone(tz) if x.reviewed_at else None),
+        links.unit(unit.id),
+        0,
+        "",
+    ]

@@ -406,6 +406,38 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
+def _explanations(document, picture: Picture) -> None:
+    """The accepted explanations (giải trình) the period's cells met, one a line."""
+    _para(document, _("3. Giải trình của các đơn vị"), bold=True, before=6, indent_first=10)
+    found = picture.explanations()
+    if not found:
+        _para(document, _("Không có giải trình nào được chấp nhận trong kỳ."), indent_first=10)
+        return
+    _para(
+        document,
+        _(
+            "%(n)s giải trình được chấp nhận; các phần việc đó ghi là “có giải trình”, "
+            "không tính là đạt:",
+            n=len(found),
+        ),
+        align=JUSTIFY,
+        indent_first=10,
+    )
+    for unit, task, x in found:
+        _para(
+            document,
+            _(
+                "- %(u)s, nhiệm vụ %(t)s, kỳ %(p)s: %(r)s",
+                u=unit.short_name,
+                t=task.number,
+                p=x.period,
+                r=export_safe(x.reason),
+            ),
+            align=JUSTIFY,
+            indent_first=10,
+        )
+
+
 def _closing(document, author: Author) -> None:
     left, right = _two_columns(document, 80, 85)
     _para(left, _("Nơi nhận:"), 12, bold=True, italic=True)
@@ -473,6 +505,7 @@ def write_docx(
     )
     _para(document, _("2. Kết quả theo nhiệm vụ"), bold=True, before=6, indent_first=10)
     _task_results(document, picture)
+    _explanations(document, picture)
     _para(document, _("II. KẾT QUẢ THEO ĐƠN VỊ"), bold=True, before=12, after=6, indent_first=10)
     _units_table(document, picture)
     for heading in (_("III. KHÓ KHĂN, VƯỚNG MẮC"), _("IV. ĐỀ XUẤT, KIẾN NGHỊ")):

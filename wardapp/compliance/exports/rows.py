@@ -40,6 +40,7 @@ class Links:
     def __init__(self):
         self.detail = self._template("evidence.detail", evidence_id=SENTINEL)
         self.photo = self._template("evidence.media_file", media_id=SENTINEL, variant="display")
+        self.unit_page = self._template("compliance.unit_page", unit=SENTINEL)
 
     @staticmethod
     def _template(endpoint: str, **values) -> str:
@@ -50,6 +51,9 @@ class Links:
 
     def media(self, media_id: int) -> str:
         return self.photo.format(media_id)
+
+    def unit(self, unit_id: int) -> str:
+        return self.unit_page.format(unit_id)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class Labels:
     kinds: dict[str, str]
     roles: dict[str, str]
     fields: dict[str, list[tuple[str, str]]]
+    explanation: str = "Giải trình"  # the kind column of an accepted explanation's row
 
     @classmethod
     def resolve(cls) -> Labels:
@@ -125,6 +130,7 @@ class Labels:
                 code: [(f.name, str(f.label)) for f in kind.fields]
                 for code, kind in SCHEMAS.items()
             },
+            explanation=_("Giải trình"),
         )
 
 

@@ -36,10 +36,16 @@ from wardapp.compliance.exports.rows import (
 from wardapp.compliance.exports.xlsx_splice import Formula, SplicedRows
 from wardapp.compliance.picture import Picture
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS, how_judged
-from wardapp.core.i18n import fmt_date
+from wardapp.core.i18n import fmt_date, fmt_datetime
 from wardapp.core.text import export_safe
 
-FILLS = {"met": "C6EFCE", "unmet": "FFC7CE", "pending": "FFEB9C", "unscored": "EDEDED"}
+FILLS = {
+    "met": "C6EFCE",
+    "unmet": "FFC7CE",
+    "pending": "FFEB9C",
+    "explained": "DDE7F7",
+    "unscored": "EDEDED",
+}
 OTHER_FILL = "DDEBF7"  # a verdict without a colour of its own
 # The verdicts a unit's row counts in the summary: every verdict that says something.
 COUNTED = tuple(v for v in VERDICTS if v != "unscored")
@@ -65,6 +71,16 @@ TASK_COLUMNS = (
     (_l("Kết quả"), 16),
     (_l("Còn thiếu"), 50),
     (_l("Vì sao không tính"), 40),
+    (_l("Giải trình"), 50),
+)
+EXPLANATION_COLUMNS = (
+    (_l("Mã"), 8),
+    (_l("Đơn vị"), 24),
+    (_l("Nhiệm vụ"), 9),
+    (_l("Kỳ"), 10),
+    (_l("Lý do"), 60),
+    (_l("Chấp nhận lúc"), 17),
+    (_l("Ghi chú của người duyệt"), 30),
 )
 
 
@@ -271,9 +287,32 @@ def write_task(ws, picture: Picture, task) -> None:
                 verdict_cell(ws, cell),
                 text(ws, "; ".join(s.label for s in cell.missing)),
                 text(ws, str(cell.reason) if cell.reason and not counted else ""),
+                text(ws, "; ".join(f"{x.period}: {x.reason}" for x in cell.explanations)),
             ]
         )
     ws.auto_filter.ref = f"A{TASK_HEAD}:{last_column}{TASK_HEAD + shown}"
+
+
+def write_explanations(ws, picture: Picture) -> None:
+    """The accepted explanations the picture counted, one a row."""
+    widths(ws, [size for _head, size in EXPLANATION_COLUMNS])
+    for_print(ws, 1, "A2")
+    ws.append([text(ws, str(h), font=BOLD, alignment=HEAD) for h, _size in EXPLANATION_COLUMNS])
+    found = picture.explanations()
+    for unit, task, x in found:
+        ws.append(
+            [
+                x.id,
+                text(ws, unit.short_name),
+                task.number,
+                text(ws, x.period),
+                text(ws, x.reason, alignment=WRAP),
+                text(ws, fmt_datetime(x.reviewed_at)),
+                text(ws, x.review_note or ""),
+            ]
+        )
+    last_column = get_column_letter(len(EXPLANATION_COLUMNS))
+    ws.auto_filter.ref = f"A1:{last_column}{1 + len(found)}"
 
 
 def write_xlsx(
@@ -291,6 +330,7 @@ def write_xlsx(
     )
     for task in picture.tasks:
         write_task(workbook.create_sheet(_("NV%(n)s", n=task.number)), picture, task)
+    write_explanations(workbook.create_sheet(_("Giải trình")), picture)
     with tempfile.TemporaryFile() as saved:
         workbook.save(saved)
         saved.seek(0)

@@ -1,7 +1,7 @@
 """places of each unit, the place an item records, and the tasks' place lists as places
 
-Revision ID: 0008_places
-Revises: 0007_photo_hashes
+Revision ID: 0013_places
+Revises: 0012_photo_hashes
 Create Date: 2026-12-01 13:40:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-01 13:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_places"
-down_revision = "0007_photo_hashes"
+revision = "0013_places"
+down_revision = "0012_photo_hashes"
 branch_labels = None
 depends_on = None
 
