@@ -17,6 +17,7 @@ from wardapp.core.roles import (
 )
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
+from wardapp.places.models import Place
 from wardapp.plans.models import Plan, Task
 from wardapp.units.models import Unit
 
@@ -52,6 +53,9 @@ EXPECTED = {
     "evidence.api_evidence": ("GET", SIGNED_IN),
     "evidence.api_submit": ("POST", OFFICERS),
     "places.api_places": ("GET", SIGNED_IN),
+    "places.place_list": ("GET", READERS),
+    "places.place_new": ("GET", RULE_EDITORS),
+    "places.place_edit": ("GET", RULE_EDITORS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
     "evidence.withdraw": ("POST", OFFICERS),
@@ -100,6 +104,9 @@ def url_args(app) -> dict:
     Officer(app, "tho-xuong").site_photo()
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
+        place = Place(unit_id=evidence.unit_id, name="Pano Hùng Vương", kind="panel")
+        db.session.add(place)
+        db.session.commit()
         return {
             "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
@@ -111,6 +118,7 @@ def url_args(app) -> dict:
             "variant": "thumb",
             "job_id": "no-such-export-job",
             "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
+            "place_id": place.id,
         }
 
 

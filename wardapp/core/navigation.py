@@ -25,6 +25,7 @@ MENU = [
     ("compliance.dashboard", _l("Tổng hợp"), READERS),
     ("compliance.unit_page", _l("Tiến độ"), OFFICERS),
     ("plans.plan_list", _l("Kế hoạch"), READERS),
+    ("places.place_list", _l("Địa điểm"), READERS),
     ("auth.users", _l("Tài khoản"), ADMINS),
     ("organisation.units", _l("Đơn vị"), ADMINS),
     ("organisation.audit_page", _l("Nhật ký"), AUDIT_READERS),

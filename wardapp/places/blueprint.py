@@ -1,5 +1,5 @@
-"""The places blueprint; its routes live in api."""
+"""The places blueprint; its routes live in views (the registry's pages) and api."""
 
 from wardapp.core.blueprints import DomainBlueprint
 
-bp = DomainBlueprint("places", __package__, "api")
+bp = DomainBlueprint("places", __package__, "views", "api")

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from wardapp.core.spreadsheet import SpreadsheetError, read_tables
+from wardapp.core.text import clean_text
 from wardapp.db import DbSession as Session
 from wardapp.places.geo import distance_m
 from wardapp.places.models import PLACE_KINDS, Place
@@ -145,7 +146,7 @@ def import_places(session: Session, path: Path) -> tuple[int, int]:
         if not any(c.strip() for c in cells):
             continue
         unit = units.get(cell(cells, "unit").lower())
-        name = " ".join(cell(cells, "name").split())
+        name = " ".join(clean_text(cell(cells, "name")).split())
         kind = KIND_WORDS.get(fold(cell(cells, "kind")) or "other")
         lat, lon = _number(cell(cells, "lat"), -90, 90), _number(cell(cells, "lon"), -180, 180)
         bad = []
@@ -174,7 +175,8 @@ def import_places(session: Session, path: Path) -> tuple[int, int]:
         errors += [(number, message) for message in bad]
         if not bad:
             assert unit is not None and kind is not None and lat is not None and lon is not None
-            checked.append((unit, name, kind, lat, lon, cell(cells, "street")[:200]))
+            street = " ".join(clean_text(cell(cells, "street")).split())[:200]
+            checked.append((unit, name, kind, lat, lon, street))
     if errors:
         raise PlaceImportError(errors)
     if not checked:
