@@ -56,6 +56,8 @@ EXPECTED = {
     "places.place_list": ("GET", READERS),
     "places.place_new": ("GET", RULE_EDITORS),
     "places.place_edit": ("GET", RULE_EDITORS),
+    "evidence.place_page": ("GET", SIGNED_IN),
+    "evidence.quiet_places": ("GET", READERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
     "evidence.withdraw": ("POST", OFFICERS),
