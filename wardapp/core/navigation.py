@@ -22,6 +22,7 @@ MENU = [
     ("offline.outbox", _l("Hộp thư đi"), OFFICERS),
     ("review.queue_page", _l("Duyệt minh chứng"), READERS),
     ("review.gallery", _l("Lưới ảnh"), READERS),
+    ("review.map_page", _l("Bản đồ"), READERS),
     ("compliance.dashboard", _l("Tổng hợp"), READERS),
     ("compliance.unit_page", _l("Tiến độ"), OFFICERS),
     ("plans.plan_list", _l("Kế hoạch"), READERS),
