@@ -139,6 +139,7 @@ def cell():
         "unit": unit,
         "cell": judged,
         "items": evidence_behind(task, unit.id, choice.period),
+        "urge": picture.urged(task.id, unit.id),
         **_labels(),
     }
     if htmx and not htmx.boosted:
