@@ -101,7 +101,7 @@ def test_the_lightbox_walks_photos_and_items_with_keys_and_swipes_and_decides(ph
     assert shown_photo(phone) == urls[second][0]
 
     phone.keyboard.press("a")  # approve the item shown, and go on to the next one
-    expect(phone.locator(f"#review-{second} .badge")).to_have_text("Đã duyệt")
+    expect(phone.locator(f"#review-{second} .row-head .badge")).to_have_text("Đã duyệt")
     phone.wait_for_function(
         "src => document.querySelector('#lightbox .lb-img').getAttribute('src') === src",
         arg=urls[third][0],
@@ -114,7 +114,7 @@ def test_the_lightbox_walks_photos_and_items_with_keys_and_swipes_and_decides(ph
     expect(chip).to_be_focused()
     phone.locator(f"#review-{third} .return-form .chip", has_text="Ảnh không rõ").tap()
     phone.locator(f"#review-{third} .return-form button[type=submit]").tap()
-    expect(phone.locator(f"#review-{third} .badge")).to_have_text("Trả lại")
+    expect(phone.locator(f"#review-{third} .row-head .badge")).to_have_text("Trả lại")
     assert status(app, third) == ("returned", "Ảnh không rõ")
     assert status(app, first) == ("submitted", None)  # nothing decided by looking
 
@@ -175,7 +175,7 @@ def test_counts_follow_each_decision_and_its_undo(phone, live_server):
     undo = phone.locator(f"#review-{ids[1]} .undo-form button")
     expect(undo).to_contain_text("Hoàn tác")
     undo.tap()
-    expect(phone.locator(f"#review-{ids[1]} .badge")).to_have_text("Chờ duyệt")
+    expect(phone.locator(f"#review-{ids[1]} .row-head .badge")).to_have_text("Chờ duyệt")
     expect(count("returned")).to_have_text("0")
     expect(count("submitted")).to_have_text("2")
     assert status(app, ids[1]) == ("submitted", None)
