@@ -225,7 +225,6 @@ def measure_province_export(config: dict) -> dict:
     """In a fresh process: the province reviewer's quarterly XLSX, built by the export job
     (immediate mode: the job runs in this process), then downloaded."""
     import re
-    import resource
 
     app = create_app({**config, "TESTING": True, "RATELIMIT_ENABLED": False})
     client = app.test_client()
@@ -246,8 +245,17 @@ def measure_province_export(config: dict) -> dict:
         "cpu": round(time.process_time() - cpu, 1),
         "mb": round(len(book) / 2**20, 1),
         "items": items[1] if items else "?",
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": round(peak_mb()),
     }
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike getrusage's, not inherited from the
+    parent across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main() -> None:
