@@ -24,6 +24,11 @@ _SUFFIX = re.compile(r"(\.[a-z0-9]{1,10})?")
 _TEMP_PREFIX = ".tmp-"
 
 
+class StorageUnavailable(OSError):
+    """The store did not answer (an object store down, unreachable or refusing the app's
+    credentials): the request is answered 503 and can be sent again; nothing was kept."""
+
+
 def normalise_suffix(suffix: str) -> str:
     """``"JPG"`` or ``".jpg"`` → ``".jpg"``; ValueError for anything but a short extension."""
     suffix = suffix.lower()
@@ -112,6 +117,15 @@ class Storage(ABC):
     @abstractmethod
     def iter_keys(self) -> Iterator[str]:
         """Every stored key, for a consistency check against the database."""
+
+    def iter_entries(self) -> Iterator[tuple[str, float]]:
+        """Every stored key with its ``modified_at``, in the order of ``iter_keys``; a key
+        removed while this runs is left out."""
+        for key in self.iter_keys():
+            try:
+                yield key, self.modified_at(key)
+            except FileNotFoundError:
+                continue
 
 
 class LocalStorage(Storage):

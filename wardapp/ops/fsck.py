@@ -48,6 +48,10 @@ def check(
     now = time.time() if now is None else now
     report = Report()
     referenced: set[str] = set()
+    # One listing of the store (in a bucket, a thousand keys a request, not a HEAD a file),
+    # before the rows are read: a file stored since is confirmed one by one below, and an
+    # orphan found here is looked at again before it goes (Storage.remove_orphans).
+    stored = dict(store.iter_entries())
     for media in db.session.scalars(select(Media).order_by(Media.id)):
         keys = {
             "original": media.original_key,
@@ -55,14 +59,14 @@ def check(
             "thumb": media.thumb_key,
         }
         referenced.update(k for k in keys.values() if k)
-        lost = [(v, k) for v, k in keys.items() if k and not store.exists(k)]
+        lost = [(v, k) for v, k in keys.items() if k and k not in stored and not store.exists(k)]
         report.missing.extend((media.id, v, k) for v, k in lost)
         if lost and repair:
             _mend(store, media, dict(lost), report, max_pixels)
     # A finished job's file (an export kept for download) is named by its job row.
     referenced.update(db.session.scalars(select(Job.result_key).where(Job.result_key.is_not(None))))
-    for key in store.iter_keys():
-        if key not in referenced and store.modified_at(key) < now - grace:
+    for key, modified in stored.items():
+        if key not in referenced and modified < now - grace:
             report.orphans.append(key)
     if repair:
         for start in range(0, len(report.orphans), BATCH):

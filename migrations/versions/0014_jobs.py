@@ -1,7 +1,7 @@
 """Background jobs that finish once: their state, lease and result
 
 Revision ID: 0012_jobs
-Revises: 0009_explanations
+Revises: 0013_two_factor
 Create Date: 2026-12-01 12:30:00
 
 Large exports were built by a thread of a web process with their state in JSON files; now a
@@ -15,7 +15,7 @@ import wardapp.db
 
 # revision identifiers, used by Alembic.
 revision = "0012_jobs"
-down_revision = "0009_explanations"
+down_revision = "0013_two_factor"
 branch_labels = None
 depends_on = None
 
