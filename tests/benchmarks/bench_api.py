@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # wardapp, and the tests' support
 
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -63,16 +65,34 @@ def server_cpu_seconds(master: int) -> float:
 def photos(count: int) -> list[bytes]:
     """Distinct 2048×1536 phone photos of about 400 KB, as the outbox sends them.
 
-    A few noisy scenes are drawn (slow), and each photo is a different crop of one of them, so
-    every upload has its own bytes and sha256 while the set is made in seconds.
+    A few noisy scenes are drawn (slow), and each photo is a mosaic of 4×4 tiles cut from them
+    at places of its own, turned or mirrored: every upload has its own bytes and sha256, and
+    no two look alike (crops of one scene would all be near copies of each other, and each
+    submission would pay for the duplicate check comparing them), while the set is made in
+    seconds.
     """
     scenes = [images.photo_like(2048 + 64, 1536 + 64, seed=seed) for seed in range(4)]
     exif = images.exif(gps=(21.2731, 106.1946), taken_at=datetime(2024, 3, 20, 9), offset="+07:00")
+    turns = [
+        None,
+        Image.Transpose.FLIP_LEFT_RIGHT,
+        Image.Transpose.FLIP_TOP_BOTTOM,
+        Image.Transpose.ROTATE_180,
+    ]
     made = []
     for n in range(count):
-        dx, dy = n // 4 % 64, n // 256 % 64
+        rng = random.Random(n)
+        canvas = Image.new("RGB", (2048, 1536))
+        for row in range(4):
+            for column in range(4):
+                x, y = rng.randrange(0, 2048 + 64 - 512), rng.randrange(0, 1536 + 64 - 384)
+                tile = rng.choice(scenes).crop((x, y, x + 512, y + 384))
+                turn = rng.choice(turns)
+                canvas.paste(
+                    tile if turn is None else tile.transpose(turn), (column * 512, row * 384)
+                )
         out = io.BytesIO()
-        scenes[n % 4].crop((dx, dy, dx + 2048, dy + 1536)).save(out, "JPEG", quality=74, exif=exif)
+        canvas.save(out, "JPEG", quality=74, exif=exif)
         made.append(out.getvalue())
     return made
 

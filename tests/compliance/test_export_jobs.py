@@ -66,3 +66,14 @@ def test_a_link_made_outside_any_request_starts_with_the_configured_address(app)
         assert external_url("evidence.detail", evidence_id=7) == (
             "https://cchc.bacgiang.gov.vn/evidence/7"
         )
+
+
+@pytest.mark.app_config(ACCEL_REDIRECT="/_media/")
+def test_behind_nginx_the_finished_file_is_sent_by_nginx_after_the_apps_check(
+    seeded, reviewer, quarter
+):
+    download = reviewer.get(file_url(start(reviewer, quarter["query"])))
+    assert download.status_code == 200 and download.data == b""
+    key = download.headers["X-Accel-Redirect"].removeprefix("/_media/")
+    assert re.fullmatch(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.xlsx", key)
+    assert download.headers["Content-Disposition"] == "attachment; filename=cchc-2024-q1.xlsx"

@@ -1,6 +1,6 @@
 """Many processes, one installation: two gunicorn servers on two ports and two job workers,
-sharing a PostgreSQL database of their own, Redis and the media folder, with requests
-alternating between the servers as a load balancer sends them."""
+sharing a PostgreSQL database of their own, Redis and an S3 bucket (a real S3 endpoint on
+loopback), with requests alternating between the servers as a load balancer sends them."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ from support.app import POSTGRES_URL, pg_url
 from support.client import sign_in_form
 from support.evidence import photo
 from support.races import at_once
+from support.s3 import BUCKET, REGION
 from support.servers import ROOT, HttpUser, Instance, Server, site_photo_submission, submit
+from wardapp.media.s3 import connect
 
 REDIS_URL = "redis://127.0.0.1:6379/12"  # this test's own Redis database, flushed
 LEASE = 2  # seconds: a killed worker's export is taken again soon after
@@ -152,7 +154,7 @@ def wait_for_file(user: HttpUser, job_page: str, patience: float = 40) -> bytes:
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
-def test_two_servers_and_two_workers_share_one_installation(backend, tmp_path):
+def test_two_servers_and_two_workers_share_one_installation(backend, tmp_path, s3_server):
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
     servers: list[Server] = []
@@ -165,6 +167,7 @@ def test_two_servers_and_two_workers_share_one_installation(backend, tmp_path):
             RATELIMIT_KEY_PREFIX=f"mp-{secrets.token_hex(3)}",
             JOBS_LEASE_SECONDS=str(LEASE),
             JOBS_REAP_SECONDS="0.5",
+            **s3_server.settings(),  # the credentials are in the environment, as boto3 reads
         )
         set_up(database_url)
         try:
@@ -216,7 +219,16 @@ def test_two_servers_and_two_workers_share_one_installation(backend, tmp_path):
             wait_for_file(via(reviewer, one), job_page)
             book = wait_for_file(reviewer, job_page)
             assert book == wait_for_file(via(reviewer, one), job_page)
-            assert job_row(database_url, job_page.rsplit("/", 1)[1])["attempts"] == 1
+            first = job_row(database_url, job_page.rsplit("/", 1)[1])
+            assert first["attempts"] == 1
+            in_bucket = connect(
+                bucket=BUCKET,
+                endpoint_url=s3_server.endpoint,
+                region=REGION,
+                prefix=instance.env["WARDAPP_S3_PREFIX"],
+            )
+            assert in_bucket.exists(first["result_key"])  # the export is in the bucket
+            assert not instance.media.exists()  # and nothing on a local disk
 
             # A worker killed in the middle of an export: the other takes it and it finishes once.
             job_page = export(via(reviewer, one), 2)
