@@ -21,7 +21,7 @@ def init_app(app):
         migrate_media_command,
         restore_command,
     )
-    from wardapp.organisation.commands import merge_units_command
+    from wardapp.organisation.commands import import_users_command, merge_units_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
@@ -31,6 +31,7 @@ def init_app(app):
     group.add_command(restore_command)
     group.add_command(fsck_command)
     group.add_command(merge_units_command)
+    group.add_command(import_users_command)
     group.add_command(migrate_media_command)
     app.cli.add_command(group)
 

@@ -1,9 +1,10 @@
 """Every model in one import, for Alembic and the shell."""
 
 from wardapp.audit.models import AuditEvent
-from wardapp.auth.models import LoginCounter, User, reviewer_unit
+from wardapp.auth.models import LoginCounter, RecoveryCode, SignInLink, User, reviewer_unit
 from wardapp.evidence.models import Evidence, Media
 from wardapp.followup.models import Explanation, Urge, urge_unit
+from wardapp.jobs.models import Job
 from wardapp.notifications.models import MailDigest, Notification, PushSubscription
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.reminders.models import ReminderSent
@@ -13,13 +14,16 @@ __all__ = [
     "AuditEvent",
     "Evidence",
     "Explanation",
+    "Job",
     "LoginCounter",
     "MailDigest",
     "Media",
     "Notification",
     "Plan",
     "PushSubscription",
+    "RecoveryCode",
     "ReminderSent",
+    "SignInLink",
     "Task",
     "TaskUnit",
     "Unit",

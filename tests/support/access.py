@@ -28,6 +28,13 @@ EVERYONE = SIGNED_IN | {ANON}
 # endpoint: (method, who may reach it)
 EXPECTED = {
     "auth.login": ("GET", EVERYONE),
+    "auth.welcome": ("GET", EVERYONE),
+    "auth.login_code": ("GET", EVERYONE),
+    "auth.login_enrol": ("GET", EVERYONE),
+    "auth.account_two_factor": ("GET", SIGNED_IN),
+    "auth.account_recovery_codes": ("POST", SIGNED_IN),
+    "auth.account_two_factor_off": ("POST", SIGNED_IN),
+    "auth.user_two_factor_reset": ("POST", ADMINS),
     "core.healthz": ("GET", EVERYONE),
     "core.set_language": ("POST", EVERYONE),
     "core.home": ("GET", SIGNED_IN),
@@ -40,6 +47,10 @@ EXPECTED = {
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
     "organisation.units": ("GET", ADMINS),
+    "organisation.account_import": ("GET", ADMINS),
+    "organisation.account_import_confirm": ("POST", ADMINS),
+    "organisation.account_sheet": ("GET", ADMINS),
+    "organisation.account_batch": ("GET", ADMINS),
     "organisation.unit_new": ("GET", ADMINS),
     "organisation.unit_edit": ("GET", ADMINS),
     "organisation.unit_merge": ("GET", ADMINS),
@@ -77,6 +88,9 @@ EXPECTED = {
     "review.bulk": ("GET", DECIDERS),
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
+    "review.return_page": ("GET", DECIDERS),
+    "review.undo_decision": ("POST", DECIDERS),
+    "review.bulk_return_selected": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
     "compliance.api_compliance": ("GET", READERS),
     "compliance.urge": ("GET", URGERS),
@@ -113,6 +127,8 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "token": "no-such-token",
+            "name": "0" * 32,
             "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
         }
 

@@ -1,7 +1,7 @@
 """Urges (đôn đốc): a message to units behind on a task or a period, and the units it went to
 
 Revision ID: 0012_urges
-Revises: 0009_explanations
+Revises: 0012_jobs
 Create Date: 2026-12-01 12:50:00
 
 """
@@ -13,7 +13,7 @@ import wardapp.db
 
 # revision identifiers, used by Alembic.
 revision = "0012_urges"
-down_revision = "0009_explanations"
+down_revision = "0012_jobs"
 branch_labels = None
 depends_on = None
 
