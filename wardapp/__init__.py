@@ -10,6 +10,7 @@ DOMAINS = (
     "core",
     "auth",
     "plans",
+    "places",
     "evidence",
     "notifications",
     "followup",
@@ -82,18 +83,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
+    from wardapp.core.hooks import CSP
+
+    policy = app.config.get("CONTENT_SECURITY_POLICY") or CSP
+    tiles = _origin(app.config.get("MAP_TILE_URL") or "")
+    if tiles:  # the map's tiles are images from their server
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {tiles}")
     if app.config["S3_PRESIGN"] and str(app.config["STORAGE"]).lower() == "s3":
-        from wardapp.core.hooks import CSP
         from wardapp.media.app_store import make_storage
 
         # Photos come from the bucket's links: pages may show images from there too.
         store = app.extensions["wardapp.storage"] = make_storage(app.config)
-        app.config["CONTENT_SECURITY_POLICY"] = CSP.replace(
-            "img-src 'self'", f"img-src 'self' {store.origin()}"
-        )
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {store.origin()}")
+    app.config["CONTENT_SECURITY_POLICY"] = policy
     from wardapp import jobs
 
     for module in JOB_MODULES:
         import_module(module)
     jobs.init_app(app)
     return app
+
+
+def _origin(template: str) -> str:
+    """A tile URL template's origin for the content security policy ("{s}" for any
+    subdomain), or "" when it is on this site or not a web address."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template.replace("{s}", "x-subdomain"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}".replace("x-subdomain", "*")

@@ -22,10 +22,12 @@ def init_app(app):
         restore_command,
     )
     from wardapp.organisation.commands import import_users_command, merge_units_command
+    from wardapp.places.commands import import_places_command
     from wardapp.plans.commands import import_plan_command, seed_plan_command
 
     group.add_command(seed_plan_command)
     group.add_command(import_plan_command)
+    group.add_command(import_places_command)
     group.add_command(import_outbox_command)
     group.add_command(backup_command)
     group.add_command(restore_command)
@@ -40,10 +42,12 @@ def init_app(app):
 @with_appcontext
 def init_command():
     """Bring the database to the newest schema and load the shipped plan."""
+    from wardapp.places.services import places_from_tasks
     from wardapp.plans.seed import load_shipped_plan, seed_plan
 
     upgrade()
     seed_plan(db.session, load_shipped_plan())
+    places_from_tasks(db.session)
     db.session.commit()
     click.echo("Database ready; shipped plan loaded.")
 

@@ -75,6 +75,11 @@ class Defaults:
     # The city's area, for the "outside the city" warning: centre and radius in km.
     CITY_CENTRE = (21.2731, 106.1946)
     CITY_RADIUS_KM = 25.0
+    # A photo or fix farther than this from the place the item names gets a warning.
+    PLACE_RADIUS_M = 200.0
+    # The map's tiles (Leaflet's URL template) and the attribution their server asks for.
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
     # How far an EXIF time may lie from the reported time before a warning, in hours.
     EXIF_TIME_TOLERANCE_HOURS = 72
     # A report sent this many days after the work happened is marked "sent late".

@@ -19,6 +19,8 @@ TABLES = {
     "media",
     "audit_event",
     "login_counter",
+    "photo_hash",
+    "place",
 }
 
 
@@ -63,12 +65,14 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
+    import uuid
+    from datetime import UTC
     from types import SimpleNamespace
 
     from sqlalchemy import insert, select
 
     from support.compliance import local
-    from support.evidence import make_evidence
+    from support.evidence import SITE_PHOTO_FIELDS
     from wardapp.audit.models import AuditEvent
     from wardapp.auth.models import User
     from wardapp.evidence.models import Evidence
@@ -111,13 +115,31 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             active=True,
             session_version=1,
         )
-        returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
-        first = make_evidence(
-            task, unit, local(2024, 3, 5), "approved", supersedes=returned, user=by
-        )
-        second = make_evidence(
-            task, unit, local(2024, 3, 5), "submitted", supersedes=returned, user=by
-        )
+
+        def evidence(when, status, supersedes=None) -> SimpleNamespace:
+            return row(
+                Evidence,
+                client_uuid=str(uuid.uuid4()),
+                task_id=task.id,
+                unit_id=unit.id,
+                submitted_by_id=by.id,
+                kind="site_photo",
+                occurred_at=when.astimezone(UTC),
+                fields=dict(SITE_PHOTO_FIELDS),
+                status=status,
+                fingerprint="f" * 64,
+                warnings=[],
+                has_warnings=False,
+                note="",
+                version=1,
+                created_at=when.astimezone(UTC),
+                reviewed_at=when.astimezone(UTC) if status != "submitted" else None,
+                supersedes_id=supersedes.id if supersedes else None,
+            )
+
+        returned = evidence(local(2024, 3, 4), "returned")
+        first = evidence(local(2024, 3, 5), "approved", supersedes=returned)
+        second = evidence(local(2024, 3, 5), "submitted", supersedes=returned)
         ids = returned.id, first.id, second.id
         db.session.commit()
         upgrade()

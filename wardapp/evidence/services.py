@@ -26,6 +26,7 @@ from wardapp.evidence.permissions import may_submit
 from wardapp.evidence.submission import RawSubmission
 from wardapp.evidence.warnings import warnings_for
 from wardapp.extensions import db
+from wardapp.places.models import Place
 from wardapp.plans.models import Task
 
 EARLIEST_YEAR = 2000  # before it, a date is a slip of the thumb, never a report
@@ -77,6 +78,7 @@ def submit(user: User, raw: RawSubmission, *, now: datetime | None = None) -> Ou
             note=checked.values["note"],
             status="submitted",
             supersedes_id=checked.values["supersedes_id"],
+            place_id=checked.values["place_id"],
             fingerprint=fingerprint,
             media=media,
             created_at=now,
@@ -174,6 +176,7 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
         errors["photo"] = _("Hãy gửi ảnh hoặc danh sách ký tên.")
     supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
     note = schema.check_note(form.get("note"), errors)
+    place_id = _place(user, form.get("place_id"), errors)
     if errors or occurred_at is None:  # (a missing time has its message in errors)
         raise SubmissionError(
             422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors
@@ -183,9 +186,26 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
         "note": note,
         "supersedes_id": supersedes_id,
         "supersedes_version": supersedes_version,
+        "place_id": place_id,
         **location,
     }
     return task, checked, occurred_at
+
+
+def _place(user: User, raw: str | None, errors: dict) -> int | None:
+    """The place the item was recorded at: one of the officer's unit's active places."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    place = (
+        db.session.get(Place, int(raw))
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
+    if place is None or place.unit_id != user.unit_id or not place.active:
+        errors["place_id"] = _("Địa điểm đã chọn không thuộc đơn vị của bạn.")
+        return None
+    return place.id
 
 
 def _location(form: dict[str, str], errors: dict) -> dict[str, float | datetime | None]:

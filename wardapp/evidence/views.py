@@ -30,6 +30,7 @@ from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
 from wardapp.media import download_name
 from wardapp.media.app_store import storage
+from wardapp.places.services import nearest
 from wardapp.plans.models import Task
 
 PAGE = 30
@@ -146,6 +147,7 @@ def capture(task_id: int):
         if not values.get("supersedes")
         else {},
         client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
+        places=[n.place for n in nearest(db.session, current_user.unit_id, None, None)],
     ), status
 
 
