@@ -40,6 +40,7 @@ def test_an_urge_reaches_the_units_chosen_and_no_other_and_is_audited(seeded, q1
     assert ids["units"]["tho-xuong"] not in offered  # met
     assert ids["units"]["ngo-quyen"] not in offered  # only waiting for review
     assert "nhiệm vụ 3" in page  # the message names what is missing
+    assert f"task={ids['tasks'][3]}" in page  # the page offers each task with units behind
 
     chosen = [ids["units"]["tan-tien"], ids["units"]["dinh-ke"], ids["units"]["tho-xuong"]]
     sent = reviewer.client.post(

@@ -85,7 +85,17 @@ def urge():
     only = request.values.get("unit", type=int)
     if request.method == "GET" and only is not None:
         rows = [r for r in rows if r[0].id == only] or rows
-    context = {"choice": choice, "task": task, "rows": rows, "picture": picture}
+    counts = {
+        t.id: sum(1 for u in picture.units if (c := picture.cell(t.id, u.id)) and c.missing)
+        for t in picture.tasks
+    }
+    context = {
+        "choice": choice,
+        "task": task,
+        "rows": rows,
+        "picture": picture,
+        "behind_counts": counts,
+    }
     if request.method == "GET":
         ticked = {r[0].id for r in rows}
         message = prefilled(choice, task, rows) if rows else ""

@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import gettext as _
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select
 
 from wardapp.auth.models import User
@@ -191,6 +190,10 @@ def payload(notice: Notification) -> str:
 
 def send(notice: Notification) -> int:
     """Push ``notice`` to every browser of its user; how many took it."""
+    # Imported here: pywebpush brings aiohttp and requests (a second at a cold start), which
+    # only a worker that sends needs.
+    from pywebpush import WebPushException, webpush
+
     rows = db.session.scalars(
         select(PushSubscription).where(PushSubscription.user_id == notice.user_id)
     ).all()

@@ -11,8 +11,8 @@ from wardapp.notifications.blueprint import bp
 KIND_ICONS = {
     "returned": "\u21a9",
     "approved": "\u2713",
-    "urge": "\u2757",
-    "reminder": "\u23f0",
+    "urge": "!",
+    "reminder": "\u25f7",
     "explanation": "\u270e",
 }
 
