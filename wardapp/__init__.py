@@ -21,7 +21,12 @@ DOMAINS = (
 )
 # Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
 # worker knows each task it may be handed.
-JOB_MODULES: tuple[str, ...] = ()
+JOB_MODULES: tuple[str, ...] = (
+    "wardapp.compliance.exports.jobs",
+    "wardapp.evidence.copies",
+    "wardapp.notifications.channels",
+    "wardapp.reminders.jobs",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -56,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from wardapp.core.hooks import init_app as init_hooks
 
     init_hooks(app)  # before CSRF: an anonymous API call is told 401, not "bad token"
+    from wardapp.media.app_store import init_app as init_storage
+
+    init_storage(app)
     from wardapp.core.security import init_app as init_security
 
     init_security(app)

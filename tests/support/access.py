@@ -13,6 +13,7 @@ from wardapp.core.roles import (
     READERS,
     RULE_EDITORS,
     SIGNED_IN,
+    URGERS,
     Role,
 )
 from wardapp.evidence.models import Evidence
@@ -28,6 +29,13 @@ EVERYONE = SIGNED_IN | {ANON}
 # endpoint: (method, who may reach it)
 EXPECTED = {
     "auth.login": ("GET", EVERYONE),
+    "auth.welcome": ("GET", EVERYONE),
+    "auth.login_code": ("GET", EVERYONE),
+    "auth.login_enrol": ("GET", EVERYONE),
+    "auth.account_two_factor": ("GET", SIGNED_IN),
+    "auth.account_recovery_codes": ("POST", SIGNED_IN),
+    "auth.account_two_factor_off": ("POST", SIGNED_IN),
+    "auth.user_two_factor_reset": ("POST", ADMINS),
     "core.healthz": ("GET", EVERYONE),
     "core.set_language": ("POST", EVERYONE),
     "core.home": ("GET", SIGNED_IN),
@@ -40,6 +48,10 @@ EXPECTED = {
     "auth.user_password": ("POST", ADMINS),
     "organisation.audit_page": ("GET", AUDIT_READERS),
     "organisation.units": ("GET", ADMINS),
+    "organisation.account_import": ("GET", ADMINS),
+    "organisation.account_import_confirm": ("POST", ADMINS),
+    "organisation.account_sheet": ("GET", ADMINS),
+    "organisation.account_batch": ("GET", ADMINS),
     "organisation.unit_new": ("GET", ADMINS),
     "organisation.unit_edit": ("GET", ADMINS),
     "organisation.unit_merge": ("GET", ADMINS),
@@ -75,6 +87,8 @@ EXPECTED = {
     "followup.attachment": ("GET", SIGNED_IN),
     "followup.accept": ("POST", DECIDERS),
     "followup.refuse": ("POST", DECIDERS),
+    "notifications.api_push_key": ("GET", SIGNED_IN),
+    "notifications.api_push_subscriptions": ("POST", SIGNED_IN),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -84,8 +98,12 @@ EXPECTED = {
     "review.bulk": ("GET", DECIDERS),
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
+    "review.return_page": ("GET", DECIDERS),
+    "review.undo_decision": ("POST", DECIDERS),
+    "review.bulk_return_selected": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
     "compliance.api_compliance": ("GET", READERS),
+    "compliance.urge": ("GET", URGERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
@@ -122,6 +140,8 @@ def url_args(app) -> dict:
             "media_id": evidence.media[0].id,
             "variant": "thumb",
             "job_id": "no-such-export-job",
+            "token": "no-such-token",
+            "name": "0" * 32,
             "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
             "place_id": place.id,
         }

@@ -50,6 +50,9 @@ def make_app(settings: dict, tmp_path, **config):
             # The suite's reports happened in the shipped plan's 2024 and are sent today: every
             # one would be "sent late". That warning has tests of its own, which set this back.
             "LATE_AFTER_DAYS": 100_000,
+            # The suite signs in as the admin with the password alone; the two-factor tests
+            # (auth/test_two_factor.py) ask for the second factor back.
+            "MFA_REQUIRED_ROLES": [],
             **settings,
             **config,
         }

@@ -111,3 +111,45 @@ class PreferencesForm(FlaskForm):
 
 class SignOutOthersForm(FlaskForm):
     """Only its CSRF token: the button that ends the account's other sessions."""
+
+
+class FirstPasswordForm(FlaskForm):
+    """The page a one-time sign-in link opens: the new account's first password, twice."""
+
+    password = PasswordField(
+        _l("Mật khẩu"), validators=[DataRequired(_l("Hãy đặt mật khẩu.")), password_rules]
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"), validators=[DataRequired(_l("Hãy nhập lại mật khẩu."))]
+    )
+
+    def __init__(self, *args, account_username: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("Hai lần nhập mật khẩu không giống nhau."))
+
+
+class CodeForm(FlaskForm):
+    """The second step of a sign-in, or the enrolment's check: a code from the app, or a
+    recovery code."""
+
+    code = StringField(
+        _l("Mã xác thực"),
+        validators=[
+            DataRequired(_l("Hãy nhập mã 6 chữ số trong ứng dụng xác thực.")),
+            Length(max=40),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only its CSRF token: a button that asks nothing more."""
+
+
+class TurnOffForm(FlaskForm):
+    password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Hãy nhập mật khẩu hiện tại."))]
+    )

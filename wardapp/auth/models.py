@@ -42,6 +42,11 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Where digests are sent, set by the officer on /account; None until then.
     email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # Two-factor sign-in (auth/two_factor.py): the TOTP secret once enrolment is confirmed,
+    # and the last time step a code was accepted for, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # The language the officer chose on /account; None follows the app's default.
     language: Mapped[str | None] = mapped_column(String(8))
     # The session generation: part of every session's and remember-me cookie's identity, so
@@ -112,3 +117,31 @@ class LoginCounter(Base):
     window_ends: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # Until then a sign-in against this key is refused without looking at the password.
     wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInLink(Base):
+    """A one-time sign-in link for a new account: it opens the page where the officer sets
+    their password, once, within its validity (72 hours by default). Only the token's SHA-256
+    is kept, so the table cannot be read back into working links."""
+
+    __tablename__ = "sign_in_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """One of an account's ten one-time recovery codes, for a lost phone; kept as a hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

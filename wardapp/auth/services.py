@@ -1,20 +1,24 @@
 """Signing in and out and managing accounts; every change to an account is audited."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from wardapp.audit.services import record
 from wardapp.auth import throttle
-from wardapp.auth.models import User, canonical_username
+from wardapp.auth.models import SignInLink, User, canonical_username
 from wardapp.auth.passwords import require_acceptable
 from wardapp.auth.security_events import record_security_event
 from wardapp.core.roles import Role
 from wardapp.core.text import clean_text
+from wardapp.db import now_utc
 from wardapp.extensions import db
 from wardapp.units.models import Unit
 
@@ -233,3 +237,104 @@ def set_preferences(user: User, *, language: str | None, email: str | None) -> N
     after = {"language": user.language, "email": user.email}
     if before != after:
         record(user, "user.preferences", user, before=before, after=after)
+
+
+def create_invited_user(
+    actor: User | None,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    unit: Unit | None,
+    email: str | None = None,
+    phone: str | None = None,
+    via: str = "import",
+) -> User:
+    """An account with no password yet: its owner sets one through a sign-in link
+    (:func:`issue_sign_in_link`). Until then no password opens it."""
+    if role not in tuple(Role):
+        raise ValueError(f"unknown role {role!r}")
+    user = User(
+        username=canonical_username(username),
+        display_name=_nfc(display_name),
+        role=role,
+        unit=unit,
+        email=email or None,
+        phone=phone or None,
+        active=True,
+        # Not a hash of anything: werkzeug's check refuses every password against it.
+        password_hash="!unset",
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        actor,
+        "user.create",
+        user,
+        username=user.username,
+        role=role,
+        unit_id=unit.id if unit else None,
+        via=via,
+    )
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_sign_in_link(actor: User | None, user: User) -> str:
+    """A new one-time sign-in token for ``user``, valid ``SIGN_IN_LINK_HOURS``; the links
+    issued before it stop working. Only its hash is kept."""
+    now = now_utc()
+    db.session.execute(
+        update(SignInLink)
+        .where(SignInLink.user_id == user.id, SignInLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SIGN_IN_LINK_HOURS"]
+    db.session.add(
+        SignInLink(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    db.session.flush()
+    record(actor, "user.sign_in_link", user, hours=hours)
+    return token
+
+
+def sign_in_link(token: str) -> SignInLink | None:
+    """The link this token opens, if it still may: not used, not expired, account active."""
+    if not token or len(token) > 100:
+        return None
+    link = db.session.scalar(select(SignInLink).where(SignInLink.token_hash == _token_hash(token)))
+    if link is None or link.used_at is not None or link.expires_at <= now_utc():
+        return None
+    return link if link.user.active else None
+
+
+def use_sign_in_link(link: SignInLink, password: str) -> User:
+    """Set the account's first password and spend the link. Raises ``WeakPassword``, or
+    ``LinkSpent`` when another request spent it first (the link works once, even for two
+    taps at once)."""
+    user = link.user
+    require_acceptable(password, user.username)
+    spent = db.session.execute(
+        update(SignInLink)
+        .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+        .values(used_at=now_utc())
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise LinkSpent()
+    user.set_password(password)
+    end_sessions(user)
+    record(user, "user.first_password", user)
+    return user
+
+
+class LinkSpent(Exception):
+    """The sign-in link was used by another request a moment ago."""

@@ -1,13 +1,16 @@
 """Sign-in and sign-out."""
 
+import time
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wardapp.auth import services
+from wardapp.auth import services, two_factor
 from wardapp.auth.blueprint import bp
-from wardapp.auth.forms import LoginForm
+from wardapp.auth.forms import FirstPasswordForm, LoginForm
 from wardapp.auth.models import User
+from wardapp.auth.passwords import WeakPassword
 from wardapp.core.access import allow, public
 from wardapp.core.roles import SIGNED_IN
 from wardapp.core.urls import safe_path
@@ -41,9 +44,14 @@ def login():
             form.username.data, form.password.data, request.remote_addr or ""
         )
         if result.user:
-            login_user(result.user, remember=form.remember.data)
-            if result.user.language in current_app.config["LANGUAGES"]:
-                session["lang"] = result.user.language  # the one chosen on /account
+            user, remember = result.user, form.remember.data
+            if two_factor.enabled(user) or two_factor.required_for(user):
+                # The password was right; the second factor (or its enrolment) comes next,
+                # and until then nobody is signed in.
+                _hold_sign_in(user, remember, request.args.get("next"))
+                step = "auth.login_code" if two_factor.enabled(user) else "auth.login_enrol"
+                return redirect(url_for(step), code=303)
+            _finish_sign_in(user, remember)
             return redirect(safe_path(request.args.get("next")))
         form.password.errors.append(result.message)
         status = 429 if result.wait_seconds else 401
@@ -51,6 +59,44 @@ def login():
         status = 422
     remember_days = current_app.config["REMEMBER_COOKIE_DURATION"].days
     return render_template("auth/login.html", form=form, remember_days=remember_days), status
+
+
+PENDING = "pending_sign_in"
+
+
+def _hold_sign_in(user: User, remember: bool, next_path: str | None) -> None:
+    session[PENDING] = {
+        "user": user.id,
+        "version": user.session_version,
+        "remember": bool(remember),
+        "next": next_path or "",
+        "until": int(time.time()) + current_app.config["MFA_PENDING_SECONDS"],
+    }
+
+
+def pending_user() -> User | None:
+    """The account whose password was just given, while its second step is open."""
+    held = session.get(PENDING)
+    if not isinstance(held, dict) or held.get("until", 0) < time.time():
+        return None
+    user = db.session.get(User, held.get("user") or 0)
+    if user is None or not user.active or user.session_version != held.get("version"):
+        return None
+    return user
+
+
+def _finish_sign_in(user: User, remember: bool) -> None:
+    session.pop(PENDING, None)
+    login_user(user, remember=remember)
+    if user.language in current_app.config["LANGUAGES"]:
+        session["lang"] = user.language  # the one chosen on /account
+
+
+def finish_held_sign_in(user: User):
+    """Sign the held account in; where to go next."""
+    held = session.get(PENDING) or {}
+    _finish_sign_in(user, bool(held.get("remember")))
+    return redirect(safe_path(held.get("next")), code=303)
 
 
 def keep_this_session(user: User) -> None:
@@ -67,3 +113,32 @@ def logout():
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def welcome(token: str):
+    """A new account's one-time sign-in link: set the first password, and be signed in.
+
+    Opening the link spends nothing (a chat app that fetches a preview of it must not use it
+    up); setting the password does, once.
+    """
+    link = services.sign_in_link(token)
+    if link is None:
+        return render_template("auth/welcome.html", link=None, form=None), 404
+    form = FirstPasswordForm(account_username=link.user.username)
+    if form.validate_on_submit():
+        try:
+            user = services.use_sign_in_link(link, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.append(str(exc))
+        except services.LinkSpent:
+            return render_template("auth/welcome.html", link=None, form=None), 404
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Đã đặt mật khẩu. Chào mừng %(n)s!", n=user.display_name), "success")
+            return redirect(url_for("core.home"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/welcome.html", link=link, form=form), status

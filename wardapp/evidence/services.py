@@ -151,9 +151,11 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
             _("Nhiệm vụ này không nhận loại minh chứng đã chọn."),
             {"kind": _("Loại minh chứng không hợp lệ.")},
         )
-    checked = schema.check_kind_fields(kind, form)
-    errors = dict(checked.errors)
     occurred_at = schema.parse_occurred_at(form.get("occurred_at"), city_tz())
+    checked = schema.check_kind_fields(
+        kind, schema.with_derived(kind, form, occurred_at, city_tz())
+    )
+    errors = dict(checked.errors)
     skew = timedelta(minutes=current_app.config["FUTURE_TOLERANCE_MINUTES"])
     if occurred_at is None:
         errors["occurred_at"] = _("Hãy nhập ngày giờ theo dạng dd/mm/yyyy hh:mm.")
@@ -316,3 +318,24 @@ def withdraw(user: User, evidence: Evidence, *, seen_version: int | None = None)
         user, "evidence.withdraw", evidence, previous={"status": "submitted", "version": version}
     )
     return evidence
+
+
+def last_of_kind(user: User, kind: schema.Kind) -> dict:
+    """What "Ghi như lần trước" copies: the kind's repeated fields of the unit's last item of
+    that kind (not withdrawn), with when it was sent; {} when there is none."""
+    if not kind.repeat_fields or user.unit_id is None:
+        return {}
+    last = db.session.scalars(
+        select(Evidence)
+        .where(
+            Evidence.unit_id == user.unit_id,
+            Evidence.kind == kind.code,
+            Evidence.status != "withdrawn",
+        )
+        .order_by(Evidence.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return {}
+    fields = {k: str(last.fields[k]) for k in kind.repeat_fields if k in last.fields}
+    return {"fields": fields, "savedAt": last.created_at.astimezone(UTC).isoformat()}

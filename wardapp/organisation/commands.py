@@ -1,13 +1,16 @@
-"""``flask wardapp merge-units`` (and the account import's command): the shell's way to the
+"""``flask wardapp merge-units`` and ``flask wardapp import-users``: the shell's way to the
 same services the admin pages call; each commits once, at the end."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from wardapp.audit.services import record
 from wardapp.extensions import db
 from wardapp.organisation import services
 
@@ -54,3 +57,35 @@ def merge_units_command(codes, into_code, on_text, name):
         f"{', '.join(moved['sources'])} → {moved['into']} từ {on:%d/%m/%Y}: "
         f"{len(moved['accounts'])} tài khoản chuyển sang, {moved['tasks']} nhiệm vụ giao thêm."
     )
+
+
+@click.command("import-users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_users_command(file: Path) -> None:
+    """Tạo tài khoản từ tệp XLSX hoặc CSV; in tên đăng nhập và liên kết của từng tài khoản mới."""
+    from wardapp.organisation.accounts import AccountImportError, check_file, make_accounts
+
+    try:
+        checked = check_file(file)
+    except AccountImportError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            "Tệp bị từ chối, chưa tạo tài khoản nào:\n" + "\n".join(exc.messages)
+        ) from None
+    # Links are made with url_for, which outside a request needs one to stand in.
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        made = make_accounts(None, checked)
+    record(
+        None,
+        "user.import",
+        object_type="user",
+        filename=file.name,
+        made=[m.user.username for m in made],
+        existing=len(checked.existing),
+    )
+    db.session.commit()
+    for item in made:
+        click.echo(f"{item.user.username} {item.link}")
+    if checked.existing:
+        click.echo(f"{len(checked.existing)} tài khoản đã có, giữ nguyên.", err=True)

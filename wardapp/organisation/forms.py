@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 KIND_CHOICES = [("ward", _l("Phường")), ("commune", _l("Xã")), ("agency", _l("Cơ quan, đơn vị"))]
@@ -51,3 +59,25 @@ class MergeForm(FlaskForm):
     on = DateField(
         _l("Từ ngày"), validators=[DataRequired(_l("Hãy nhập ngày sáp nhập (dd/mm/yyyy)."))]
     )
+
+
+MAX_ACCOUNTS_FILE = 2 * 1024 * 1024
+CHOOSE_ACCOUNTS = _l("Hãy chọn tệp XLSX hoặc CSV có danh sách tài khoản.")
+
+
+class AccountImportForm(FlaskForm):
+    file = FileField(
+        _l("Tệp danh sách tài khoản"),
+        validators=[
+            FileRequired(CHOOSE_ACCOUNTS),
+            FileAllowed(["xlsx", "csv"], CHOOSE_ACCOUNTS),
+            FileSize(MAX_ACCOUNTS_FILE, min_size=1, message=_l("Tệp quá lớn (tối đa 2 MB).")),
+        ],
+    )
+
+
+class AccountConfirmForm(FlaskForm):
+    """The checked file again, carried by the preview page, and its name."""
+
+    content = HiddenField(validators=[DataRequired()])
+    filename = HiddenField(validators=[Optional(), Length(max=200)])

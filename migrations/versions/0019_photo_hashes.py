@@ -1,7 +1,7 @@
 """perceptual hashes of each photo and of its slightly cropped windows, for copies however changed
 
 Revision ID: 0012_photo_hashes
-Revises: 0009_explanations
+Revises: 0015_mail_digests
 Create Date: 2026-12-01 12:55:00
 
 Photos stored before this revision have none: they are still found by ``media.phash``.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_photo_hashes"
-down_revision = "0009_explanations"
+down_revision = "0015_mail_digests"
 branch_labels = None
 depends_on = None
 
