@@ -159,6 +159,7 @@ def main() -> int:
         f"check per photo: median {statistics.median(ms):.0f} ms, "
         f"p95 {ms[int(len(ms) * 0.95)]:.0f} ms, max {ms[-1]:.0f} ms"
     )
+    print(f"CPU time of the check per photo: median {statistics.median(cpu) * 1000:.0f} ms")
     print(
         f"index hashes per photo (in process_photo): {statistics.median(hash_costs) * 1000:.1f} ms"
     )
