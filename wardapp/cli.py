@@ -104,10 +104,14 @@ def create_user_command(username, role, display_name, unit_code, password):
 def demo_command(evidence, current_year):
     """Load the plan, the demo accounts (password wardapp-demo) and a year of demo evidence."""
     from wardapp import demo
+    from wardapp.places.services import places_from_tasks
 
     summary = demo.seed(with_evidence=evidence, current_year=current_year)
+    made = places_from_tasks(db.session)
     db.session.commit()
     click.echo(summary)
+    if made:
+        click.echo(f"{made} place(s) made from the tasks' place lists.")
 
 
 @group.command("remind")

@@ -117,3 +117,22 @@ def test_the_tasks_place_lists_become_places_of_their_units(seeded):
             )
         )
         assert "Dải phân cách đường Hùng Vương" in names
+
+
+def test_import_reads_an_xlsx_workbook_too(seeded, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [HEADER, *ROWS[:2], ["tho-xuong", "", "panel", "21.27", "106.19", ""]]:
+        sheet.append(row)
+    path = tmp_path / "dia-diem.xlsx"
+    book.save(path)
+    refused = seeded.test_cli_runner().invoke(import_places_command, [str(path)])
+    assert refused.exit_code == 1 and "Dòng 4: thiếu tên địa điểm" in refused.output
+    assert count(seeded) == 0
+    sheet.delete_rows(4)
+    book.save(path)
+    loaded = seeded.test_cli_runner().invoke(import_places_command, [str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    assert count(seeded) == 2

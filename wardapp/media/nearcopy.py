@@ -70,10 +70,13 @@ def work_image(data: bytes) -> Image.Image:
     """The grey picture compared, from a stored display copy (a JPEG): borders trimmed."""
     with Image.open(io.BytesIO(data)) as image:
         if image.format == "JPEG":
-            image.draft("L", (WORK_EDGE, WORK_EDGE))
+            image.draft("L", (2 * WORK_EDGE, 2 * WORK_EDGE))
         grey = image.convert("L")
+    # Trimmed before it is made small: a screenshot's picture may fill a third of it.
+    grey.thumbnail((2 * WORK_EDGE, 2 * WORK_EDGE), Image.Resampling.BILINEAR)
+    grey = trim_borders(grey)
     grey.thumbnail((WORK_EDGE, WORK_EDGE), Image.Resampling.BILINEAR)
-    return trim_borders(grey)
+    return grey
 
 
 def hash_image(pixels: Image.Image) -> Image.Image:
