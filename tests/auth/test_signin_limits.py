@@ -131,6 +131,7 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
         task = db.session.scalar(select(Task).where(Task.number == 6))
         plan_id, task_id = task.plan_id, task.id
         other_unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "dinh-tri"))
+        first_task_id = db.session.scalar(select(Task.id).where(Task.number == 1))
     plan_file = good_plan_csv()
     accounts_file = (
         "Tên đăng nhập,Họ và tên,Vai trò,Mã đơn vị\nsm-lan,Lan,cán bộ,song-mai\n".encode()
@@ -206,6 +207,36 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
             "/admin/users/import/confirm",
             {"content": base64.b64encode(accounts_file).decode(), "filename": "can-bo.csv"},
             "user.import",
+        ),
+        "organisation.task_edit": (
+            f"/plans/{plan_id}/tasks/{task_id}/edit",
+            {
+                "text": "Nhiệm vụ số 6, sửa",
+                "kinds": "site_photo",
+                "lead_ids": str(unit_id),
+                "rule": "per_period",
+            },
+            "task.update",
+        ),
+        "organisation.task_new": (
+            f"/plans/{plan_id}/tasks/new",
+            {
+                "text": "Nhiệm vụ mới",
+                "kinds": "meeting",
+                "lead_ids": str(unit_id),
+                "rule": "weekly",
+            },
+            "task.create",
+        ),
+        "organisation.task_retire": (
+            f"/plans/{plan_id}/tasks/{task_id}/retire",
+            {"retired": "1"},
+            "task.retire",
+        ),
+        "organisation.task_delete": (
+            f"/plans/{plan_id}/tasks/{first_task_id}/delete",
+            {},
+            "task.delete",
         ),
         "auth.user_two_factor_reset": (
             f"/admin/users/{user_id}/two-factor/reset",

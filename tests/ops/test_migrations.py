@@ -63,9 +63,10 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
+    from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from sqlalchemy import insert, select
+    from sqlalchemy import column, insert, select, table
 
     from support.compliance import local
     from support.evidence import make_evidence
@@ -76,17 +77,18 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     from wardapp.units.models import Unit
 
     def row(model, **values) -> SimpleNamespace:
-        """A row with only these columns: the model's own insert would name columns added
-        to it after 0004."""
-        new_id = db.session.execute(
-            insert(model.__table__).values(**values).returning(model.__table__.c.id)
-        ).scalar_one()
+        """A row with only these columns, of a table as bare as 0004 knew it: the model's own
+        insert would name (or default) columns added to it since."""
+        bare = table(model.__tablename__, column("id"), *(column(name) for name in values))
+        new_id = db.session.execute(insert(bare).values(**values).returning(bare.c.id)).scalar_one()
         return SimpleNamespace(id=new_id)
 
     with bare_app.app_context():
         upgrade(revision="0004")
         unit = row(Unit, code="u", kind="ward", name="Phường U", short_name="U", active=True)
-        plan = row(Plan, year=2024, city="C", title="Kế hoạch", active=True)
+        plan = row(
+            Plan, year=2024, city="C", title="Kế hoạch", active=True, created_at=datetime.now(UTC)
+        )
         task = row(
             Task,
             plan_id=plan.id,
@@ -96,9 +98,9 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             lead_text="",
             coordinating_text="",
             when_text="",
-            kinds=["site_photo"],
+            kinds='["site_photo"]',  # JSON as the column stores it
             rule="weekly",
-            places=[],
+            places="[]",
             notes="",
         )
         by = row(
@@ -110,6 +112,7 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             unit_id=unit.id,
             active=True,
             session_version=1,
+            created_at=datetime.now(UTC),
         )
         returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
         first = make_evidence(
