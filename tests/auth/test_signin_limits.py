@@ -208,6 +208,11 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
             {"content": base64.b64encode(accounts_file).decode(), "filename": "can-bo.csv"},
             "user.import",
         ),
+        "plans.plan_copy": (
+            f"/plans/{plan_id}/copy",
+            {"year": "2026", "number": "12/KH-UBND", "decision_date": "2026-01-15"},
+            "plan.copy",
+        ),
         "organisation.task_edit": (
             f"/plans/{plan_id}/tasks/{task_id}/edit",
             {
