@@ -203,6 +203,11 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
             {"source_ids": str(other_unit_id), "into_id": str(unit_id), "on": "2024-07-01"},
             "unit.merge",
         ),
+        "organisation.unit_import": (
+            "/admin/units/import",
+            {"file": (io.BytesIO("Tên đơn vị\nXã Thêm Mới\n".encode()), "don-vi.csv")},
+            "unit.import",
+        ),
         "organisation.account_import_confirm": (
             "/admin/users/import/confirm",
             {"content": base64.b64encode(accounts_file).decode(), "filename": "can-bo.csv"},

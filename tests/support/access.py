@@ -54,6 +54,7 @@ EXPECTED = {
     "organisation.account_sheet": ("GET", ADMINS),
     "organisation.account_batch": ("GET", ADMINS),
     "organisation.unit_new": ("GET", ADMINS),
+    "organisation.unit_import": ("GET", ADMINS),
     "organisation.task_edit": ("GET", ADMINS),
     "organisation.task_new": ("GET", ADMINS),
     "organisation.task_retire": ("POST", ADMINS),

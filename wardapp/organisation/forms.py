@@ -116,3 +116,17 @@ class TaskForm(FlaskForm):
 
 class RetireForm(FlaskForm):
     retired = HiddenField()
+
+
+CHOOSE_UNITS = _l("Hãy chọn tệp XLSX hoặc CSV có danh sách đơn vị.")
+
+
+class UnitImportForm(FlaskForm):
+    file = FileField(
+        _l("Tệp danh sách đơn vị"),
+        validators=[
+            FileRequired(CHOOSE_UNITS),
+            FileAllowed(["xlsx", "csv"], CHOOSE_UNITS),
+            FileSize(MAX_ACCOUNTS_FILE, min_size=1, message=_l("Tệp quá lớn (tối đa 2 MB).")),
+        ],
+    )
