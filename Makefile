@@ -21,11 +21,11 @@ translations: $(VENV)/.installed
 
 setup: $(VENV)/.installed translations
 
-## Serve the app with demo data on SQLite at http://127.0.0.1:$(PORT)
+## Serve the app with demo data on SQLite at http://127.0.0.1:$(PORT), a job worker beside it
 serve: setup
 	$(BIN)/flask db upgrade
 	WARDAPP_DEMO=true $(BIN)/flask wardapp demo
-	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+	WARDAPP_DEMO=true WARDAPP_BASE_URL=http://127.0.0.1:$(PORT) PORT=$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/python deploy/serve.py
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \

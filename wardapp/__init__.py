@@ -10,6 +10,7 @@ DOMAINS = (
     "core",
     "auth",
     "plans",
+    "places",
     "evidence",
     "notifications",
     "followup",
@@ -20,7 +21,12 @@ DOMAINS = (
 )
 # Modules that declare background jobs (``wardapp.jobs``), imported by every app so that a
 # worker knows each task it may be handed.
-JOB_MODULES: tuple[str, ...] = ()
+JOB_MODULES: tuple[str, ...] = (
+    "wardapp.compliance.exports.jobs",
+    "wardapp.evidence.copies",
+    "wardapp.notifications.channels",
+    "wardapp.reminders.jobs",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -55,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from wardapp.core.hooks import init_app as init_hooks
 
     init_hooks(app)  # before CSRF: an anonymous API call is told 401, not "bad token"
+    from wardapp.media.app_store import init_app as init_storage
+
+    init_storage(app)
     from wardapp.core.security import init_app as init_security
 
     init_security(app)
@@ -74,18 +83,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         app.register_blueprint(import_module(f"wardapp.{domain}.blueprint").bp)
     cli.init_app(app)
+    from wardapp.core.hooks import CSP
+
+    policy = app.config.get("CONTENT_SECURITY_POLICY") or CSP
+    tiles = _origin(app.config.get("MAP_TILE_URL") or "")
+    if tiles:  # the map's tiles are images from their server
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {tiles}")
     if app.config["S3_PRESIGN"] and str(app.config["STORAGE"]).lower() == "s3":
-        from wardapp.core.hooks import CSP
         from wardapp.media.app_store import make_storage
 
         # Photos come from the bucket's links: pages may show images from there too.
         store = app.extensions["wardapp.storage"] = make_storage(app.config)
-        app.config["CONTENT_SECURITY_POLICY"] = CSP.replace(
-            "img-src 'self'", f"img-src 'self' {store.origin()}"
-        )
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {store.origin()}")
+    app.config["CONTENT_SECURITY_POLICY"] = policy
     from wardapp import jobs
 
     for module in JOB_MODULES:
         import_module(module)
     jobs.init_app(app)
     return app
+
+
+def _origin(template: str) -> str:
+    """A tile URL template's origin for the content security policy ("{s}" for any
+    subdomain), or "" when it is on this site or not a web address."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template.replace("{s}", "x-subdomain"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}".replace("x-subdomain", "*")

@@ -22,6 +22,7 @@ def init_app(app):
         restore_command,
     )
     from wardapp.organisation.commands import import_users_command, merge_units_command
+    from wardapp.places.commands import import_places_command
     from wardapp.plans.commands import (
         export_plan_command,
         import_plan_command,
@@ -31,6 +32,7 @@ def init_app(app):
     group.add_command(seed_plan_command)
     group.add_command(import_plan_command)
     group.add_command(export_plan_command)
+    group.add_command(import_places_command)
     group.add_command(import_outbox_command)
     group.add_command(backup_command)
     group.add_command(restore_command)
@@ -45,10 +47,12 @@ def init_app(app):
 @with_appcontext
 def init_command():
     """Bring the database to the newest schema and load the shipped plan."""
+    from wardapp.places.services import places_from_tasks
     from wardapp.plans.seed import load_shipped_plan, seed_plan
 
     upgrade()
     seed_plan(db.session, load_shipped_plan())
+    places_from_tasks(db.session)
     db.session.commit()
     click.echo("Database ready; shipped plan loaded.")
 
@@ -104,6 +108,53 @@ def demo_command(evidence):
     summary = demo.seed(with_evidence=evidence)
     db.session.commit()
     click.echo(summary)
+
+
+@group.command("remind")
+@click.option(
+    "--now",
+    "moment",
+    help="Run the pass as of this local moment, e.g. 2024-03-14T08:00 (default: now).",
+)
+@with_appcontext
+def remind_command(moment):
+    """Send the reminders due now (or as of --now): each one once, however often it runs."""
+    from datetime import datetime
+
+    from wardapp.core.i18n import city_tz, now_local
+    from wardapp.reminders.services import run_pass
+
+    if moment:
+        try:
+            when = datetime.fromisoformat(moment)
+        except ValueError:
+            raise click.BadParameter(
+                "a local date and time such as 2024-03-14T08:00", param_hint="--now"
+            ) from None
+        when = when.replace(tzinfo=city_tz()) if when.tzinfo is None else when.astimezone(city_tz())
+    else:
+        when = now_local()
+    result = run_pass(when)
+    db.session.commit()
+    click.echo(f"Reminders as of {when:%Y-%m-%d %H:%M}: {result.line()}.")
+
+
+@group.command("mail-digest")
+@click.option("--now", "moment", help="As of this local moment (default: now).")
+@with_appcontext
+def mail_digest_command(moment):
+    """Send the day's e-mail digests due now (needs WARDAPP_MAIL_HOST); each user's once a day."""
+    from datetime import datetime
+
+    from wardapp.core.i18n import city_tz, now_local
+    from wardapp.notifications import mail
+
+    if not mail.configured():
+        raise click.ClickException("No SMTP server: set WARDAPP_MAIL_HOST.")
+    when = datetime.fromisoformat(moment).replace(tzinfo=city_tz()) if moment else now_local()
+    sent = mail.send_digests(when)
+    db.session.commit()
+    click.echo(f"E-mail digests sent: {sent}.")
 
 
 @group.command("worker")

@@ -24,6 +24,9 @@ class Defaults:
     # that lives this many seconds (True), after the same access check either way.
     S3_PRESIGN = False
     S3_PRESIGN_SECONDS = 60
+    # Tries of each request to the bucket (the first and the retries, with backoff) before
+    # the app answers 503 and the client sends again later.
+    S3_MAX_ATTEMPTS = 3
     # Behind nginx with the local folder: the internal location that serves MEDIA_DIR
     # ("/_media/", see deploy/nginx.conf); the app checks access and nginx sends the bytes.
     ACCEL_REDIRECT = None
@@ -72,10 +75,17 @@ class Defaults:
     # The city's area, for the "outside the city" warning: centre and radius in km.
     CITY_CENTRE = (21.2731, 106.1946)
     CITY_RADIUS_KM = 25.0
+    # A photo or fix farther than this from the place the item names gets a warning.
+    PLACE_RADIUS_M = 200.0
+    # The map's tiles (Leaflet's URL template) and the attribution their server asks for.
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
     # How far an EXIF time may lie from the reported time before a warning, in hours.
     EXIF_TIME_TOLERANCE_HOURS = 72
     # A report sent this many days after the work happened is marked "sent late".
     LATE_AFTER_DAYS = 14
+    # A reviewer may take back their own decision for this long (the queue offers it for 10 s).
+    REVIEW_UNDO_SECONDS = 30
     # How far in the future a reported time may lie (a phone's clock a little ahead), minutes.
     FUTURE_TOLERANCE_MINUTES = 15
     # Sign-in throttling (auth/throttle.py): an account waits after 3 failures and is locked
@@ -102,6 +112,29 @@ class Defaults:
     # The outbox's sender retries after a failure 1 s later, doubling up to 5 min.
     OUTBOX_BACKOFF_START_MS = 1000
     OUTBOX_BACKOFF_MAX_MS = 5 * 60 * 1000
+    # Web Push: the VAPID key (None: made once into <instance>/vapid_private.pem), the
+    # contact the push services see (None: BASE_URL when https), and the push endpoints that
+    # may be plain http (prefixes such as "http://127.0.0.1", for tests only).
+    VAPID_PRIVATE_KEY = None
+    VAPID_SUBJECT = None
+    PUSH_INSECURE_ENDPOINTS: list[str] = []
+    # E-mail (optional): with MAIL_HOST set, a daily digest of unread notices to each user who
+    # gave an address, from this local hour on.
+    MAIL_HOST = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_STARTTLS = False
+    MAIL_SSL = False
+    MAIL_FROM = "Minh chứng CCHC <wardapp@localhost>"
+    MAIL_DIGEST_HOUR = 17
+    MAIL_TIMEOUT_SECONDS = 20
+    # Reminders (flask wardapp remind, and the hourly job): weekly tasks on this weekday
+    # (Monday 0 … Sunday 6) from this local hour; deadline tasks these many days before; the
+    # reviewers' digest on Mondays from the same hour.
+    REMIND_WEEKDAY = 3
+    REMIND_HOUR = 8
+    REMIND_DEADLINE_DAYS = (7, 2)
     # The quarterly DOCX report's heading and signature block (Decree 30 layout).
     REPORT_OFFICE = "Phòng Văn hóa và Thông tin"
     REPORT_SYMBOL = "BC-VHTT"
@@ -115,8 +148,6 @@ class Defaults:
     # Where the app is reached (scheme, host and port), for links in exported files, e-mail
     # and push messages; never taken from a request's Host header.
     BASE_URL = "http://127.0.0.1:8000"
-    # Where background exports are built; None: an "exports" folder next to the media folder.
-    EXPORT_DIR = None
     # Background jobs (wardapp/jobs): Huey's queue in a SQLite file (None: <instance>/jobs.sqlite3),
     # or in Redis when REDIS_URL is set. JOBS_IMMEDIATE runs each task at once where it is
     # queued, with no worker (None: under TESTING). A worker runs JOBS_WORKER_THREADS tasks at once.
@@ -124,6 +155,16 @@ class Defaults:
     JOBS_QUEUE_NAME = "wardapp"
     JOBS_IMMEDIATE = None
     JOBS_WORKER_THREADS = 2
+    # A job that must finish once (an export) is held by one worker at a time by a lease it
+    # renews; a lease not renewed for JOBS_LEASE_SECONDS (its worker was killed) lets another
+    # worker take the job, which every worker looks for each JOBS_REAP_SECONDS. A job whose
+    # worker stopped JOBS_MAX_ATTEMPTS times fails. Finished jobs and their files are kept
+    # JOBS_KEEP_SECONDS. JOBS_HOLD_SECONDS makes each job wait that long first (tests only).
+    JOBS_LEASE_SECONDS = 60
+    JOBS_REAP_SECONDS = 15
+    JOBS_MAX_ATTEMPTS = 3
+    JOBS_KEEP_SECONDS = 24 * 3600
+    JOBS_HOLD_SECONDS = 0
     DEMO = False
     # How long a new account's one-time sign-in link works (accounts imported from a file).
     SIGN_IN_LINK_HOURS = 72
@@ -150,7 +191,6 @@ RAW_SETTINGS = (
     "SECRET_KEY",
     "DATABASE_URL",
     "MEDIA_DIR",
-    "EXPORT_DIR",
     "JOBS_SQLITE_PATH",
     "S3_BUCKET",
     "S3_ENDPOINT_URL",

@@ -6,8 +6,8 @@
 import {watchDate} from "./date-notice.js";
 import {t, timeZone} from "./i18n.js";
 import {available, config, discard, getItem, save} from "./outbox.js";
-import {answer, metaToSend, placeOnFix, placeOnPick, room, shownInput, takenInput, timeToOffer}
-  from "./photo-picks.js";
+import {answer, metaToSend, newerLast, placeOnFix, placeOnPick, repeatedFields, room, shownInput, takenInput,
+  timeToOffer} from "./photo-picks.js";
 import {preparePhoto} from "./photos.js";
 
 /** A version 4 UUID: the item's client_uuid, its key on the server. */
@@ -42,6 +42,32 @@ export function missing(controls, keptPhotos = 0) {
     const kept = control.name === "photo" ? keptPhotos : 0;
     const empty = control.type === "file" ? control.files.length + kept === 0 : !control.value.trim();
     if (empty) errors[control.name] = control.dataset.required;
+  }
+  return errors;
+}
+
+/** What is wrong with a filled value, by the schema's rules the form carries (data-check:
+ * int with data-minimum, url, time), in the server's words; "" when it is fine or empty. */
+export function badValue(value, data) {
+  const text = String(value || "").trim();
+  if (!text || !data.check) return "";
+  if (data.check === "int") {
+    if (!/^[0-9]+$/.test(text) || Number(text) > 1000000) return data.bad;
+    if (data.minimum !== undefined && Number(text) < Number(data.minimum)) return data.tooSmall;
+  }
+  if (data.check === "url" && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(text)) return data.bad;
+  if (data.check === "time" && !/^([01]\d|2[0-3]):[0-5]\d$/.test(text)) return data.bad;
+  return "";
+}
+
+/** Every value the form's rules refuse, by field name (after what is missing). */
+export function refused(controls) {
+  const errors = {};
+  for (const control of controls) {
+    // A number input holding what is not a number reports an empty value and badInput.
+    const message = control.validity && control.validity.badInput ? control.dataset.bad
+      : badValue(control.value, control.dataset);
+    if (message) errors[control.name] = message;
   }
   return errors;
 }
@@ -207,6 +233,45 @@ function watchPhotos(ctx) {
   ctx.form.querySelector("#f-occurred_at")?.addEventListener("change", () => offerTime(ctx));
 }
 
+// ---- "Ghi như lần trước": weekly work without retyping, offline too ----
+function lastKey(form) { return `wardapp.last.${config().user}.${form.elements.kind.value}`; }
+
+function lastKept(form) {
+  let local = null;
+  try { local = JSON.parse(localStorage.getItem(lastKey(form)) || "null"); } catch { local = null; }
+  let server = null;
+  try { server = JSON.parse(form.dataset.last || "null"); } catch { server = null; }
+  return newerLast(server, local);
+}
+
+function keepLast(form) {
+  if (!form.dataset.repeat) return;
+  const fields = repeatedFields(new FormData(form).entries(), form.dataset.repeat.split(" "));
+  if (Object.keys(fields).length) {
+    localStorage.setItem(lastKey(form), JSON.stringify({fields, savedAt: new Date().toISOString()}));
+  }
+}
+
+function offerRepeat(ctx) {
+  const form = ctx.form;
+  const box = form.querySelector(".repeat-last-box");
+  if (!box || !form.dataset.repeat) return;
+  const last = lastKept(form);
+  if (!last) return;
+  box.hidden = false;
+  box.querySelector("button").addEventListener("click", () => {
+    for (const [name, value] of Object.entries(last.fields)) {
+      const input = form.elements.namedItem(name);
+      if (input && input.type !== "file") {
+        input.value = value;
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+      }
+    }
+    say(form, t("Đã điền như lần trước; hãy xem lại ngày giờ rồi gửi."));
+    form.querySelector("#f-occurred_at")?.focus();
+  });
+}
+
 // ---- fixing an item the server sent back ----
 // Messages beside their fields (one per field, reused); `mark` tags the ones this page makes
 // itself, so the next try can take them back. Returns those with no field to go to.
@@ -347,12 +412,14 @@ async function submit(ctx) {
   if (ctx.busy) return;
   // What is missing is said at the roadside, not hours later from the outbox.
   await ctx.preparing;
-  const gaps = missing(form.querySelectorAll("[data-required]"), ctx.photos.length);
+  const gaps = {...refused(form.querySelectorAll("[data-check]")),
+    ...missing(form.querySelectorAll("[data-required]"), ctx.photos.length)};
   clearErrors(form, "missing");
   if (Object.keys(gaps).length) {
     showErrors(form, gaps, "missing");
     say(form, t("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."));
-    form.querySelector(`#f-${Object.keys(gaps)[0]}`).focus();
+    const first = Array.from(form.querySelectorAll("[id^='f-']")).find((c) => c.id === `f-${c.name}` && c.name in gaps);
+    (first || form.querySelector(`#f-${Object.keys(gaps)[0]}`)).focus();
     return;
   }
   ctx.busy = true;
@@ -362,6 +429,7 @@ async function submit(ctx) {
     const item = await collect(ctx);
     say(form, t("Đang lưu vào hộp thư đi…"));
     await save(item);
+    keepLast(form);
     if (ctx.fixing && ctx.fixing.id !== item.id) await discard(ctx.fixing.id); // only once the new one is safe
     form.dataset.sent = "yes";
     location.assign(config().outbox);
@@ -392,6 +460,7 @@ export function init() {
   contexts.set(form, ctx);
   watchPhotos(ctx);
   const fixing = fixingId(location.hash);
+  if (!fixing) offerRepeat(ctx);
   ctx.loading = (fixing ? loadFix(ctx, fixing) : Promise.resolve(startFresh(ctx)))
     .catch((error) => { console.error("capture: outbox unreadable", error); startFresh(ctx); });
   form.addEventListener("submit", (event) => {

@@ -7,12 +7,20 @@ import * as outbox from "./outbox.js";
 let root = null;
 const thumbs = new Map(); // item id → object URL of its first photo, kept across renders
 let shown = [];           // the items of the last render
-let labels = {kinds: {}, statuses: {}};
+let labels = {kinds: {}, statuses: {}, fields: {}};
+
+/** A refusal as the officer reads it: the field's label, then the server's words. */
+export function fieldError(name, message, kindLabels = {}) {
+  const label = kindLabels[name];
+  if (!label) return message;
+  const text = String(message || "");
+  return `${label}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}
 let sender = {signIn: false, nextAt: 0}; // the sender's state, from this tab or another
 
 /** The badge word for an item's state. */
 export function stateLabel(state) {
-  const words = {waiting: t("Chờ gửi"), sending: t("Đang gửi"), attention: t("Cần xử lý"), sent: t("Đã gửi")};
+  const words = {waiting: t("Chờ gửi"), sending: t("Đang gửi"), attention: t("Cần sửa"), sent: t("Đã gửi")};
   return words[state] || state;
 }
 
@@ -30,7 +38,7 @@ export function summary(items, nextAt) {
   const attention = items.length - waiting;
   const parts = [];
   if (waiting) parts.push(t("{n} mục đang chờ gửi.", {n: waiting}));
-  if (attention) parts.push(t("{n} mục cần xử lý.", {n: attention}));
+  if (attention) parts.push(t("{n} mục cần bạn sửa trước khi gửi.", {n: attention}));
   if (waiting && nextAt) parts.push(t("Sẽ tự thử gửi lại lúc {when}.", {when: clockTime(nextAt)}));
   return parts.join(" ");
 }
@@ -98,7 +106,8 @@ function row(item) {
   const errors = item.state === "attention" ? Object.keys(item.fieldErrors || {}) : [];
   if (errors.length) {
     const ul = el("ul", "outbox-errors");
-    for (const name of errors) ul.appendChild(el("li", "", item.fieldErrors[name]));
+    const named = labels.fields[item.kind] || {};
+    for (const name of errors) ul.appendChild(el("li", "", fieldError(name, item.fieldErrors[name], named)));
     body.appendChild(ul);
   }
   const actions = el("div", "outbox-buttons");
@@ -228,7 +237,7 @@ export function init() {
     return;
   }
   labels = {kinds: JSON.parse(root.dataset.kindLabels || "{}"),
-    statuses: JSON.parse(root.dataset.statusLabels || "{}")};
+    statuses: JSON.parse(root.dataset.statusLabels || "{}"), fields: JSON.parse(root.dataset.fieldLabels || "{}")};
   root.addEventListener("click", act);
   sender = outbox.senderState();
   outbox.askForPersistence();

@@ -51,8 +51,8 @@ export function kept(outcome, answer) {
   }
   if (outcome === "signIn") return {state: "waiting", message: t("Cần đăng nhập lại để gửi.")};
   return {state: "waiting", httpStatus: answer.status,
-    message: answer.status ? t("Máy chủ chưa nhận được (lỗi {status}). Sẽ thử lại.", {status: answer.status})
-      : t("Chưa có mạng hoặc mạng bị ngắt. Sẽ tự gửi lại.")};
+    message: answer.status ? t("Máy chủ chưa nhận được (mã {status}). Máy sẽ tự gửi lại sau.", {status: answer.status})
+      : t("Chưa có mạng hoặc mạng bị ngắt. Máy sẽ tự gửi lại khi có mạng.")};
 }
 
 /** The next wait after a failure: the first after a success, then doubling up to the most. */

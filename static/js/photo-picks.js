@@ -86,3 +86,21 @@ export function shownInput(value) {
 export function room(limit, photos, attachments = 0) {
   return Math.max(0, limit - photos - attachments);
 }
+
+// ---- "Ghi như lần trước": the unit's last item of a kind, the server's or this phone's ----
+/** The newer of the server's last item ({fields, savedAt}) and the one this phone kept. */
+export function newerLast(server, local) {
+  const has = (x) => x && x.fields && Object.keys(x.fields).length;
+  if (!has(local)) return has(server) ? server : null;
+  if (!has(server)) return local;
+  return String(local.savedAt) > String(server.savedAt) ? local : server;
+}
+
+/** The repeated fields of a form's entries, as "Ghi như lần trước" keeps them. */
+export function repeatedFields(entries, names) {
+  const fields = {};
+  for (const [name, value] of entries) {
+    if (names.includes(name) && typeof value === "string" && value.trim()) fields[name] = value;
+  }
+  return fields;
+}

@@ -165,3 +165,37 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true})
     .then((windows) => windows.forEach((client) => client.postMessage({type: "wake"}))));
 });
+
+/* Web Push: the server sends a short title and a link, nothing personal; the notice opens the
+   link (one of this site's, else the notices list) in an open window or a new one. */
+const ICON = SHELL_URLS.find((url) => url.endsWith("icon-192.png"));
+const NOTICES_URL = "/notifications";
+
+function pushedLink(raw) {
+  try {
+    const url = new URL(raw || NOTICES_URL, self.location.origin);
+    return url.origin === self.location.origin ? url.href : new URL(NOTICES_URL, self.location.origin).href;
+  } catch (error) {
+    return new URL(NOTICES_URL, self.location.origin).href;
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  const title = typeof data.title === "string" && data.title ? data.title.slice(0, 120) : "wardapp";
+  event.waitUntil(self.registration.showNotification(title, {
+    icon: ICON, badge: ICON, tag: data.id ? "notice-" + data.id : undefined,
+    data: {url: pushedLink(data.url)},
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = pushedLink(event.notification.data && event.notification.data.url);
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then((windows) => {
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (open && "navigate" in open) return open.navigate(url).then((client) => (client || open).focus());
+    return self.clients.openWindow(url);
+  }));
+});

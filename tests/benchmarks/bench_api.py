@@ -4,6 +4,11 @@ Run from the repository root:  python tests/benchmarks/bench_api.py [--requests 
 It sets up a throw-away instance (demo accounts, no evidence) in a temporary folder, starts
 gunicorn on a free loopback port, signs in one officer per client thread, sends submissions
 with a distinct phone-sized photo each, and prints throughput and latency. Target: ≥ 50/s.
+
+In the same run it sends the same bodies to the floor (``floor_app.py``: a bare Flask
+endpoint that parses the multipart body, hashes, writes with fsync and inserts one row),
+served the same way, and prints the server CPU per submission of both and their ratio
+(target ≤ 3×).
 """
 
 from __future__ import annotations
@@ -117,6 +122,63 @@ class Client:
         return status, time.perf_counter() - started
 
 
+class FloorClient(Client):
+    """The same bodies, sent to the floor: no session and no token to carry."""
+
+    def __init__(self, base: str, task_id: int):
+        self.base, self.task_id, self.token = base, task_id, ""
+        self.opener = urllib.request.build_opener()
+
+
+def gunicorn(app: list[str], port: int, env: dict) -> subprocess.Popen:
+    """Two sync workers, as both servers are measured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", *app],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(base: str, path: str = "/healthz") -> None:
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + path)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (the floor has no page for a GET)
+        except OSError:
+            time.sleep(0.1)
+
+
+def send_all(server, clients, images, requests: int):
+    """Every prepared submission sent, each client in its thread; results, seconds, CPU."""
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+    queue = [
+        (clients[i % len(clients)], clients[i % len(clients)].prepare(images[i]))
+        for i in range(requests)
+    ]
+
+    def work(client) -> None:
+        mine = [p for c, p in queue if c is client]
+        for prepared in mine:
+            outcome = client.submit(prepared)
+            with lock:
+                results.append(outcome)
+
+    cpu_before = server_cpu_seconds(server.pid)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return results, elapsed, server_cpu_seconds(server.pid) - cpu_before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -146,57 +208,30 @@ def main() -> None:
             flask + ["wardapp", "demo", "--no-evidence"], env=env, check=True, capture_output=True
         )
         port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "wsgi:app",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = gunicorn(["wsgi:app"], port, env)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for(base)
             clients = [Client(base, OFFICERS[i % len(OFFICERS)]) for i in range(args.clients)]
-            results: list[tuple[int, float]] = []
-            lock = threading.Lock()
-            queue = [
-                (clients[i % len(clients)], clients[i % len(clients)].prepare(images[i]))
-                for i in range(args.requests)
-            ]
-
-            def work(client: Client) -> None:
-                mine = [p for c, p in queue if c is client]
-                for prepared in mine:
-                    outcome = client.submit(prepared)
-                    with lock:
-                        results.append(outcome)
-
-            cpu_before = server_cpu_seconds(server.pid)
-            started = time.perf_counter()
-            threads = [threading.Thread(target=work, args=(c,)) for c in clients]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - started
-            cpu = server_cpu_seconds(server.pid) - cpu_before
+            results, elapsed, cpu = send_all(server, clients, images, args.requests)
         finally:
             server.terminate()
             server.wait(10)
+        floor_env = {**env, "FLOOR_DIR": folder}
+        floor_port = free_port()
+        floor = gunicorn(
+            ["--chdir", str(ROOT / "tests" / "benchmarks"), "floor_app:app"], floor_port, floor_env
+        )
+        try:
+            floor_base = f"http://127.0.0.1:{floor_port}"
+            wait_for(floor_base, "/api/v1/evidence")
+            floor_clients = [FloorClient(floor_base, c.task_id) for c in clients]
+            floor_results, floor_elapsed, floor_cpu = send_all(
+                floor, floor_clients, images, args.requests
+            )
+        finally:
+            floor.terminate()
+            floor.wait(10)
     latencies = sorted(r[1] * 1000 for r in results)
     statuses = {s: sum(1 for r in results if r[0] == s) for s in {r[0] for r in results}}
     print(
@@ -212,6 +247,14 @@ def main() -> None:
         f"server CPU {per * 1000:.1f} ms per submission: two cores given to the app alone "
         f"would take about {2 / per:.0f} submissions/s (the load generator shares them here)"
     )
+    floor_per = floor_cpu / len(floor_results)
+    floor_ok = sum(1 for r in floor_results if r[0] == 201)
+    print(
+        f"floor (bare Flask: parse, hash, fsync write, one insert): {floor_ok} of "
+        f"{len(floor_results)} stored in {floor_elapsed:.1f} s, server CPU "
+        f"{floor_per * 1000:.1f} ms per submission"
+    )
+    print(f"app / floor, server CPU per submission: {per / floor_per:.1f}× (target ≤ 3×)")
 
 
 if __name__ == "__main__":

@@ -70,3 +70,13 @@ def late_after_two_weeks(browser, tmp_path):
         context.set_default_timeout(20_000)
         yield server, context.new_page()
         context.close()
+
+
+@pytest.fixture
+def map_without_tiles(browser, tmp_path):
+    """A live app whose tile server cannot be reached (nothing listens on port 9), and a page."""
+    with serving(tmp_path, MAP_TILE_URL="http://127.0.0.1:9/{z}/{x}/{y}.png") as server:
+        context = browser.new_context(**context_options(server))
+        context.set_default_timeout(20_000)
+        yield server, context.new_page()
+        context.close()

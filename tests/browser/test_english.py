@@ -29,15 +29,22 @@ def test_the_capture_form_and_the_outbox_say_their_words_in_english(page, live_s
     )
     expect(page.locator("#e-photo")).to_have_text("Please take or choose at least one photo.")
 
-    fill_site_photo(page, small_photo, quantity="0")  # refused by the server: needs attention
+    fill_site_photo(page, small_photo, quantity="0")  # refused on the phone, in English
+    page.click("form.capture button[type=submit]")
+    expect(page.locator("#e-quantity")).to_have_text("Must be at least 1.")
+    page.fill("#f-quantity", "2")
+    page.fill("#f-occurred_at", "2099-06-01T09:00")  # refused by the server: to correct
     submit_to_outbox(page)
     refused = page.locator(".outbox-item[data-state=attention]")
-    expect(refused.locator(".badge")).to_have_text("Needs attention")
+    expect(refused.locator(".badge")).to_have_text("To correct")
+    expect(refused.locator(".outbox-errors")).to_contain_text("Photo taken at: ")
     expect(refused.get_by_role("button", name="Fix")).to_be_visible()
     expect(refused.get_by_role("button", name="Discard")).to_be_visible()
     expect(refused.locator(".meta")).to_contain_text("Recorded ")
     expect(refused.locator(".meta")).to_contain_text("1 photo(s)")
-    expect(page.locator(".outbox-status")).to_have_text("1 item(s) need attention.")
+    expect(page.locator(".outbox-status")).to_have_text(
+        "1 item(s) need correcting before they can be sent."
+    )
 
     page.route(API, lambda route: route.abort("internetdisconnected"))  # the next one waits
     page.goto(capture)
@@ -46,10 +53,11 @@ def test_the_capture_form_and_the_outbox_say_their_words_in_english(page, live_s
     waiting = page.locator(".outbox-item[data-state=waiting]")
     expect(waiting.locator(".badge")).to_have_text("Waiting")
     expect(waiting.locator(".outbox-message")).to_have_text(
-        "No connection, or it was cut. Will send again by itself."
+        "No network, or the connection dropped. The phone will send it when there is a network."
     )
     expect(page.locator(".outbox-status")).to_contain_text(
-        "1 item(s) waiting to be sent. 1 item(s) need attention. Will try again by itself at "
+        "1 item(s) waiting to be sent. 1 item(s) need correcting before they can be sent. "
+        "Will try again by itself at "
     )
     expect(page.locator(".outbox-badge")).to_have_attribute(
         "title", "Outbox: 2 item(s) waiting to be sent"

@@ -52,26 +52,36 @@ def test_a_refused_item_needs_attention_and_once_corrected_is_sent_with_its_phot
     page, live_server, small_photo
 ):
     capture = officer_ready_offline(page, live_server)
-    # Zero panels: a rule only the server checks (the phone checks only what is missing).
-    [key] = record_offline(page, capture, small_photo, quantity="0")
+    # A time in the future: a rule only the server checks (it knows the time; the phone's
+    # clock may be wrong).
+    page.goto(capture)
+    key = fill_site_photo(page, small_photo)
+    page.fill("#f-occurred_at", "2099-06-01T09:00")
+    submit_to_outbox(page)
 
     page.context.set_offline(False)
     item = page.locator(f'.outbox-item[data-id="{key}"]')
     expect(item).to_have_attribute("data-state", "attention")
     expect(item).to_contain_text("Thông tin chưa hợp lệ")
+    # The refusal names its field, in the form's words.
+    expect(item.locator(".outbox-errors")).to_have_text(
+        "Thời điểm chụp ảnh: thời điểm này còn ở tương lai."
+    )
+    expect(item.locator(".badge")).to_have_text("Cần sửa")
     [stored] = outbox_items(page)
-    assert stored["state"] == "attention" and "quantity" in stored["fieldErrors"]
+    assert stored["state"] == "attention" and "occurred_at" in stored["fieldErrors"]
     assert live_server.submissions() == [422]
 
     item.get_by_role("button", name="Sửa").click()
     page.wait_for_url(f"**{capture}#outbox={key}")
     page.wait_for_selector("form.capture[data-outbox]")
-    expect(page.locator("#f-quantity")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#e-quantity")).to_have_text("Ít nhất là 1.")
+    expect(page.locator("#f-occurred_at")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#e-occurred_at")).to_have_text("Thời điểm này còn ở tương lai.")
     expect(page.locator("#f-installed")).to_have_value("Pano tuyên truyền CCHC")
     expect(page.locator(".kept-photo img")).to_have_count(1)
     assert page.input_value("input[name=client_uuid]") == key
 
+    page.fill("#f-occurred_at", "2024-03-20T09:00")
     fill_site_photo(page, place="Ngã tư Hùng Vương - Nguyễn Văn Cừ", quantity="3")
     submit_to_outbox(page)
     wait_until_sent(page)
@@ -128,3 +138,18 @@ def test_what_is_missing_is_said_at_once_offline_and_nothing_is_kept_until_it_is
     page.context.set_offline(False)
     wait_until_sent(page)
     assert live_server.submissions() == [201]
+
+
+def test_the_phone_checks_the_form_s_rules_before_keeping_an_item(page, live_server, small_photo):
+    """Zero panels, a link that is not one: said beside the field at once, offline, in the
+    server's words, and nothing is kept until it is right."""
+    capture = officer_ready_offline(page, live_server)
+    page.goto(capture)
+    fill_site_photo(page, small_photo, quantity="0")
+    page.click("form.capture button[type=submit]")
+    expect(page.locator("#e-quantity")).to_have_text("Ít nhất là 1.")
+    expect(page.locator("#f-quantity")).to_be_focused()
+    assert outbox_items(page) == []
+    page.fill("#f-quantity", "2")
+    submit_to_outbox(page)
+    assert len(outbox_items(page)) == 1

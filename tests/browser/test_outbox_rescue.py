@@ -27,6 +27,7 @@ def test_an_outbox_saved_as_a_file_loads_on_the_server_once_and_the_phone_then_a
     wait_for_outbox_count(page, 2)
 
     with page.expect_download() as download:
+        page.click(".outbox-tools summary")  # the tools are folded away
         page.click("button[data-action=export]")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)

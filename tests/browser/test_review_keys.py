@@ -35,11 +35,11 @@ def test_j_a_r_and_k_work_the_queue_without_the_mouse(page, live_server):
     page.wait_for_function(f"() => document.activeElement.id === 'review-{ids[1]}'")
     assert status(app, ids[0]) == ("approved", None)
 
-    page.keyboard.press("r")  # the reason picker of the focused item
-    reason = page.locator(f"#reason-pick-{ids[1]}")
+    page.keyboard.press("r")  # the return form folds out in the focused item, on its reasons
+    reason = page.locator(f"#review-{ids[1]} .return-form input[name=reason_pick]").first
     expect(reason).to_be_focused()
-    reason.select_option("Ảnh không rõ")
-    page.locator(f"#review-{ids[1]} .return-form button").click()
+    page.locator(f"#review-{ids[1]} .return-form .chip", has_text="Ảnh không rõ").click()
+    page.locator(f"#review-{ids[1]} .return-form button[type=submit]").click()
     expect(page.locator(f"#review-{ids[1]} .badge")).to_have_text("Trả lại")
     expect(page.locator(f"#review-{ids[1]} .review-note")).to_contain_text("Ảnh không rõ")
     page.wait_for_function(f"() => document.activeElement.id === 'review-{ids[2]}'")
@@ -59,6 +59,7 @@ def test_the_kind_picker_offers_only_what_the_chosen_task_takes(page, live_serve
         db.session.commit()
     sign_in(page, "vhtt")
     page.goto("/review")
+    page.locator("#filters-fold > summary").click()  # the filters fold away until asked
     kind = page.locator("form.filters select[name=kind]")
     kind.select_option("site_photo")
     page.wait_for_url(lambda url: "kind=site_photo" in url)
@@ -103,7 +104,8 @@ def test_on_a_phone_every_fact_of_an_item_is_shown_beside_its_label(browser, liv
         }""")
         assert boxes
         for box in boxes:
-            assert box["right"] - box["left"] > 80, box  # room to read the value
+            room = box["right"] - box["left"]
+            assert room > 80 or len(box["text"]) < 8, box  # room to read the value
             assert box["cardLeft"] <= box["left"] and box["right"] <= box["cardRight"], box
     finally:
         context.close()

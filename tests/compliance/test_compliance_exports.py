@@ -259,20 +259,31 @@ def test_the_excel_button_builds_the_workbook_in_the_background_and_offers_it(
 
 
 def test_a_running_job_polls_itself_and_a_page_without_script_refreshes(seeded, reviewer, quarter):
-    from wardapp.compliance.exports import jobs as export_jobs
+    from datetime import UTC, datetime, timedelta
 
-    with seeded.test_request_context():
+    from wardapp.compliance.exports import jobs as export_jobs
+    from wardapp.jobs.models import Job
+
+    job_id = "x" * export_jobs.JOB_ID
+    with seeded.app_context():
         user_id = db.session.scalar(select(Evidence.submitted_by_id))  # any user: the owner
-        job = export_jobs.Job(
-            "x" * export_jobs.JOB_ID, user_id, "cchc-2024-q1.xlsx", done=5, total=20
+        db.session.add(
+            Job(
+                id=job_id,
+                kind=export_jobs.KIND,
+                params={"filename": "cchc-2024-q1.xlsx"},
+                owner_id=user_id,
+                state="running",
+                lease_until=datetime.now(UTC) + timedelta(seconds=60),
+                done=5,
+                total=20,
+            )
         )
-        folder = export_jobs._root() / job.id
-        folder.mkdir(parents=True)
-        export_jobs._save(folder, job)
+        db.session.commit()
     with seeded.test_request_context():
-        found = export_jobs.find(job.id, user_id)
+        found = export_jobs.find(job_id, user_id)
         assert (found.state, found.percent, found.stale) == ("running", 25, False)
-        assert export_jobs.find(job.id, user_id + 1) is None
+        assert export_jobs.find(job_id, user_id + 1) is None
         assert export_jobs.find("../../etc", user_id) is None
     with seeded.test_request_context():
         from flask import render_template

@@ -1,13 +1,14 @@
 """The compliance pages: the matrix, the drill-down, a unit's page, the officer's home, settings."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from support.pages import matrix
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
+from wardapp.core.periods import Period
 from wardapp.extensions import db
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
@@ -295,3 +296,67 @@ def test_a_unit_downloads_its_own_report(q1, auth, client):
     auth.logout()
     auth.login("vhtt")
     assert client.get(f"/compliance/unit/report.docx?unit={other}&quarter=1").status_code == 200
+
+
+def _two_quarters(app):
+    """Task 3 (weekly) in Q3 and Q4/2024: Thọ Xương every week of both, Ngô Quyền every week
+    of Q3 and half of Q4; one item of Tân Tiến still waiting."""
+    from support.compliance import local, weekly_from
+    from support.evidence import make_evidence
+
+    with app.app_context():
+        task = db.session.scalar(select(Task).where(Task.number == 3))
+        units = {u.code: u for u in db.session.scalars(select(Unit))}
+        q3, q4 = (Period.quarter(2024, n).weeks() for n in (3, 4))
+        weekly_from(task, units["tho-xuong"], q3[0].monday, len(q3))
+        weekly_from(task, units["tho-xuong"], q4[0].monday, len(q4))
+        weekly_from(task, units["ngo-quyen"], q3[0].monday, len(q3))
+        weekly_from(task, units["ngo-quyen"], q4[0].monday, 6)
+        waiting_day = q4[2].monday + timedelta(days=1)
+        make_evidence(task, units["tan-tien"], local(2024, waiting_day.month, waiting_day.day))
+        db.session.commit()
+
+
+def test_the_heads_home_ranks_the_units_and_compares_with_the_quarter_before(seeded, auth, client):
+    _two_quarters(seeded)
+    auth.login("noivu")
+    body = client.get("/").get_data(as_text=True)  # today is past 2024: its last quarter, said
+    assert "đã qua năm 2024 của kế hoạch" in body and "Tình hình Quý IV/2024" in body
+    head = body[body.index('class="card head-summary"') :]
+    head = head[: head.index("</section>")]
+    assert re.search(r"<strong>1</strong> minh chứng chờ duyệt", head)
+    ranking = re.findall(
+        r'<tr( class="behind")?>\s*<td>(\d+)</td>\s*<th scope="row"><a [^>]*>([^<]+)</a></th>'
+        r"\s*<td><strong>([^<]+)</strong>[^\n]*\n\s*<td>(.*?)</td>",
+        head,
+    )
+    rows = {
+        name: (int(rank), bool(behind), done, re.sub(r"<[^>]+>", "", change))
+        for behind, rank, name, done, change in ranking
+    }
+    assert rows["Thọ Xương"] == (1, False, "100 %", "±0 điểm")
+    assert rows["Ngô Quyền"][1:] == (True, "0 %", "−100 điểm")
+    assert rows["Tân Tiến"][1:3] == (True, "0 %")
+    with seeded.app_context():
+        task = db.session.scalar(select(Task).where(Task.number == 3))
+        leads = sum(a.role == "lead" and a.scored and a.unit.active for a in task.assignments)
+    assert list(rows)[0] == "Thọ Xương" and len(rows) == leads  # every unit scored in Q4
+    assert "Quý III/2024:" in head  # the change is from the quarter before
+    assert re.search(rf"<strong>{leads - 1}</strong> đơn vị còn nhiệm vụ chưa đạt", head)
+
+
+def test_the_heads_home_inside_the_plan_year_shows_todays_quarter(
+    seeded, auth, client, monkeypatch
+):
+    _two_quarters(seeded)
+    monkeypatch.setattr("wardapp.core.i18n.today_local", lambda: date(2024, 8, 14))
+    auth.login("vhtt")
+    body = client.get("/").get_data(as_text=True)
+    head = body[body.index('class="card head-summary"') :]
+    assert "Tình hình Quý III/2024" in head and "đã qua năm" not in body
+    assert "Quý II/2024:" in head  # compared with the quarter before
+    officer = seeded.test_client()
+    from support.client import AuthActions
+
+    AuthActions(officer).login("tho-xuong")
+    assert 'class="card head-summary"' not in officer.get("/").get_data(as_text=True)

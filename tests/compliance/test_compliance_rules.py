@@ -226,5 +226,5 @@ def test_the_picture_takes_the_same_few_queries_for_many_units_as_for_one(ward, 
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
-    # The tasks, their units, the counts, the accepted explanations.
-    assert queries_for(1) == queries_for(12) <= 5
+    # The tasks, their units, the counts, the accepted explanations, the last urges.
+    assert queries_for(1) == queries_for(12) <= 6

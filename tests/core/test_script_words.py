@@ -53,7 +53,7 @@ def test_a_page_carries_the_scripts_words_of_its_language_and_the_configured_zon
     officer.client.post("/lang/en", data={"csrf_token": officer.token, "next": "/outbox"})
     english = officer.client.get("/outbox").get_data(as_text=True)
     words = page_words(english)
-    assert words["Chờ gửi"] == "Waiting" and words["Cần xử lý"] == "Needs attention"
+    assert words["Chờ gửi"] == "Waiting" and words["Cần sửa"] == "To correct"
     assert (
         words["Đã ghi vị trí (sai số khoảng {m} m)."]
         == "Location recorded (accurate to about {m} m)."

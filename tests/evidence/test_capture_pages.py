@@ -4,6 +4,7 @@ resubmitting."""
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -120,3 +121,31 @@ def test_only_a_returned_item_can_be_superseded(seeded):
     again = officer.site_photo(supersedes=str(first["id"]))
     assert again.status_code == 422
     assert again.json["fields"]["supersedes"] == "Chỉ gửi lại được minh chứng đã bị trả lại."
+
+
+@pytest.mark.parametrize(
+    "today, expected, banner",
+    [
+        ((2026, 12, 1, 10, 15), "2024-12-31T10:15", True),  # after the plan: its last day
+        ((2023, 11, 5, 8, 0), "2024-01-01T08:00", True),  # before it: its first day
+        ((2024, 5, 2, 9, 30), "2024-05-02T09:30", False),  # inside: today
+    ],
+)
+def test_a_fresh_form_s_date_lies_inside_the_plan_and_says_why(
+    seeded, monkeypatch, today, expected, banner
+):
+    from datetime import datetime
+
+    import wardapp.evidence.views as views
+    from wardapp.core.i18n import city_tz
+
+    monkeypatch.setattr(views, "now_local", lambda: datetime(*today, tzinfo=city_tz()))
+    officer = Officer(seeded, "tho-xuong")
+    body = officer.client.get(f"/tasks/{task_id(seeded, 6)}/new?kind=site_photo").get_data(
+        as_text=True
+    )
+    assert f'value="{expected}"' in body
+    assert ("plan-date-banner" in body) is banner
+    if banner:
+        assert f"Hôm nay ({today[2]:02d}/{today[1]:02d}/{today[0]})" in body
+        assert "không thuộc năm 2024 của kế hoạch" in body

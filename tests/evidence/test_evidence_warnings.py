@@ -4,6 +4,7 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from support import images
 from support.evidence import Officer, photo, task_id
@@ -189,3 +190,35 @@ def test_the_capture_form_knows_the_plans_year_and_the_late_delay_to_warn_before
     body = page.get_data(as_text=True)
     assert 'data-plan-start="2024-01-01"' in body and 'data-plan-end="2024-12-31"' in body
     assert "ngoài kỳ kế hoạch năm 2024" in body and 'class="notice date-notice"' in body
+
+
+PANEL = images.street(7)
+T = Image.Transpose
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: images.cropped(d, 0.04),
+        lambda d: images.cropped(d, 0.10, side="corner"),
+        lambda d: images.cropped(d, 0.10, side="left"),
+        lambda d: images.transposed(d, T.ROTATE_90),
+        lambda d: images.transposed(d, T.FLIP_LEFT_RIGHT),
+        images.screenshot,
+    ],
+    ids=["crop-4%", "crop-10%-corner", "crop-10%-side", "quarter-turn", "mirror", "screenshot"],
+)
+def test_a_changed_copy_of_a_stored_photo_is_flagged(seeded, change):
+    original = images.moment(PANEL, seed=1)
+    first = Officer(seeded, "tho-xuong").site_photo(photos=[original])
+    second = Officer(seeded, "song-mai").site_photo(photos=[change(original)])
+    assert codes(first) == []
+    assert codes(second) == ["similar_photo"]
+    reviewer = Reviewer(seeded).client.get(f"/api/v1/evidence/{second.json['id']}").json
+    assert reviewer["warnings"][0]["evidence_id"] == first.json["id"]
+
+
+def test_two_photos_of_the_same_panel_taken_moments_apart_are_not_flagged(seeded):
+    first = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=1)])
+    again = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=2)])
+    assert codes(first) == [] and codes(again) == []

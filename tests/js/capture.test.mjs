@@ -82,3 +82,31 @@ describe("the date notice", () => {
     assert.equal(dateNotice("2024-03-20T09:00", plan, now), "late");
   });
 });
+
+describe("the form's rules, checked on the phone", async () => {
+  const {badValue} = await import("../../static/js/capture.js");
+  const int = {check: "int", bad: "Hãy nhập một số nguyên.", minimum: "1", tooSmall: "Ít nhất là 1."};
+
+  test("a number below the schema's minimum, or not a whole number, is refused in its words", () => {
+    assert.equal(badValue("0", int), "Ít nhất là 1.");
+    assert.equal(badValue("2.5", int), "Hãy nhập một số nguyên.");
+    assert.equal(badValue("²", int), "Hãy nhập một số nguyên.");
+    assert.equal(badValue("3", int), "");
+    assert.equal(badValue("", int), ""); // missing is the other check's word
+  });
+
+  test("a link and a time keep the server's formats", () => {
+    assert.equal(badValue("zalo.me/x", {check: "url", bad: "url"}), "url");
+    assert.equal(badValue("https://zalo.me/x", {check: "url", bad: "url"}), "");
+    assert.equal(badValue("25:00", {check: "time", bad: "time"}), "time");
+    assert.equal(badValue("06:30", {check: "time", bad: "time"}), "");
+  });
+});
+
+describe("a refusal in the outbox", async () => {
+  const {fieldError} = await import("../../static/js/outbox-page.js");
+  test("names its field", () => {
+    assert.equal(fieldError("quantity", "Ít nhất là 1.", {quantity: "Số lượng"}), "Số lượng: ít nhất là 1.");
+    assert.equal(fieldError("lat", "Vị trí không hợp lệ.", {}), "Vị trí không hợp lệ.");
+  });
+});

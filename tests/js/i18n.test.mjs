@@ -34,8 +34,8 @@ describe("translating", () => {
   });
 
   test("without a page there is no catalogue, and the message is its own Vietnamese", () => {
-    assert.equal(t("{n} mục cần xử lý.", {n: 2}), "2 mục cần xử lý.");
-    assert.equal(stateLabel("attention"), "Cần xử lý");
+    assert.equal(t("{n} mục cần bạn sửa trước khi gửi.", {n: 2}), "2 mục cần bạn sửa trước khi gửi.");
+    assert.equal(stateLabel("attention"), "Cần sửa");
     assert.equal(stateLabel("lost"), "lost");
   });
 });
@@ -51,8 +51,8 @@ describe("times and sizes", () => {
 
   test("the outbox's summary says what waits, what needs the officer and the next try", () => {
     const items = [{state: "waiting"}, {state: "sending"}, {state: "attention"}];
-    assert.equal(summary(items, 0), "2 mục đang chờ gửi. 1 mục cần xử lý.");
-    assert.equal(summary([{state: "attention"}], Date.parse(instant)), "1 mục cần xử lý.");
+    assert.equal(summary(items, 0), "2 mục đang chờ gửi. 1 mục cần bạn sửa trước khi gửi.");
+    assert.equal(summary([{state: "attention"}], Date.parse(instant)), "1 mục cần bạn sửa trước khi gửi.");
     assert.match(summary([{state: "waiting"}], Date.parse(instant)),
       /^1 mục đang chờ gửi\. Sẽ tự thử gửi lại lúc \d\d:\d\d:05\.$/);
     assert.equal(summary([], 0), "");

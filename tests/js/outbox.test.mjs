@@ -59,8 +59,8 @@ describe("what stays on the phone", () => {
 
   test("an item waiting for a retry says why, and never needs attention", () => {
     assert.deepEqual(kept("retry", {status: 503, body: null}), {state: "waiting", httpStatus: 503,
-      message: "Máy chủ chưa nhận được (lỗi 503). Sẽ thử lại."});
-    assert.equal(kept("retry", {status: 0, body: null}).message, "Chưa có mạng hoặc mạng bị ngắt. Sẽ tự gửi lại.");
+      message: "Máy chủ chưa nhận được (mã 503). Máy sẽ tự gửi lại sau."});
+    assert.equal(kept("retry", {status: 0, body: null}).message, "Chưa có mạng hoặc mạng bị ngắt. Máy sẽ tự gửi lại khi có mạng.");
     assert.deepEqual(kept("signIn", {status: 401, body: null}),
       {state: "waiting", message: "Cần đăng nhập lại để gửi."});
   });

@@ -67,3 +67,21 @@ describe("the photo's time for the form's date", () => {
     assert.equal(room(10, 12), 0);
   });
 });
+
+describe("Ghi như lần trước", async () => {
+  const {newerLast, repeatedFields} = await import("../../static/js/photo-picks.js");
+  const server = {fields: {station: "Đài phường"}, savedAt: "2024-03-11T00:00:00+00:00"};
+  const local = {fields: {station: "Loa tổ 3"}, savedAt: "2024-03-18T00:00:00.000Z"};
+
+  test("takes the newer of the server's last item and the phone's own", () => {
+    assert.equal(newerLast(server, local), local);
+    assert.equal(newerLast({...server, savedAt: "2024-03-19T00:00:00+00:00"}, local).fields.station, "Đài phường");
+    assert.equal(newerLast(server, null), server);
+    assert.equal(newerLast({}, {fields: {}}), null);
+  });
+
+  test("keeps only the kind's repeated fields that were filled", () => {
+    const entries = [["station", "Loa"], ["minutes", " "], ["topic", "Chuyển đổi số"], ["note", "x"]];
+    assert.deepEqual(repeatedFields(entries, ["station", "minutes", "topic"]), {station: "Loa", topic: "Chuyển đổi số"});
+  });
+});

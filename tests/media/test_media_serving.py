@@ -5,9 +5,13 @@ import urllib.request
 
 import pytest
 from PIL import Image
+from sqlalchemy import func, select
 
 from support import images
 from support.evidence import Officer, photo, task_id
+from support.servers import free_port
+from wardapp.evidence.models import Evidence
+from wardapp.extensions import db
 
 pytestmark = pytest.mark.both_stores
 
@@ -106,3 +110,19 @@ def test_behind_nginx_the_app_names_the_file_and_nginx_sends_it(seeded):
         assert storage().path(accel.removeprefix("/_media/")).is_file()
     refused = Officer(seeded, "dinh-ke").client.get(media["urls"]["display"])
     assert refused.status_code == 404 and "X-Accel-Redirect" not in refused.headers
+
+
+@pytest.mark.parametrize(("backend", "store_kind"), [("sqlite", "s3")])
+@pytest.mark.app_config(S3_MAX_ATTEMPTS=1)
+def test_a_bucket_that_does_not_answer_is_a_503_to_send_again_and_nothing_is_kept(seeded):
+    officer = Officer(seeded, "tho-xuong")
+    kept = officer.site_photo(photos=[photo(seed=8)]).json["media"][0]["urls"]["original"]
+    seeded.config["S3_ENDPOINT_URL"] = f"http://127.0.0.1:{free_port()}"  # nobody there
+    seeded.extensions.pop("wardapp.storage")
+
+    refused = officer.site_photo(photos=[photo(seed=9)])
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+    assert refused.json["error"]
+    assert officer.client.get(kept).status_code == 503
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == 1

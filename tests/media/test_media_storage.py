@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import threading
 import time
@@ -10,7 +11,7 @@ import time
 import pytest
 
 from support import images as make
-from support.stores import age, stray
+from support.stores import age, lose, stray
 from wardapp.media import LocalStorage
 from wardapp.media.storage import key_for
 
@@ -59,6 +60,9 @@ def test_iter_keys_lists_stored_files_and_nothing_else(any_store):
     stray(any_store, f".aside/{keys[0]}", b"one")
 
     assert list(any_store.iter_keys()) == keys
+    entries = dict(any_store.iter_entries())  # what fsck reads: one listing, with the times
+    assert list(entries) == keys
+    assert all(abs(entries[k] - any_store.modified_at(k)) < 1 for k in keys)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +101,25 @@ def test_a_large_file_goes_up_in_parts_and_appears_only_whole(s3_server, monkeyp
         assert stored.read() == data
     head = store.client.head_object(Bucket=store.bucket, Key=store.prefix + key)
     assert head["ETag"].strip('"').endswith("-3")  # three parts, completed as one object
+
+    # A file open on disk (an export) goes up in parts too, never read whole.
+    exported = io.BytesIO(data[::-1])
+    exported.seek(0)
+    from_file = store.put_file(exported, ".zip")
+    assert from_file == key_for(data[::-1], ".zip")
+    with store.open(from_file) as stored:
+        assert stored.read() == data[::-1]
+    small = store.put_file(io.BytesIO(b"a small report"), ".docx")
+    assert small == key_for(b"a small report", ".docx") and store.exists(small)
+    # Set aside and put back by fsck in parts as well.
+    assert (
+        store.remove_orphans(
+            [from_file], older_than=time.time() + 60, still_named=lambda keys: set(keys)
+        )
+        == []
+    )
+    with store.open(from_file) as stored:
+        assert stored.read() == data[::-1]
 
     real = store.client.upload_part
     calls = []
@@ -153,3 +176,54 @@ def test_bytes_stored_while_fsck_is_removing_them_are_there_when_put_returns(s3_
     with store.open(key) as handle:
         assert handle.read() == data
     assert list(store.iter_keys()) == [key]
+
+
+def test_the_store_is_chosen_by_settings_from_the_environment(s3_server, tmp_path, monkeypatch):
+    from support.app import make_app
+    from wardapp.media.app_store import storage
+    from wardapp.media.s3 import S3Storage
+
+    for name, value in {
+        "STORAGE": "s3",
+        "S3_BUCKET": s3_server.settings()["S3_BUCKET"],
+        "S3_ENDPOINT_URL": s3_server.endpoint,
+        "S3_REGION": "ap-southeast-1",
+        "S3_PREFIX": "2024",  # a name, not the number JSON would make of it
+        "S3_PRESIGN": "true",
+    }.items():
+        monkeypatch.setenv(f"WARDAPP_{name}", value)
+    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    app = make_app(database, tmp_path)
+    assert app.config["S3_PREFIX"] == "2024" and app.config["S3_PRESIGN"] is True
+    with app.app_context():
+        store = storage()
+        assert isinstance(store, S3Storage) and store.prefix == "2024/"
+        key = store.put(b"chosen by the environment", ".txt")
+        listed = store.client.list_objects_v2(Bucket=store.bucket, Prefix="2024/")
+        assert [o["Key"] for o in listed["Contents"]] == [f"2024/{key}"]
+
+    monkeypatch.setenv("WARDAPP_STORAGE", "ftp")
+    monkeypatch.setenv("WARDAPP_S3_PRESIGN", "false")
+    wrong = make_app(database, tmp_path)
+    with wrong.app_context(), pytest.raises(RuntimeError, match="local, s3"):
+        storage()
+
+
+def test_a_copy_an_interrupted_fsck_left_aside_holds_no_put_up_and_goes_back(s3_server):
+    store = s3_server.store()
+    data = b"an orphan fsck was removing when it was killed"
+    key = store.put(data, ".jpg")
+    stray(store, f".aside/{key}", data)  # what a killed fsck leaves: its copy
+    store.STALE_ASIDE_SECONDS = 0  # (a copy left ten minutes ago)
+    started = time.monotonic()
+    assert store.put(data, ".jpg") == key  # the bytes were there: it looks aside, and goes on
+    assert time.monotonic() - started < store.HELD_WAIT_SECONDS / 10
+    store.put(b"something else", ".jpg")
+
+    lose(store, key)  # killed after deleting the object
+
+    assert store.remove_stale_temporaries(older_than=time.time() + 60) == 1
+    assert store.exists(key)  # put back: the next fsck decides about it again
+    with store.open(key) as handle:
+        assert handle.read() == data
+    assert sorted(store.iter_keys()) == sorted([key, key_for(b"something else", ".jpg")])

@@ -19,6 +19,8 @@ TABLES = {
     "media",
     "audit_event",
     "login_counter",
+    "photo_hash",
+    "place",
 }
 
 
@@ -63,13 +65,14 @@ def test_every_sqlite_connection_is_durable_logged_and_checks_foreign_keys(app):
 def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(bare_app):
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
+    import uuid
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
     from sqlalchemy import column, insert, select, table
 
     from support.compliance import local
-    from support.evidence import make_evidence
+    from support.evidence import SITE_PHOTO_FIELDS
     from wardapp.audit.models import AuditEvent
     from wardapp.auth.models import User
     from wardapp.evidence.models import Evidence
@@ -79,7 +82,8 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     def row(model, **values) -> SimpleNamespace:
         """A row with only these columns, of a table as bare as 0004 knew it: the model's own
         insert would name (or default) columns added to it since."""
-        bare = table(model.__tablename__, column("id"), *(column(name) for name in values))
+        typed = model.__table__.c  # each column's type, so JSON and timestamps are stored right
+        bare = table(model.__tablename__, column("id"), *(column(n, typed[n].type) for n in values))
         new_id = db.session.execute(insert(bare).values(**values).returning(bare.c.id)).scalar_one()
         return SimpleNamespace(id=new_id)
 
@@ -98,9 +102,9 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             lead_text="",
             coordinating_text="",
             when_text="",
-            kinds='["site_photo"]',  # JSON as the column stores it
+            kinds=["site_photo"],
             rule="weekly",
-            places="[]",
+            places=[],
             notes="",
         )
         by = row(
@@ -114,13 +118,31 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             session_version=1,
             created_at=datetime.now(UTC),
         )
-        returned = make_evidence(task, unit, local(2024, 3, 4), "returned", user=by)
-        first = make_evidence(
-            task, unit, local(2024, 3, 5), "approved", supersedes=returned, user=by
-        )
-        second = make_evidence(
-            task, unit, local(2024, 3, 5), "submitted", supersedes=returned, user=by
-        )
+
+        def evidence(when, status, supersedes=None) -> SimpleNamespace:
+            return row(
+                Evidence,
+                client_uuid=str(uuid.uuid4()),
+                task_id=task.id,
+                unit_id=unit.id,
+                submitted_by_id=by.id,
+                kind="site_photo",
+                occurred_at=when.astimezone(UTC),
+                fields=dict(SITE_PHOTO_FIELDS),
+                status=status,
+                fingerprint="f" * 64,
+                warnings=[],
+                has_warnings=False,
+                note="",
+                version=1,
+                created_at=when.astimezone(UTC),
+                reviewed_at=when.astimezone(UTC) if status != "submitted" else None,
+                supersedes_id=supersedes.id if supersedes else None,
+            )
+
+        returned = evidence(local(2024, 3, 4), "returned")
+        first = evidence(local(2024, 3, 5), "approved", supersedes=returned)
+        second = evidence(local(2024, 3, 5), "submitted", supersedes=returned)
         ids = returned.id, first.id, second.id
         db.session.commit()
         upgrade()

@@ -1,5 +1,7 @@
 """Approving and returning: reasons required, one decision wins, everything audited."""
 
+import re
+
 from sqlalchemy import select
 
 from support.evidence import Officer, photo
@@ -7,6 +9,7 @@ from support.races import at_once
 from support.review import Reviewer, status
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
+from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
 from wardapp.units.models import Unit
 
@@ -165,3 +168,113 @@ def test_a_decision_posted_with_a_next_address_elsewhere_returns_to_the_queue(se
         assert response.status_code == 303
         assert response.headers["Location"] in ("/review", "http://localhost/review"), elsewhere
         reviewer.approve(evidence_id, htmx=False)  # back to a state that can be returned again
+
+
+def _counts(body: str) -> dict:
+    counts = body[body.index('id="queue-counts"') :]
+    counts = counts[: counts.index("</nav>")]
+    return dict(re.findall(r'data-status="(\w+)">[^<]+ <strong>([^<]+)</strong>', counts))
+
+
+def test_a_decision_answers_with_the_queues_counts_out_of_band(seeded):
+    first, second = submitted(seeded, seed=1), submitted(seeded, seed=2)
+    reviewer = Reviewer(seeded)
+    before = _counts(reviewer.queue().get_data(as_text=True))
+    assert before["submitted"] == "2" and before["approved"] == "0"
+    response = reviewer.client.post(
+        f"/review/{first}/approve",
+        data={"csrf_token": reviewer.token, "next": "/review?status=submitted"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.get_data(as_text=True)
+    assert 'id="queue-counts" aria-label="Số lượng theo trạng thái" hx-swap-oob="true"' in body
+    assert _counts(body) == {"submitted": "1", "approved": "1", "returned": "0", "all": "2"}
+    assert 'name="next" value="/review?status=submitted"' in body  # the way back is kept
+    assert second
+
+
+def test_the_last_decision_can_be_undone_for_a_few_seconds_and_is_audited(seeded, monkeypatch):
+    evidence_id = submitted(seeded)
+    reviewer = Reviewer(seeded)
+    approved = reviewer.approve(evidence_id, version=1).get_data(as_text=True)
+    assert f'action="/review/{evidence_id}/undo"' in approved and 'data-seconds="10"' in approved
+    undone = reviewer._post(f"/review/{evidence_id}/undo", {"version": 2}, True)
+    assert undone.status_code == 200 and "Chờ duyệt" in undone.get_data(as_text=True)
+    assert status(seeded, evidence_id) == ("submitted", None)
+    with seeded.app_context():
+        evidence = db.session.get(Evidence, evidence_id)
+        assert evidence.reviewer_id is None and evidence.reviewed_at is None
+        assert evidence.version == 3
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_id == evidence_id)
+        ).all()
+        assert actions[-2:] == ["evidence.approve", "evidence.undo"]
+    # Too late: the window is over.
+    reviewer.return_(evidence_id, pick="Ảnh không rõ", version=3)
+    seeded.config["REVIEW_UNDO_SECONDS"] = 0
+    late = reviewer._post(f"/review/{evidence_id}/undo", {"version": 4}, True)
+    assert late.status_code == 409 and "Không còn hoàn tác" in late.get_data(as_text=True)
+    assert status(seeded, evidence_id) == ("returned", "Ảnh không rõ")
+
+
+def test_only_the_one_who_decided_may_undo_and_only_the_version_they_saw(seeded):
+    evidence_id = submitted(seeded)
+    add_second_reviewer(seeded)
+    first, other = Reviewer(seeded), Reviewer(seeded, "vhtt2")
+    first.approve(evidence_id, version=1)
+    assert other._post(f"/review/{evidence_id}/undo", {"version": 2}, True).status_code == 409
+    assert first._post(f"/review/{evidence_id}/undo", {"version": 1}, True).status_code == 409
+    assert first._post(f"/review/{evidence_id}/undo", {}, True).status_code == 409
+    assert status(seeded, evidence_id) == ("approved", None)
+    other.return_(evidence_id, pick="Sai địa điểm", version=2)  # a change of decision …
+    first.approve(evidence_id, version=3)  # … changed back; undo restores the return
+    assert first._post(f"/review/{evidence_id}/undo", {"version": 4}, True).status_code == 200
+    assert status(seeded, evidence_id) == ("returned", "Sai địa điểm")
+
+
+def test_bulk_return_sends_the_selected_items_back_with_one_reason(seeded):
+    ids = [submitted(seeded, seed=n) for n in (1, 2, 3)]
+    reviewer = Reviewer(seeded)
+    reviewer.approve(ids[2], version=1)
+    response = reviewer.client.post(
+        "/review/bulk-return",
+        data={
+            "csrf_token": reviewer.token,
+            "status": "submitted",
+            "ids": ids,
+            "reason_pick": "Sai thời gian",
+            "reason": "ghi lại ngày",
+        },
+    )
+    assert response.status_code == 303
+    page = reviewer.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã trả lại 2 minh chứng." in page and "1 mục không còn chờ duyệt" in page
+    for evidence_id in ids[:2]:
+        assert status(seeded, evidence_id) == ("returned", "Sai thời gian — ghi lại ngày")
+    assert status(seeded, ids[2]) == ("approved", None)
+    without = reviewer.client.post(
+        "/review/bulk-return", data={"csrf_token": reviewer.token, "ids": [ids[0]]}
+    )
+    assert without.status_code == 303
+    assert "Hãy nêu lý do" in reviewer.client.get(without.headers["Location"]).get_data(
+        as_text=True
+    )
+    with seeded.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "evidence.bulk_return")
+        )
+        assert event.details["ids"] == ids[:2]
+
+
+def test_a_duplicate_warning_offers_the_two_photos_side_by_side(seeded):
+    first = submitted(seeded, seed=5)
+    again = submitted(seeded, officer="ngo-quyen", seed=5)  # the very same photo
+    body = Reviewer(seeded).queue().get_data(as_text=True)
+    row = body[body.index(f'id="review-{again}"') :]
+    row = row[: row.index("</li>\n</ul>") if "</li>\n</ul>" in row else len(row)]
+    pair = re.search(r'data-compare="(/media/\S+) (/media/\S+)"', row)
+    assert pair, row[:2000]
+    with seeded.app_context():
+        mine = db.session.get(Evidence, again).media[0].id
+        theirs = db.session.get(Evidence, first).media[0].id
+    assert pair.group(1) == f"/media/{mine}/display" and pair.group(2) == f"/media/{theirs}/display"

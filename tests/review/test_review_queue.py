@@ -1,6 +1,7 @@
 """The queue: filters that return exactly the right rows, kept in the URL; counts; paging;
 bulk approval that skips what needs a look; a fixed number of queries per page."""
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from support.evidence import make_evidence, task_numbered, unit_coded
 from support.review import Reviewer, status
 from wardapp.extensions import db
 from wardapp.plans.models import Task
+from wardapp.review.services import QUICK_REASONS
 from wardapp.units.models import Unit
 
 
@@ -262,12 +264,21 @@ def test_postgresql_plans_each_statement_for_its_own_values(app):
 
 
 def test_every_decision_form_on_every_row_carries_the_token_and_the_way_back(mix):
-    """Approved and returned rows keep a form to change the decision; each needs its token
-    (a plain form post without JavaScript) and the page to come back to."""
+    """Approved and returned rows keep a way to change the decision; each form needs its
+    token (a plain form post without JavaScript) and the page to come back to. The return
+    form is sent once, not once per row: a row links to it and the page holds one copy."""
     app, rows = mix
     body = Reviewer(app).queue("status=all").get_data(as_text=True)
     forms = re.findall(r'<form method="post" action="/review/\d+/[a-z_]+".*?</form>', body, re.S)
-    assert len(forms) == 4 * 2 + 1 + 1  # four submitted rows have two, approved and returned one
+    assert len(forms) == 4 + 1  # approve on four submitted rows, "change to approve" on one
     for form in forms:
         assert re.search(r'name="csrf_token" value="[^"]{20,}"', form), form
         assert 'name="next" value="/review?status=all"' in form, form
+    links = re.findall(r'<a class="btn danger return-open" href="([^"]+)"', body)
+    assert len(links) == 4 + 1  # return on four submitted rows, "change to return" on one
+    assert all("next=/review?status%3Dall" in html.unescape(u) for u in links), links
+    assert body.count('name="reason_pick"') == len(QUICK_REASONS)  # one form's chips
+    page = Reviewer(app).client.get(html.unescape(links[0]))  # without JavaScript: its page
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="reason_pick"' in text
+    assert 'name="next" value="/review?status=all"' in text

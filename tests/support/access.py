@@ -13,10 +13,12 @@ from wardapp.core.roles import (
     READERS,
     RULE_EDITORS,
     SIGNED_IN,
+    URGERS,
     Role,
 )
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
+from wardapp.places.models import Place
 from wardapp.plans.models import Plan, Task
 from wardapp.units.models import Unit
 
@@ -70,6 +72,15 @@ EXPECTED = {
     "evidence.api_evidence_list": ("GET", SIGNED_IN),
     "evidence.api_evidence": ("GET", SIGNED_IN),
     "evidence.api_submit": ("POST", OFFICERS),
+    "places.api_places": ("GET", SIGNED_IN),
+    "places.place_list": ("GET", READERS),
+    "places.place_new": ("GET", RULE_EDITORS),
+    "places.place_edit": ("GET", RULE_EDITORS),
+    "evidence.place_page": ("GET", SIGNED_IN),
+    "review.map_page": ("GET", READERS),
+    "review.evidence_geojson": ("GET", SIGNED_IN),
+    "places.places_geojson": ("GET", SIGNED_IN),
+    "evidence.quiet_places": ("GET", READERS),
     "evidence.capture": ("GET", OFFICERS),
     "evidence.mine": ("GET", OFFICERS),
     "evidence.withdraw": ("POST", OFFICERS),
@@ -84,6 +95,8 @@ EXPECTED = {
     "followup.attachment": ("GET", SIGNED_IN),
     "followup.accept": ("POST", DECIDERS),
     "followup.refuse": ("POST", DECIDERS),
+    "notifications.api_push_key": ("GET", SIGNED_IN),
+    "notifications.api_push_subscriptions": ("POST", SIGNED_IN),
     "offline.outbox": ("GET", OFFICERS),
     "offline.service_worker": ("GET", EVERYONE),
     "offline.manifest": ("GET", EVERYONE),
@@ -93,8 +106,12 @@ EXPECTED = {
     "review.bulk": ("GET", DECIDERS),
     "review.approve": ("POST", DECIDERS),
     "review.return_evidence": ("POST", DECIDERS),
+    "review.return_page": ("GET", DECIDERS),
+    "review.undo_decision": ("POST", DECIDERS),
+    "review.bulk_return_selected": ("POST", DECIDERS),
     "compliance.dashboard": ("GET", READERS),
     "compliance.api_compliance": ("GET", READERS),
+    "compliance.urge": ("GET", URGERS),
     "compliance.cell": ("GET", SIGNED_IN),
     "compliance.unit_page": ("GET", SIGNED_IN),
     "compliance.rule_settings": ("GET", RULE_EDITORS),
@@ -118,6 +135,9 @@ def url_args(app) -> dict:
     Officer(app, "tho-xuong").site_photo()
     with app.app_context():
         evidence = db.session.scalars(select(Evidence)).one()
+        place = Place(unit_id=evidence.unit_id, name="Pano Hùng Vương", kind="panel")
+        db.session.add(place)
+        db.session.commit()
         return {
             "unit_id": db.session.scalar(select(Unit.id).where(Unit.code == "tho-xuong")),
             "user_id": db.session.scalar(select(User.id).where(User.username == "tho-xuong")),
@@ -131,6 +151,7 @@ def url_args(app) -> dict:
             "token": "no-such-token",
             "name": "0" * 32,
             "explanation_id": 987654,  # none: a 404 is reached, a refusal is not
+            "place_id": place.id,
         }
 
 

@@ -379,3 +379,124 @@ def html() -> bytes:
 
 def truncated(data: bytes, keep: float = 0.6) -> bytes:
     return data[: int(len(data) * keep)]
+
+
+# --- Copies of a photo changed as people change them, and other photos of the same place ---
+
+
+def _decoded(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB")
+
+
+def cropped(data: bytes, fraction: float, *, side: str = "all", quality: int = 85) -> bytes:
+    """``fraction`` of the width and height cut away: evenly (``all``), from the top-left
+    corner (``corner``) or from the left only (``left``, the width alone)."""
+    image = _decoded(data)
+    w, h = image.size
+    cut_w, cut_h = round(w * fraction), round(h * fraction)
+    box = {
+        "all": (cut_w // 2, cut_h // 2, w - (cut_w - cut_w // 2), h - (cut_h - cut_h // 2)),
+        "corner": (cut_w, cut_h, w, h),
+        "left": (cut_w, 0, w, h),
+    }[side]
+    return _encode(image.crop(box), "JPEG", quality=quality)
+
+
+def transposed(data: bytes, how: Image.Transpose, *, quality: int = 85) -> bytes:
+    """Turned by quarter turns or mirrored, as an editor saves it (no EXIF orientation)."""
+    return _encode(_decoded(data).transpose(how), "JPEG", quality=quality)
+
+
+def screenshot(data: bytes, *, size: tuple[int, int] = (1080, 2340)) -> bytes:
+    """The photo as a phone's screenshot shows it: fitted in a portrait screen, black bars
+    above and below, a status bar on top; saved as PNG, as phones save screenshots."""
+    image = _decoded(data)
+    image.thumbnail(size, Image.Resampling.LANCZOS)
+    screen = Image.new("RGB", size, (0, 0, 0))
+    screen.paste(image, ((size[0] - image.width) // 2, (size[1] - image.height) // 2))
+    ImageDraw.Draw(screen).rectangle((0, 0, size[0], size[1] // 30), fill=(28, 28, 30))
+    return _encode(screen, "PNG")
+
+
+def street(seed: int) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """A street with a panel in front of a facade and trees nearer still: three layers, so a
+    camera that moves sees them shift by different amounts (parallax), as in real photos."""
+    rng = random.Random(seed)
+    width, height = 3200, 2200
+    facade = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(facade)
+    wall = (rng.randrange(120, 200), rng.randrange(110, 190), rng.randrange(100, 180))
+    draw.rectangle((0, 0, width, int(height * 0.7)), fill=wall)
+    for _ in range(60):  # windows, shop signs
+        x, y = rng.randrange(width), rng.randrange(int(height * 0.65))
+        shade = tuple(c - rng.randrange(30, 90) for c in wall)
+        draw.rectangle((x, y, x + rng.randrange(60, 160), y + rng.randrange(60, 200)), fill=shade)
+    draw.rectangle((0, int(height * 0.7), width, height), fill=(90, 90, 95))  # the road
+    for x in range(0, width, 240):
+        draw.rectangle((x, int(height * 0.85), x + 120, int(height * 0.86)), fill=(230, 230, 230))
+    panel = Image.new("RGB", (1300, 800), (rng.randrange(180, 255), 40, 40))
+    lines = ImageDraw.Draw(panel)
+    for _ in range(40):  # the slogan's lines of text
+        x, y = rng.randrange(1200), rng.randrange(700)
+        colour = (255, 255, rng.randrange(150, 255))
+        lines.rectangle((x, y, x + rng.randrange(20, 160), y + rng.randrange(10, 40)), fill=colour)
+    lines.ellipse((900, 450, 1200, 750), fill=(250, 220, 30))
+    trees = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    near = ImageDraw.Draw(trees)
+    for _ in range(3):
+        x = rng.randrange(width)
+        near.rectangle((x, int(height * 0.3), x + 40, height), fill=(70, 50, 30, 255))
+        leaves = (40, rng.randrange(100, 160), 40, 255)
+        near.ellipse((x - 200, int(height * 0.1), x + 240, int(height * 0.45)), fill=leaves)
+    return facade, panel, trees
+
+
+def moment(
+    place: tuple[Image.Image, Image.Image, Image.Image],
+    seed: int,
+    *,
+    size: tuple[int, int] = (1600, 1200),
+) -> bytes:
+    """Another photo of ``place`` (from ``street``) taken a moment apart, hand-held: the
+    camera a little moved and tilted (up to 5 % across, zoom ±5 %, corners 2.5 %), the light
+    brighter or dimmer and falling from another side, a passer-by elsewhere, fresh sensor noise."""
+    import numpy as np
+
+    facade, panel, trees = place
+    rng = random.Random(seed)
+    width, height = facade.size
+    dx, dy = rng.uniform(-0.05, 0.05), rng.uniform(-0.04, 0.04)
+    zoom = rng.uniform(0.95, 1.05)
+    frame = facade.copy()
+    frame.paste(panel, (int(width * 0.3 + dx * width * 0.2), int(height * 0.2 + dy * height * 0.2)))
+    shift = (1, 0, -dx * width * 0.6, 0, 1, -dy * height * 0.6)
+    nearer = trees.transform(trees.size, Image.Transform.AFFINE, shift)
+    frame.paste(nearer, (0, 0), nearer)
+    draw = ImageDraw.Draw(frame)
+    x, y = rng.randrange(width), int(height * 0.6)
+    draw.ellipse((x, y, x + 120, y + 120), fill=(rng.randrange(255),) * 3)
+    draw.rectangle((x + 20, y + 120, x + 100, y + 420), fill=(rng.randrange(255), 60, 120))
+    cw, ch = width * 0.6 / zoom, height * 0.6 / zoom
+    cx, cy = width * 0.5 + dx * width, height * 0.45 + dy * height
+
+    def tilt() -> float:
+        return rng.uniform(-0.025, 0.025) * cw
+
+    quad = (
+        *(cx - cw / 2 + tilt(), cy - ch / 2 + tilt()),
+        *(cx - cw / 2 + tilt(), cy + ch / 2 + tilt()),
+        *(cx + cw / 2 + tilt(), cy + ch / 2 + tilt()),
+        *(cx + cw / 2 + tilt(), cy - ch / 2 + tilt()),
+    )
+    shot = frame.transform(size, Image.Transform.QUAD, quad, Image.Resampling.BICUBIC)
+    pixels = np.asarray(shot, dtype=np.float32)
+    across = np.linspace(-1, 1, size[0])[None, :, None]
+    down = np.linspace(-1, 1, size[1])[:, None, None]
+    angle = rng.uniform(0, 2 * np.pi)
+    slope = rng.uniform(0.05, 0.2)
+    light = rng.uniform(0.85, 1.15) * (1 + slope * (np.cos(angle) * across + np.sin(angle) * down))
+    noise = np.random.default_rng(seed).normal(0, 6, pixels.shape)
+    pixels = np.clip(pixels * light + noise, 0, 255).astype(np.uint8)
+    blur = ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0))
+    return _encode(Image.fromarray(pixels).filter(blur), "JPEG", quality=rng.choice((85, 90, 92)))

@@ -3,5 +3,12 @@
 from wardapp.core.blueprints import DomainBlueprint
 
 bp = DomainBlueprint(
-    "compliance", __package__, "views", "api", "scoring_views", "exports.views", "exports.job_views"
+    "compliance",
+    __package__,
+    "views",
+    "api",
+    "urge_views",
+    "scoring_views",
+    "exports.views",
+    "exports.job_views",
 )

@@ -2,8 +2,8 @@
 
 ``compliance_for`` is what the dashboard, the unit page, the officer's home and every export
 read, so a number is the same wherever it is shown. It runs a fixed handful of queries (the
-tasks with their units, one aggregate count, the accepted explanations) whatever the number
-of units, tasks or items.
+tasks with their units, one aggregate count, the accepted explanations, the last urges)
+whatever the number of units, tasks or items.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
-from wardapp.followup.services import accepted_for
+from wardapp.followup.services import UrgeMark, accepted_for, latest_urges
 from wardapp.plans.models import Plan, Task, TaskUnit
 from wardapp.units.models import Unit
 
@@ -42,7 +42,7 @@ class Picture:
     cells: dict[tuple[int, int], Cell]
     expectations: dict[int, Expectation]
     tallies: dict[tuple[int, int], Tally] = field(default_factory=dict)
-    urges: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    urges: dict[tuple[int, int], UrgeMark] = field(default_factory=dict)
 
     @property
     def counted_to(self) -> date:
@@ -61,9 +61,13 @@ class Picture:
             1 for c in self.cells.values() if c.verdict == verdict and unit_id in (None, c.unit_id)
         )
 
-    def urged_at(self, task_id: int, unit_id: int) -> datetime | None:
-        """When the unit was last urged about the task (or about the whole period), if ever."""
+    def urged(self, task_id: int, unit_id: int) -> UrgeMark | None:
+        """When and by whom the unit was last urged about the task (or the period), if ever."""
         return self.urges.get((task_id, unit_id))
+
+    def urged_at(self, task_id: int, unit_id: int) -> datetime | None:
+        mark = self.urged(task_id, unit_id)
+        return mark.at if mark else None
 
     def explanations(self) -> list[tuple[Unit, Task, Any]]:
         """Every accepted explanation the picture's cells met, unit by unit, in task order."""
@@ -156,7 +160,13 @@ def compliance_for(
             cells[(task.id, a.unit_id)] = explained.apply(
                 judged, accepted.get((task.id, a.unit_id), [])
             )
-    return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies)
+    marks = latest_urges(plan.id, sorted(shown), period.start, period.end, session)
+    urges = {}
+    for task_id, unit_id in cells:
+        found = [m for m in (marks.get((task_id, unit_id)), marks.get((None, unit_id))) if m]
+        if found:
+            urges[(task_id, unit_id)] = max(found, key=lambda m: m.at)
+    return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies, urges)
 
 
 def evidence_behind(

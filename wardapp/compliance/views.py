@@ -14,6 +14,7 @@ from jinja2_fragments.flask import render_block
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.chart import charts_for
 from wardapp.compliance.choice import Choice, choice_from_request
+from wardapp.compliance.head import head_summary
 from wardapp.compliance.picture import compliance_for, evidence_behind
 from wardapp.compliance.progress import due_now, unit_lines
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
@@ -39,6 +40,15 @@ def due_on_home(user, today) -> dict:
     if user.role != Role.OFFICER or plan is None:
         return {}
     return {"due": due_now(plan, user.unit_id, today)}
+
+
+@bp.home_section
+def head_on_home(user, today) -> dict:
+    """For the reviewers and overseers: how the units are doing this quarter."""
+    plan = lookup.current_plan()
+    if user.role not in (Role.REVIEWER, Role.OVERSEER) or plan is None:
+        return {}
+    return {"head": head_summary(plan, user, today)}
 
 
 def _periods(choice: Choice) -> dict:
@@ -129,6 +139,7 @@ def cell():
         "unit": unit,
         "cell": judged,
         "items": evidence_behind(task, unit.id, choice.period),
+        "urge": picture.urged(task.id, unit.id),
         **_labels(),
     }
     if htmx and not htmx.boosted:

@@ -28,6 +28,7 @@ SIGNED_IN = frozenset(Role)
 OFFICERS = frozenset({Role.OFFICER})  # recording: capture, outbox, the unit's own list
 READERS = frozenset({Role.REVIEWER, Role.OVERSEER, Role.ADMIN})  # the queue, matrix, exports
 DECIDERS = frozenset({Role.REVIEWER})  # approving and returning evidence
+URGERS = frozenset({Role.REVIEWER, Role.OVERSEER})  # urging units behind (đôn đốc)
 RULE_EDITORS = frozenset({Role.REVIEWER, Role.ADMIN})  # how a plan's tasks are scored
 ADMINS = frozenset({Role.ADMIN})  # accounts and plan imports
 AUDIT_READERS = frozenset({Role.ADMIN, Role.OVERSEER})  # the audit record, read-only

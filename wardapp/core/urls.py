@@ -7,12 +7,19 @@ wherever a crafted request said the app lives.
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def external_url(endpoint: str, **values) -> str:
-    """``BASE_URL`` (scheme, host and port) followed by the path ``url_for`` gives."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """``BASE_URL`` (scheme, host and port) followed by the path ``url_for`` gives; outside a
+    request (a worker building an export) the path comes from the app's URL map directly."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    where = urlsplit(base)
+    current_app.inject_url_defaults(endpoint, values)
+    adapter = current_app.url_map.bind(where.netloc, url_scheme=where.scheme or "http")
+    return base + adapter.build(endpoint, values)
 
 
 def safe_path(target: str | None, default_endpoint: str = "core.home") -> str:

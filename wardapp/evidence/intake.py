@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from wardapp.core.i18n import city_tz
 from wardapp.evidence.errors import SubmissionError
-from wardapp.evidence.models import Media
+from wardapp.evidence.models import Media, PhotoHash
 from wardapp.evidence.schema import parse_float, parse_occurred_at
 from wardapp.evidence.submission import RawFile, RawSubmission
 from wardapp.media import MediaError, Upload, UploadLimits, inspect_uploads
@@ -72,6 +72,7 @@ def store_files(raw: RawSubmission, *, max_files: int) -> list[Media]:
                 media.display_key = put(photo.display, ".jpg", durable=False)
                 media.thumb_key = put(photo.thumb, ".jpg", durable=False)
                 media.set_phash(photo.phash)
+                media.copy_hashes = [PhotoHash.of(value) for value in photo.copy_hashes]
                 _set_time_and_place(media, photo.taken_at, photo.gps, meta)
             stored.append(media)
     except OSError as exc:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.auth.models import User
 from wardapp.db import Base, UTCDateTime, now_utc
+from wardapp.places.models import Place
 from wardapp.plans.models import Task
 from wardapp.units.models import Unit
 
@@ -61,6 +62,7 @@ class Evidence(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     # Kept beside ``warnings`` so the queue can filter on it with an index on any database.
@@ -75,6 +77,7 @@ class Evidence(Base):
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     supersedes: Mapped[Evidence | None] = relationship(remote_side=[id])
+    place: Mapped[Place | None] = relationship()
     media: Mapped[list[Media]] = relationship(
         back_populates="evidence", order_by="Media.position", cascade="all, delete-orphan"
     )
@@ -117,6 +120,9 @@ class Media(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     evidence: Mapped[Evidence] = relationship(back_populates="media")
+    copy_hashes: Mapped[list[PhotoHash]] = relationship(
+        back_populates="media", cascade="all, delete-orphan"
+    )
 
     def set_phash(self, value: str) -> None:
         self.phash = value
@@ -125,3 +131,26 @@ class Media(Base):
 
 def phash_bands(value: str) -> tuple[int, int, int, int]:
     return tuple(int(value[i : i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]
+
+
+class PhotoHash(Base):
+    """One of a photo's perceptual hashes (its picture, or a window of it cropped a little):
+    what a later copy of it, cropped, turned or mirrored, finds it by (see media.nearcopy).
+    Each 16-bit band is indexed, as for ``Media.phash``."""
+
+    __tablename__ = "photo_hash"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    value: Mapped[str] = mapped_column(String(16))
+    b0: Mapped[int] = mapped_column(Integer, index=True)
+    b1: Mapped[int] = mapped_column(Integer, index=True)
+    b2: Mapped[int] = mapped_column(Integer, index=True)
+    b3: Mapped[int] = mapped_column(Integer, index=True)
+
+    media: Mapped[Media] = relationship(back_populates="copy_hashes")
+
+    @classmethod
+    def of(cls, value: str) -> PhotoHash:
+        b0, b1, b2, b3 = phash_bands(value)
+        return cls(value=value, b0=b0, b1=b1, b2=b2, b3=b3)

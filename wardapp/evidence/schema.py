@@ -37,6 +37,9 @@ class Field:
     minimum: int | None = None
     hint: object = None
     suggest_places: bool = False
+    # Not asked on the form: the server takes it from the kind's date and time (the city's
+    # HH:MM) when it is not sent; an API client or an older phone may still send it.
+    from_occurred: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Kind:
     attachments: bool = False
     files_required: bool = False  # at least one photo or attachment
     attachment_hint: object = None
+    # Fields "Ghi như lần trước" copies from the unit's last item of this kind (weekly work).
+    repeat_fields: tuple[str, ...] = ()
 
 
 MEETING_TYPES = (
@@ -85,10 +90,10 @@ SCHEMAS: dict[str, Kind] = {
         ),
         Kind(
             "broadcast",
-            _l("Ngày giờ phát"),
+            _l("Ngày và giờ bắt đầu phát"),
             (
                 Field("station", _l("Đài, trạm phát")),
-                Field("start_time", _l("Giờ bắt đầu"), "time"),
+                Field("start_time", _l("Giờ bắt đầu"), "time", from_occurred=True),
                 Field("minutes", _l("Thời lượng (phút)"), "int", minimum=1),
                 Field("topic", _l("Chủ đề")),
                 Field(
@@ -102,6 +107,7 @@ SCHEMAS: dict[str, Kind] = {
             photos="none",
             attachments=True,
             attachment_hint=_l("Kịch bản (PDF, DOCX) hoặc bản ghi âm (MP3, M4A, WAV), nếu có."),
+            repeat_fields=("station", "minutes", "topic"),
         ),
         Kind(
             "meeting",
@@ -224,6 +230,16 @@ def check_kind_fields(kind: Kind, form) -> Checked:
             out.errors[f.name] = _l("Giờ theo dạng HH:MM, ví dụ 06:30.")
         else:
             out.values[f.name] = raw
+    return out
+
+
+def with_derived(kind: Kind, form, occurred_at: datetime | None, city: tzinfo) -> dict:
+    """The form with the fields the kind takes from its date and time filled in, where the
+    form did not send them."""
+    out = dict(form)
+    for f in kind.fields:
+        if f.from_occurred and occurred_at is not None and not clean_text(out.get(f.name)):
+            out[f.name] = occurred_at.astimezone(city).strftime("%H:%M")
     return out
 
 

@@ -67,6 +67,7 @@ def evidence_json(evidence: Evidence, viewer) -> dict:
         "review_note": evidence.review_note,
         "reviewed_at": iso(evidence.reviewed_at),
         "supersedes_id": evidence.supersedes_id,
+        "place_id": evidence.place_id,
         "created_at": iso(evidence.created_at),
         "warnings": [
             dict(w, message=describe(w)) for w in shown_to(viewer, evidence.warnings or [])

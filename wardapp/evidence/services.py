@@ -26,6 +26,7 @@ from wardapp.evidence.permissions import may_submit
 from wardapp.evidence.submission import RawSubmission
 from wardapp.evidence.warnings import warnings_for
 from wardapp.extensions import db
+from wardapp.places.models import Place
 from wardapp.plans.models import Task
 
 EARLIEST_YEAR = 2000  # before it, a date is a slip of the thumb, never a report
@@ -77,6 +78,7 @@ def submit(user: User, raw: RawSubmission, *, now: datetime | None = None) -> Ou
             note=checked.values["note"],
             status="submitted",
             supersedes_id=checked.values["supersedes_id"],
+            place_id=checked.values["place_id"],
             fingerprint=fingerprint,
             media=media,
             created_at=now,
@@ -149,9 +151,11 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
             _("Nhiệm vụ này không nhận loại minh chứng đã chọn."),
             {"kind": _("Loại minh chứng không hợp lệ.")},
         )
-    checked = schema.check_kind_fields(kind, form)
-    errors = dict(checked.errors)
     occurred_at = schema.parse_occurred_at(form.get("occurred_at"), city_tz())
+    checked = schema.check_kind_fields(
+        kind, schema.with_derived(kind, form, occurred_at, city_tz())
+    )
+    errors = dict(checked.errors)
     skew = timedelta(minutes=current_app.config["FUTURE_TOLERANCE_MINUTES"])
     if occurred_at is None:
         errors["occurred_at"] = _("Hãy nhập ngày giờ theo dạng dd/mm/yyyy hh:mm.")
@@ -172,6 +176,7 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
         errors["photo"] = _("Hãy gửi ảnh hoặc danh sách ký tên.")
     supersedes_id, supersedes_version = _supersedes(user, task, form.get("supersedes"), errors)
     note = schema.check_note(form.get("note"), errors)
+    place_id = _place(user, form.get("place_id"), errors)
     if errors or occurred_at is None:  # (a missing time has its message in errors)
         raise SubmissionError(
             422, _("Thông tin chưa hợp lệ, hãy sửa các mục được đánh dấu."), errors
@@ -181,9 +186,26 @@ def _check(user: User, raw: RawSubmission, now: datetime) -> tuple[Task, schema.
         "note": note,
         "supersedes_id": supersedes_id,
         "supersedes_version": supersedes_version,
+        "place_id": place_id,
         **location,
     }
     return task, checked, occurred_at
+
+
+def _place(user: User, raw: str | None, errors: dict) -> int | None:
+    """The place the item was recorded at: one of the officer's unit's active places."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    place = (
+        db.session.get(Place, int(raw))
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
+    if place is None or place.unit_id != user.unit_id or not place.active:
+        errors["place_id"] = _("Địa điểm đã chọn không thuộc đơn vị của bạn.")
+        return None
+    return place.id
 
 
 def _location(form: dict[str, str], errors: dict) -> dict[str, float | datetime | None]:
@@ -296,3 +318,24 @@ def withdraw(user: User, evidence: Evidence, *, seen_version: int | None = None)
         user, "evidence.withdraw", evidence, previous={"status": "submitted", "version": version}
     )
     return evidence
+
+
+def last_of_kind(user: User, kind: schema.Kind) -> dict:
+    """What "Ghi như lần trước" copies: the kind's repeated fields of the unit's last item of
+    that kind (not withdrawn), with when it was sent; {} when there is none."""
+    if not kind.repeat_fields or user.unit_id is None:
+        return {}
+    last = db.session.scalars(
+        select(Evidence)
+        .where(
+            Evidence.unit_id == user.unit_id,
+            Evidence.kind == kind.code,
+            Evidence.status != "withdrawn",
+        )
+        .order_by(Evidence.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return {}
+    fields = {k: str(last.fields[k]) for k in kind.repeat_fields if k in last.fields}
+    return {"fields": fields, "savedAt": last.created_at.astimezone(UTC).isoformat()}

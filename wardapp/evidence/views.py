@@ -4,6 +4,7 @@ import io
 import os
 import re
 import uuid
+from datetime import date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -11,13 +12,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from wardapp import jobs
 from wardapp.core.access import allow
-from wardapp.core.i18n import fmt_input, now_local
+from wardapp.core.i18n import fmt_date, fmt_input, now_local
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
 from wardapp.core.roles import OFFICERS, SIGNED_IN, Role
 from wardapp.evidence import services
 from wardapp.evidence.blueprint import bp
 from wardapp.evidence.chains import superseded
+from wardapp.evidence.copies import remake_copies
 from wardapp.evidence.errors import SubmissionError
 from wardapp.evidence.models import Evidence, Media
 from wardapp.evidence.permissions import may_see, may_submit, visible
@@ -27,6 +30,7 @@ from wardapp.evidence.warnings import describe, shown_to
 from wardapp.extensions import db
 from wardapp.media import download_name
 from wardapp.media.app_store import storage
+from wardapp.places.services import nearest
 from wardapp.plans.models import Task
 
 PAGE = 30
@@ -67,9 +71,29 @@ def _task_for(task_id: int) -> Task:
     return task
 
 
+def inside_plan(task: Task, now: datetime) -> datetime | None:
+    """When today lies outside the plan's year, the moment a fresh form starts with instead:
+    the plan's nearest day, at this time of day. None when today is inside the plan."""
+    year = task.plan.year
+    if now.year == year:
+        return None
+    day = date(year, 12, 31) if now.year > year else date(year, 1, 1)
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
+def _moved_into_plan(task: Task, values: dict) -> dict | None:
+    """What the banner says when a fresh form's date was moved into the plan's year."""
+    now = now_local()
+    moved = inside_plan(task, now)
+    if moved is None or values.get("supersedes") or request.method == "POST":
+        return None
+    return {"today": fmt_date(now), "day": fmt_date(moved), "year": task.plan.year}
+
+
 def _prefill(task: Task, kind: str) -> dict:
     """Values a fresh form starts with; a correction starts from the returned evidence."""
-    values = {"occurred_at": fmt_input(now_local())}
+    now = now_local()
+    values = {"occurred_at": fmt_input(inside_plan(task, now) or now)}
     old_id = request.args.get("supersedes", type=int)
     if old_id:
         old = db.session.get(Evidence, old_id)
@@ -118,7 +142,12 @@ def capture(task_id: int):
         values=values,
         errors=errors,
         returned=_returned(task, values),
+        moved_into_plan=_moved_into_plan(task, values),
+        last=services.last_of_kind(current_user, SCHEMAS[kind_code])
+        if not values.get("supersedes")
+        else {},
         client_uuid=values.get("client_uuid") or str(uuid.uuid4()),
+        places=[n.place for n in nearest(db.session, current_user.unit_id, None, None)],
     ), status
 
 
@@ -236,6 +265,8 @@ def media_file(media_id: int, variant: str):
             return _accelerated(config["ACCEL_REDIRECT"], key, content_type, filename, inline)
         handle = store.open(key)
     except FileNotFoundError:
+        if variant != "original":  # a worker makes it again from the original, for next time
+            jobs.send(remake_copies, media.id)
         abort(404)
     except ValueError:  # a key not of the shape storage makes: never near the file system
         current_app.logger.error("media %s has an invalid %s key %r", media.id, variant, key)
@@ -250,8 +281,11 @@ def media_file(media_id: int, variant: str):
         max_age=31536000,
     )
     size = getattr(handle, "size", None)
-    if size is None and hasattr(handle, "fileno"):
-        size = os.fstat(handle.fileno()).st_size
+    if size is None:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except (AttributeError, OSError, ValueError):  # a stream with no file behind it
+            size = None
     if response.status_code == 200 and response.content_length is None and size is not None:
         response.content_length = size
     response.cache_control.private = True

@@ -6,6 +6,7 @@ language: ``{"code": "duplicate_photo", "evidence_id": 12, "media_id": 40}``.
 
 import math
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -13,11 +14,15 @@ from sqlalchemy import or_, select
 
 from wardapp.core.i18n import city_tz, fmt_date, fmt_datetime
 from wardapp.core.roles import Role
-from wardapp.evidence.models import Evidence, Media
+from wardapp.evidence.models import Evidence, Media, PhotoHash
 from wardapp.extensions import db
-from wardapp.media import phash_distance
+from wardapp.media import nearcopy, phash_distance
+from wardapp.media.app_store import storage
+from wardapp.places.geo import distance_m
+from wardapp.places.models import Place
 
 SIMILAR_BITS = 6
+CANDIDATE_ROWS = 400  # hash rows read per photo: the cost per submission stays bounded
 
 MESSAGES = {
     "duplicate_photo": _l("Ảnh trùng với ảnh đã nộp ở minh chứng #%(evidence_id)s."),
@@ -32,6 +37,7 @@ MESSAGES = {
         "Ngày thực hiện %(date)s ngoài kỳ kế hoạch năm %(year)s: minh chứng này không được tính."
     ),
     "sent_late": _l("Gửi muộn: %(days)s ngày sau ngày thực hiện."),
+    "far_from_place": _l("Vị trí cách địa điểm “%(place)s” %(m)s m."),
 }
 
 
@@ -81,7 +87,26 @@ def warnings_for(evidence: Evidence) -> list[dict]:
     found.extend(_time_far(evidence, photos))
     found.extend(_dates(evidence))
     found.extend(_places(evidence, photos))
+    found.extend(_far_from_place(evidence, photos))
     return found
+
+
+def _far_from_place(evidence: Evidence, photos: list[Media]) -> list[dict]:
+    """A photo or the phone's fix farther than ``PLACE_RADIUS_M`` from the chosen place."""
+    place = db.session.get(Place, evidence.place_id) if evidence.place_id else None
+    if place is None or place.lat is None or place.lon is None:
+        return []
+    points = [
+        (m.gps_lat, m.gps_lon) for m in photos if m.gps_lat is not None and m.gps_lon is not None
+    ]
+    if evidence.lat is not None and evidence.lon is not None:
+        points.append((evidence.lat, evidence.lon))
+    if not points:
+        return []
+    far = max(distance_m((place.lat, place.lon), p) for p in points)
+    if far <= current_app.config["PLACE_RADIUS_M"]:
+        return []
+    return [{"code": "far_from_place", "m": round(far), "place": place.name}]
 
 
 def _dates(evidence: Evidence) -> list[dict]:
@@ -120,26 +145,82 @@ def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
     ).first()
     if same:
         return [{"code": "duplicate_photo", "evidence_id": same.evidence_id}]
-    if not media.phash or not informative(media.phash):
+    if not media.display_key:
         return []
-    candidates = db.session.execute(
-        select(Media.id, Media.evidence_id, Media.phash)
+    try:
+        probe = nearcopy.Probe(_work_image(media.display_key))
+    except (OSError, ValueError):
+        return []
+    for candidate in _candidates(media, probe, exclude):
+        try:
+            stored = _work_image(candidate.display_key)
+        except (OSError, ValueError):  # a lost copy: fsck makes it again
+            continue
+        verdict = nearcopy.same_photo(stored, probe)
+        # Too little detail to line the two up (a flat wall): the hashes decide alone.
+        if verdict or (verdict is None and candidate.bits <= SIMILAR_BITS):
+            return [{"code": "similar_photo", "evidence_id": candidate.evidence_id}]
+    return []
+
+
+class _Candidate(NamedTuple):
+    bits: int
+    media_id: int
+    evidence_id: int
+    display_key: str
+
+
+def _work_image(key: str):
+    with storage().open(key) as file:
+        return nearcopy.work_image(file.read())
+
+
+def _candidates(media: Media, probe: nearcopy.Probe, exclude: set[int]) -> list[_Candidate]:
+    """The few stored photos nearest by hash, nearest first: found by band, by index, in the
+    photo's every orientation (``photo_hash``), or by the older dHash of ``media.phash``."""
+    best: dict[int, _Candidate] = {}
+
+    def consider(row, bits: int) -> None:
+        if row.display_key and (row.id not in best or bits < best[row.id].bits):
+            best[row.id] = _Candidate(bits, row.id, row.evidence_id, row.display_key)
+
+    probes = nearcopy.probe_hashes(probe.work)
+    probe_bands = [nearcopy.bands(value) for value in probes]
+    columns = (PhotoHash.b0, PhotoHash.b1, PhotoHash.b2, PhotoHash.b3)
+    rows = db.session.execute(
+        select(Media.id, Media.evidence_id, Media.display_key, PhotoHash.value)
+        .join(PhotoHash, PhotoHash.media_id == Media.id)
         .where(
-            or_(
-                Media.phash_b0 == media.phash_b0,
-                Media.phash_b1 == media.phash_b1,
-                Media.phash_b2 == media.phash_b2,
-                Media.phash_b3 == media.phash_b3,
-            ),
+            or_(*(col.in_({b[i] for b in probe_bands}) for i, col in enumerate(columns))),
             Media.evidence_id.not_in(exclude),
         )
-        .order_by(Media.id)
-        .limit(200)
+        .order_by(PhotoHash.id)
+        .limit(CANDIDATE_ROWS)
     ).all()
-    for row in candidates:
-        if row.phash and phash_distance(row.phash, media.phash) <= SIMILAR_BITS:
-            return [{"code": "similar_photo", "evidence_id": row.evidence_id}]
-    return []
+    for row in rows:
+        bits = min(nearcopy.distance(row.value, value) for value in probes)
+        if bits <= nearcopy.CANDIDATE_BITS:
+            consider(row, bits)
+    if media.phash and informative(media.phash):
+        older = db.session.execute(
+            select(Media.id, Media.evidence_id, Media.display_key, Media.phash)
+            .where(
+                or_(
+                    Media.phash_b0 == media.phash_b0,
+                    Media.phash_b1 == media.phash_b1,
+                    Media.phash_b2 == media.phash_b2,
+                    Media.phash_b3 == media.phash_b3,
+                ),
+                Media.evidence_id.not_in(exclude),
+            )
+            .order_by(Media.id)
+            .limit(200)
+        ).all()
+        for old in older:
+            bits = phash_distance(old.phash, media.phash) if old.phash else 64
+            if bits <= SIMILAR_BITS:
+                consider(old, bits)
+    return sorted(best.values())[: nearcopy.MAX_CHECKS]
 
 
 def informative(phash: str) -> bool:

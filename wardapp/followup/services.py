@@ -1,5 +1,8 @@
 """Filing and deciding explanations. Only flushes: the request's transaction keeps it all.
 
+Urges (đôn đốc) are sent by a reviewer or an overseer to units behind; each unit's officers
+are told, the urge is audited and the cells show when it was sent and by whom.
+
 A unit's officer files an explanation (giải trình) for a task and a period it could not
 fulfil; a reviewer accepts or refuses it with a note, once (a conditional update on the
 state the reviewer saw, like evidence decisions). Both are audited; the unit's officers
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -25,14 +28,15 @@ from wardapp.core.roles import Role
 from wardapp.core.text import clean_text, refused_characters
 from wardapp.db import DbSession, now_utc, rows_matched
 from wardapp.extensions import db
-from wardapp.followup.models import Explanation
+from wardapp.followup.models import Explanation, Urge, urge_unit
 from wardapp.media import errors as media_errors
 from wardapp.media.app_store import storage
 from wardapp.media.names import clean_filename
 from wardapp.media.sniff import SUFFIXES
 from wardapp.media.upload import check_attachment
 from wardapp.notifications import services as notices
-from wardapp.plans.models import Task, TaskUnit
+from wardapp.plans.models import Plan, Task, TaskUnit
+from wardapp.units.models import Unit
 
 REASON_LIMIT = 2000
 NOTE_LIMIT = 500
@@ -275,3 +279,90 @@ def as_json(explanation: Explanation) -> dict:
         "created_at": explanation.created_at.isoformat(),
         "reviewed_at": explanation.reviewed_at.isoformat() if explanation.reviewed_at else None,
     }
+
+
+URGE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class UrgeMark:
+    """When a unit was last urged, and by whom, as a cell says it."""
+
+    at: datetime
+    by: str
+
+
+def send_urge(
+    sender: User,
+    plan: Plan,
+    period: Period,
+    task: Task | None,
+    units: Sequence[Unit],
+    message_text: str | None,
+) -> Urge:
+    """Urge ``units`` (about ``task``, or all they are behind on); their officers are told."""
+    if refused_characters(message_text):
+        raise ExplanationError(422, _("Lời nhắn có ký tự không được phép."), "message")
+    message = clean_text(message_text)
+    if not message:
+        raise ExplanationError(422, _("Hãy viết lời nhắn đôn đốc."), "message")
+    if len(message) > URGE_LIMIT:
+        raise ExplanationError(422, _("Lời nhắn dài quá %(n)s ký tự.", n=URGE_LIMIT), "message")
+    if not units:
+        raise ExplanationError(422, _("Hãy chọn ít nhất một đơn vị."), "units")
+    urge = Urge(
+        plan_id=plan.id,
+        task_id=task.id if task else None,
+        period=period.slug.upper(),
+        period_start=period.start,
+        period_end=period.end,
+        message=message,
+        sender_id=sender.id,
+        units=list(units),
+    )
+    db.session.add(urge)
+    db.session.flush()
+    record(
+        sender,
+        "urge.send",
+        urge,
+        task_id=urge.task_id,
+        period=urge.period,
+        unit_ids=[u.id for u in units],
+        message=message,
+    )
+    for unit in units:
+        url = notices.path_for("compliance.unit_page", plan=plan.id, **period.args)
+        notices.add(notices.unit_officers(unit.id), "urge", message, url)
+    return urge
+
+
+def latest_urges(
+    plan_id: int,
+    unit_ids: Sequence[int],
+    start: date,
+    end: date,
+    session: DbSession | None = None,
+) -> dict[tuple[int | None, int], UrgeMark]:
+    """(task id or None for every task, unit id) → the last urge meeting the days."""
+    if not unit_ids:
+        return {}
+    rows = (session or db.session).execute(
+        select(
+            Urge.task_id, urge_unit.c.unit_id, Urge.created_at, User.display_name, Unit.short_name
+        )
+        .join(urge_unit, urge_unit.c.urge_id == Urge.id)
+        .join(User, User.id == Urge.sender_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(
+            Urge.plan_id == plan_id,
+            urge_unit.c.unit_id.in_(list(unit_ids)),
+            Urge.period_start <= end,
+            Urge.period_end >= start,
+        )
+        .order_by(Urge.created_at)
+    )
+    found: dict[tuple[int | None, int], UrgeMark] = {}
+    for task_id, unit_id, at, name, unit_name in rows:
+        found[(task_id, unit_id)] = UrgeMark(at, unit_name or name)
+    return found

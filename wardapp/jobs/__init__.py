@@ -25,6 +25,7 @@ state in the database with a lease (``wardapp.jobs.leases``).
 
 from huey import crontab
 
+from wardapp.jobs import leases
 from wardapp.jobs.queue import (
     Declared,
     enqueue,
@@ -32,16 +33,19 @@ from wardapp.jobs.queue import (
     periodic_task,
     queue,
     run_worker,
+    send,
     task,
 )
 
 __all__ = [
     "Declared",
+    "leases",
     "crontab",
     "enqueue",
     "init_app",
     "periodic_task",
     "queue",
     "run_worker",
+    "send",
     "task",
 ]

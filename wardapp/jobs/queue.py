@@ -137,10 +137,12 @@ class JobQueue:
                     raise
                 return result
 
-        options = {"retries": declared.retries, "retry_delay": declared.retry_delay}
+        # Huey names a task by its module and name: those of the declared name, exactly.
+        run.__module__, _, name = declared.name.rpartition(".")
+        options = {"retries": declared.retries, "retry_delay": declared.retry_delay, "name": name}
         if declared.schedule is None:
-            return huey.task(name=declared.name, **options)(run)
-        return huey.periodic_task(declared.schedule, name=declared.name, **options)(run)
+            return huey.task(**options)(run)
+        return huey.periodic_task(declared.schedule, **options)(run)
 
     def describe(self) -> str:
         """Where the queue lives, for a log line (no password)."""
@@ -178,6 +180,12 @@ def enqueue(declared: Declared, *args: Any, **kwargs: Any) -> None:
         session.info.setdefault(_PENDING, []).append((queue(), declared, args, kwargs))
     else:
         queue().send(declared, args, kwargs)
+
+
+def send(declared: Declared, *args: Any, **kwargs: Any) -> None:
+    """Queue ``declared`` now, whatever becomes of the current transaction (for a task that
+    needs nothing this transaction writes: a request answered 404 still asks for it)."""
+    queue().send(declared, args, kwargs)
 
 
 @event.listens_for(Session, "after_commit")

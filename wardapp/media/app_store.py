@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 
-from wardapp.media.storage import LocalStorage, Storage
+from wardapp.media.storage import LocalStorage, Storage, StorageUnavailable
 
 KINDS = ("local", "s3")
 
@@ -30,6 +30,7 @@ def make_storage(config: Mapping[str, Any]) -> Storage:
             endpoint_url=config.get("S3_ENDPOINT_URL") or None,
             region=config.get("S3_REGION") or None,
             prefix=str(config.get("S3_PREFIX") or ""),
+            attempts=int(config.get("S3_MAX_ATTEMPTS") or 3),
         )
     raise RuntimeError(f"WARDAPP_STORAGE={kind!r}: choose one of {', '.join(KINDS)}")
 
@@ -40,3 +41,19 @@ def storage() -> Storage:
         store = make_storage(current_app.config)
         current_app.extensions["wardapp.storage"] = store
     return store
+
+
+def init_app(app: Any) -> None:
+    app.register_error_handler(StorageUnavailable, _unavailable)
+
+
+def _unavailable(exc: StorageUnavailable) -> Any:
+    """The store is down: 503 with Retry-After, so the outbox and the pages try again."""
+    from flask_babel import gettext as _
+
+    from wardapp.core.hooks import ERROR_MESSAGES, error_response
+
+    current_app.logger.error("file store unavailable: %s", exc)
+    response = error_response(503, _(ERROR_MESSAGES[503]))
+    response.headers["Retry-After"] = "5"
+    return response

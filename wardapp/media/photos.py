@@ -23,6 +23,7 @@ from PIL import Image, ImageFile
 
 from wardapp.media import errors, exifdata
 from wardapp.media.jpegstrip import strip_jpeg_metadata
+from wardapp.media.nearcopy import stored_hashes
 from wardapp.media.phash import dhash
 from wardapp.media.sniff import HEIC, HEIF, JPEG, PHOTO_TYPES, PNG, WEBP, sniff
 
@@ -87,6 +88,7 @@ class ProcessedPhoto:
     taken_at: datetime | None
     gps: tuple[float, float] | None
     phash: str
+    copy_hashes: tuple[str, ...] = ()  # what a later changed copy finds it by (nearcopy)
 
 
 def register_heif() -> None:
@@ -194,6 +196,7 @@ def _process(
         taken_at=exifdata.taken_at(exif, default_tz),
         gps=exifdata.gps(exif),
         phash=dhash(thumb),
+        copy_hashes=tuple(stored_hashes(display)),
     )
 
 

@@ -29,6 +29,7 @@ a row names meanwhile.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import threading
@@ -37,7 +38,15 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit
 
-from wardapp.media.storage import Storage, check_key, key_for
+from botocore.exceptions import BotoCoreError, ClientError
+
+from wardapp.media.storage import (
+    Storage,
+    StorageUnavailable,
+    check_key,
+    key_for,
+    normalise_suffix,
+)
 
 ASIDE = ".aside/"  # not a key's shape: never listed as a stored file
 MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -51,6 +60,7 @@ def connect(
     endpoint_url: str | None = None,
     region: str | None = None,
     prefix: str = "",
+    attempts: int = 3,
 ) -> S3Storage:
     """A store on ``bucket`` with a client configured for any S3 implementation."""
     import boto3
@@ -58,7 +68,7 @@ def connect(
 
     config = Config(
         signature_version="s3v4",
-        retries={"mode": "standard", "max_attempts": 5},
+        retries={"mode": "standard", "max_attempts": attempts},
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=32,
@@ -84,6 +94,31 @@ def _b64_sha256(data: bytes) -> str:
 def _missing(exc: Exception) -> bool:
     response = getattr(exc, "response", None)
     return isinstance(response, dict) and str(response.get("Error", {}).get("Code")) in MISSING
+
+
+def _guarded(method: Any) -> Any:
+    """The SDK's errors (no connection, a timeout, a 5xx, refused credentials) as
+    ``StorageUnavailable``; an object that is not there stays FileNotFoundError."""
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"object store: {exc}") from exc
+
+    return call
+
+
+def _guarded_iterator(method: Any) -> Any:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            yield from method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"object store: {exc}") from exc
+
+    return call
 
 
 class _Body(io.RawIOBase):
@@ -121,6 +156,7 @@ class S3Storage(Storage):
     PART_BYTES = 16 * 1024 * 1024  # S3 wants at least 5 MiB a part, the last one aside
     HELD_WAIT_SECONDS = 60  # how long put waits for fsck to let go of a key
     HELD_POLL_SECONDS = 0.2
+    STALE_ASIDE_SECONDS = 600  # fsck holds a key for seconds; a copy this old is a leftover
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client
@@ -144,21 +180,25 @@ class S3Storage(Storage):
                 return None
             raise
 
+    @_guarded
     def exists(self, key: str) -> bool:
         return self._head(self._name(key)) is not None
 
+    @_guarded
     def modified_at(self, key: str) -> float:
         head = self._head(self._name(key))
         if head is None:
             raise FileNotFoundError(key)
         return head["LastModified"].timestamp()
 
+    @_guarded
     def size(self, key: str) -> int:
         head = self._head(self._name(key))
         if head is None:
             raise FileNotFoundError(key)
         return int(head["ContentLength"])
 
+    @_guarded
     def verified(self, key: str) -> bool:
         """Whether the object holds exactly the bytes its key names: by the SHA-256 the store
         kept with it, or, where it keeps none (or a multipart one, of the parts), by reading
@@ -181,6 +221,7 @@ class S3Storage(Storage):
                 hasher.update(chunk)
         return hasher.hexdigest() == digest
 
+    @_guarded
     def open(self, key: str) -> BinaryIO:
         name = self._name(key)
         try:
@@ -191,6 +232,7 @@ class S3Storage(Storage):
             raise
         return _Reader(got)
 
+    @_guarded
     def url(
         self,
         key: str,
@@ -217,6 +259,7 @@ class S3Storage(Storage):
             ExpiresIn=expires,
         )
 
+    @_guarded
     def origin(self) -> str:
         """Where presigned links point (scheme and host), for the pages' image policy."""
         parts = urlsplit(
@@ -229,6 +272,11 @@ class S3Storage(Storage):
     def iter_keys(self) -> Iterator[str]:
         """Keys in sorted order (LIST v2 returns names in byte order); the copies fsck
         keeps aside and anything else in the bucket are not keys."""
+        for key, _ in self.iter_entries():
+            yield key
+
+    @_guarded_iterator
+    def iter_entries(self) -> Iterator[tuple[str, float]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
@@ -236,12 +284,14 @@ class S3Storage(Storage):
             for item in page.get("Contents", ()):
                 key = item["Key"][len(self.prefix) :]
                 try:
-                    yield check_key(key)
+                    check_key(key)
                 except ValueError:
                     continue
+                yield key, item["LastModified"].timestamp()
 
     # --- writing -----------------------------------------------------------------------
 
+    @_guarded
     def put(self, data: bytes, suffix: str, *, durable: bool = True) -> str:
         # ``durable`` is the store's business here: S3 answers a PUT once the bytes are kept.
         key = key_for(data, suffix)
@@ -249,12 +299,39 @@ class S3Storage(Storage):
         there = self._head(name)
         self._write(name, data)
         if there is not None:
-            self._wait_while_held(key, data)
+            self._wait_while_held(key, lambda: self._write(name, data))
+        return key
+
+    @_guarded
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        """A file open for reading (a large export), never whole in memory: read once for
+        its key, then sent in parts of ``PART_BYTES`` (one PUT if it is small)."""
+        start = source.tell()
+        digest, size = hashlib.sha256(), 0
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+        name_hash = digest.hexdigest()
+        key = check_key(f"{name_hash[:2]}/{name_hash[2:4]}/{name_hash}{normalise_suffix(suffix)}")
+        name = self._name(key)
+
+        def write() -> None:
+            source.seek(start)
+            if size > self.MULTIPART_BYTES:
+                self._write_parts(name, iter(lambda: source.read(self.PART_BYTES), b""))
+            else:
+                self._write(name, source.read())
+
+        there = self._head(name)
+        write()
+        if there is not None:
+            self._wait_while_held(key, write)
         return key
 
     def _write(self, name: str, data: bytes) -> None:
         if len(data) > self.MULTIPART_BYTES:
-            self._write_parts(name, data)
+            step = self.PART_BYTES
+            self._write_parts(name, (data[i : i + step] for i in range(0, len(data), step)))
             return
         answer = self.client.put_object(
             Bucket=self.bucket,
@@ -265,7 +342,7 @@ class S3Storage(Storage):
         )
         _check_answer(answer, data)
 
-    def _write_parts(self, name: str, data: bytes) -> None:
+    def _write_parts(self, name: str, chunks: Iterator[bytes]) -> None:
         """A multipart upload: invisible until completed, aborted if anything fails."""
         started = self.client.create_multipart_upload(
             Bucket=self.bucket, Key=name, ChecksumAlgorithm="SHA256"
@@ -273,8 +350,7 @@ class S3Storage(Storage):
         upload_id = started["UploadId"]
         try:
             parts = []
-            for number, start in enumerate(range(0, len(data), self.PART_BYTES), 1):
-                chunk = data[start : start + self.PART_BYTES]
+            for number, chunk in enumerate(chunks, 1):
                 checksum = _b64_sha256(chunk)
                 answer = self.client.upload_part(
                     Bucket=self.bucket,
@@ -301,51 +377,57 @@ class S3Storage(Storage):
                 pass
             raise
 
-    def _wait_while_held(self, key: str, data: bytes) -> None:
+    def _held(self, aside: str) -> bool:
+        """fsck's copy is there, and fresh: one an interrupted fsck left long ago (until the
+        next ``fsck --repair`` drops it) holds nothing up."""
+        head = self._head(aside)
+        return head is not None and head["LastModified"].timestamp() > time.time() - (
+            self.STALE_ASIDE_SECONDS
+        )
+
+    def _wait_while_held(self, key: str, write: Callable[[], None]) -> None:
         """Bytes that were there: make sure an fsck removing them does not take them away
         from under the row about to name them (see the module's note)."""
         name, aside = self._name(key), self._aside(key)
         give_up = time.monotonic() + self.HELD_WAIT_SECONDS
-        while self._head(aside) is not None and time.monotonic() < give_up:
+        while self._held(aside) and time.monotonic() < give_up:
             if self._head(name) is None:  # fsck has deleted it: from now on it stays
-                self._write(name, data)
+                write()
                 return
             time.sleep(self.HELD_POLL_SECONDS)
         if self._head(name) is None:  # deleted by an fsck that let go meanwhile
-            self._write(name, data)
+            write()
 
+    @_guarded
     def remove_orphans(
         self, keys: list[str], *, older_than: float, still_named: Callable[[list[str]], set[str]]
     ) -> list[str]:
-        held: dict[str, bytes] = {}
+        held: list[str] = []
         try:
             for key in keys:
                 name, aside = self._name(key), self._aside(key)
-                try:
-                    with self.open(key) as handle:
-                        data = handle.read()
-                except FileNotFoundError:
+                if not self._copy(name, aside):  # the sign, and the copy to put back
                     continue
-                self._write(aside, data)  # the sign, and the copy to put back
-                held[key] = data
+                held.append(key)
                 head = self._head(name)
                 if head is None or head["LastModified"].timestamp() >= older_than:
                     self._delete(aside)  # gone already, or stored again: not ours to take
-                    del held[key]
+                    held.remove(key)
                     continue
                 self._delete(name)
             named = still_named(list(held)) if held else set()
             removed = []
-            for key, data in held.items():
+            for key in held:
                 if key not in named:
                     removed.append(key)  # (a put since has written it anew, and it stays)
                 elif not self.exists(key):
-                    self._write(self._name(key), data)
+                    self._copy(self._aside(key), self._name(key))
             return removed
         finally:
             for key in held:
                 self._delete(self._aside(key))
 
+    @_guarded
     def remove_stale_temporaries(self, older_than: float) -> int:
         """Copies an interrupted fsck left aside: put back where the object is gone (the
         next check decides again), then dropped."""
@@ -363,14 +445,26 @@ class S3Storage(Storage):
                 except ValueError:
                     continue
                 if not self.exists(key):
-                    with self._open_name(item["Key"]) as handle:
-                        self._write(self._name(key), handle.read())
+                    self._copy(item["Key"], self._name(key))
                 self._delete(item["Key"])
                 removed += 1
         return removed
 
-    def _open_name(self, name: str) -> BinaryIO:
-        return _Reader(self.client.get_object(Bucket=self.bucket, Key=name))
+    def _copy(self, source: str, target: str) -> bool:
+        """The object ``source`` written again as ``target`` by GET and PUT (or parts, for
+        a large one), never whole in memory; False if ``source`` is not there."""
+        try:
+            got = self.client.get_object(Bucket=self.bucket, Key=source)
+        except Exception as exc:
+            if _missing(exc):
+                return False
+            raise
+        with _Reader(got) as handle:
+            if handle.size > self.MULTIPART_BYTES:
+                self._write_parts(target, iter(lambda: handle.read(self.PART_BYTES), b""))
+            else:
+                self._write(target, handle.read())
+        return True
 
     def _delete(self, name: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -21,6 +22,11 @@ from typing import BinaryIO
 _KEY = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})(\.[a-z0-9]{1,10})?")
 _SUFFIX = re.compile(r"(\.[a-z0-9]{1,10})?")
 _TEMP_PREFIX = ".tmp-"
+
+
+class StorageUnavailable(OSError):
+    """The store did not answer (an object store down, unreachable or refusing the app's
+    credentials): the request is answered 503 and can be sent again; nothing was kept."""
 
 
 def normalise_suffix(suffix: str) -> str:
@@ -56,6 +62,12 @@ class Storage(ABC):
         ``durable`` waits until the bytes are on disk; copies that can be made again from
         an original (``flask wardapp fsck --repair`` does) may skip that wait.
         """
+
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        """Store the bytes of a file open for reading (a large export), durably; its key.
+
+        This default reads it whole; a backend can send it in parts."""
+        return self.put(source.read(), suffix)
 
     @abstractmethod
     def open(self, key: str) -> BinaryIO:
@@ -106,6 +118,15 @@ class Storage(ABC):
     def iter_keys(self) -> Iterator[str]:
         """Every stored key, for a consistency check against the database."""
 
+    def iter_entries(self) -> Iterator[tuple[str, float]]:
+        """Every stored key with its ``modified_at``, in the order of ``iter_keys``; a key
+        removed while this runs is left out."""
+        for key in self.iter_keys():
+            try:
+                yield key, self.modified_at(key)
+            except FileNotFoundError:
+                continue
+
 
 class LocalStorage(Storage):
     """Files under one folder (``MEDIA_DIR``), written so a crash never leaves a half file."""
@@ -147,6 +168,35 @@ class LocalStorage(Storage):
         if durable:
             for folder in (target.parent, target.parent.parent, self.root)[: 3 if new_dirs else 1]:
                 _fsync_dir(folder)
+        return key
+
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        """Read twice, never whole in memory: once for the key, once to copy it in."""
+        digest = hashlib.sha256()
+        start = source.tell()
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+        name = digest.hexdigest()
+        key = check_key(f"{name[:2]}/{name[2:4]}/{name}{normalise_suffix(suffix)}")
+        target = self._file(key)
+        if target.is_file():
+            os.utime(target)
+            return key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                source.seek(start)
+                shutil.copyfileobj(source, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o644)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        for folder in (target.parent, target.parent.parent, self.root):
+            _fsync_dir(folder)
         return key
 
     def open(self, key: str) -> BinaryIO:

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from wardapp.core.access import allow
 from wardapp.core.roles import SIGNED_IN
-from wardapp.notifications import services
+from wardapp.notifications import push, services
 from wardapp.notifications.blueprint import bp
 
 
@@ -44,6 +44,28 @@ def read_ids(body: object) -> list[int] | None | str:
     if len(values) != len(ids) or len(values) > 1000 or any(v < 1 or v > 2**62 for v in values):
         return _("Mã thông báo phải là số.")
     return values
+
+
+@bp.get("/api/v1/push/key")
+@allow(*SIGNED_IN)
+def api_push_key():
+    """The key a browser subscribes with (``applicationServerKey``)."""
+    return jsonify(public_key=push.public_key())
+
+
+@bp.route("/api/v1/push/subscriptions", methods=["POST", "DELETE"])
+@allow(*SIGNED_IN)
+def api_push_subscriptions():
+    """POST the browser's subscription JSON (``PushSubscription.toJSON()``) to receive
+    pushes there; DELETE it (``{"endpoint": ...}``) to stop."""
+    body = request.get_json(silent=True)
+    try:
+        if request.method == "DELETE":
+            return jsonify(removed=push.unsubscribe(current_user, body))
+        _row, created = push.subscribe(current_user, body)
+    except push.SubscriptionError as refused:
+        return jsonify(error=refused.message, fields={refused.field: refused.message}), 422
+    return jsonify(subscribed=True), 201 if created else 200
 
 
 @bp.post("/api/v1/notifications/read")

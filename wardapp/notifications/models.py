@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wardapp.db import Base, UTCDateTime, now_utc
@@ -37,3 +37,32 @@ class Notification(Base):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class PushSubscription(Base):
+    """A browser's Web Push subscription for one user (the phone the officer turned it on)."""
+
+    __tablename__ = "push_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # The endpoint can be long; its SHA-256 is what keeps one row per browser.
+    endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    endpoint: Mapped[str] = mapped_column(Text)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailDigest(Base):
+    """A day's e-mail digest sent to one user: at most one a day."""
+
+    __tablename__ = "mail_digest"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_mail_digest_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    day: Mapped[date] = mapped_column(Date)  # local
+    notices: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -16,17 +16,18 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from wardapp import jobs
 from wardapp.auth.models import User
 from wardapp.core.i18n import fmt_date, local
 from wardapp.core.roles import Role
 from wardapp.db import now_utc, rows_matched
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
+from wardapp.notifications import channels
 from wardapp.notifications.models import KEY_LENGTH, Notification
 
 PAGE_SIZE = 30
 MAX_PAGE_SIZE = 100
-PENDING = "wardapp.notifications.pending"  # session.info: ids to deliver after the commit
 
 
 def path_for(endpoint: str, **values: Any) -> str:
@@ -68,8 +69,9 @@ def add(
 
 
 def _deliver_later(notifications: Sequence[Notification]) -> None:
-    pending = db.session.info.setdefault(PENDING, [])
-    pending.extend(n.id for n in notifications)
+    """Pushed by a background job once the transaction commits; nothing if it rolls back."""
+    if notifications:
+        jobs.enqueue(channels.deliver, [n.id for n in notifications])
 
 
 def returned(evidence: Evidence, reason: str) -> list[Notification]:

@@ -9,6 +9,7 @@ from wardapp.core.access import allow, public
 from wardapp.core.hooks import CSP
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
 from wardapp.core.roles import OFFICERS, SIGNED_IN
+from wardapp.evidence.schema import SCHEMAS
 from wardapp.offline import shell
 from wardapp.offline.blueprint import bp
 
@@ -21,7 +22,21 @@ def outbox():
         "offline/outbox.html",
         kind_labels={code: str(label) for code, label in KIND_LABELS.items()},
         status_labels={code: str(label) for code, label in STATUS_LABELS.items()},
+        field_labels=_field_labels(),
     )
+
+
+def _field_labels() -> dict[str, dict[str, str]]:
+    """Each kind's field labels by input name, so a refusal in the outbox names its field."""
+    common = {"photo": _("Ảnh"), "attachment": _("Tệp đính kèm"), "note": _("Ghi chú")}
+    return {
+        code: {
+            **common,
+            "occurred_at": str(kind.occurred_label),
+            **{f.name: str(f.label) for f in kind.fields},
+        }
+        for code, kind in SCHEMAS.items()
+    }
 
 
 @bp.get("/sw.js")

@@ -41,9 +41,10 @@ def backup_command(dest: Path):
 def restore_command(src: Path, force: bool):
     """Rebuild the database and the media folder from a backup made by ``backup``.
 
-    Point the app at a new, empty database and media folder first (WARDAPP_DATABASE_URL,
-    WARDAPP_MEDIA_DIR). Files are checked against their names as they are put back, and the
-    result is checked as ``flask wardapp fsck`` would.
+    Point the app at a new, empty database and media folder (or bucket prefix) first
+    (WARDAPP_DATABASE_URL, WARDAPP_MEDIA_DIR or WARDAPP_S3_PREFIX). Files are checked against
+    their names as they are put back, and the result is checked as ``flask wardapp fsck``
+    would.
     """
     from wardapp.ops.backup import BackupError
     from wardapp.ops.restore import restore_backup

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
+from wardapp.evidence.copies import remake
 from wardapp.evidence.models import Media
 from wardapp.extensions import db
-from wardapp.media import Storage, process_photo
+from wardapp.jobs.models import Job
+from wardapp.media import Storage
 
 GRACE_SECONDS = 3600  # files younger than this may belong to an upload still in flight
 BATCH = 500  # orphans checked again per query
@@ -46,6 +48,10 @@ def check(
     now = time.time() if now is None else now
     report = Report()
     referenced: set[str] = set()
+    # One listing of the store (in a bucket, a thousand keys a request, not a HEAD a file),
+    # before the rows are read: a file stored since is confirmed one by one below, and an
+    # orphan found here is looked at again before it goes (Storage.remove_orphans).
+    stored = dict(store.iter_entries())
     for media in db.session.scalars(select(Media).order_by(Media.id)):
         keys = {
             "original": media.original_key,
@@ -53,12 +59,14 @@ def check(
             "thumb": media.thumb_key,
         }
         referenced.update(k for k in keys.values() if k)
-        lost = [(v, k) for v, k in keys.items() if k and not store.exists(k)]
+        lost = [(v, k) for v, k in keys.items() if k and k not in stored and not store.exists(k)]
         report.missing.extend((media.id, v, k) for v, k in lost)
         if lost and repair:
             _mend(store, media, dict(lost), report, max_pixels)
-    for key in store.iter_keys():
-        if key not in referenced and store.modified_at(key) < now - grace:
+    # A finished job's file (an export kept for download) is named by its job row.
+    referenced.update(db.session.scalars(select(Job.result_key).where(Job.result_key.is_not(None))))
+    for key, modified in stored.items():
+        if key not in referenced and modified < now - grace:
             report.orphans.append(key)
     if repair:
         for start in range(0, len(report.orphans), BATCH):
@@ -78,18 +86,16 @@ def named_by_rows(keys: list[str]) -> set[str]:
     )
     with db.engine.connect() as fresh:  # its own snapshot: rows committed since the scan count
         rows = fresh.execute(query).all()
-    return {key for row in rows for key in row if key in keys}
+        results = fresh.scalars(select(Job.result_key).where(Job.result_key.in_(keys)))
+        named = {key for key in results if key}
+    return {key for row in rows for key in row if key in keys} | named
 
 
 def _mend(
     store: Storage, media: Media, lost: dict[str, str], report: Report, max_pixels: int
 ) -> None:
     """Copies are made again from the original; a lost original cannot come back."""
-    if "original" in lost:
+    if "original" in lost or not remake(store, media, max_pixels):
         report.unrecoverable.append(media.id)
         return
-    with store.open(media.original_key) as handle:
-        photo = process_photo(handle.read(), max_pixels=max_pixels)
-    media.display_key = store.put(photo.display, ".jpg")
-    media.thumb_key = store.put(photo.thumb, ".jpg")
     report.regenerated.append(media.id)

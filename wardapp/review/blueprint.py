@@ -1,5 +1,5 @@
-"""The review blueprint; its routes live in views."""
+"""The review blueprint; its routes live in views and map."""
 
 from wardapp.core.blueprints import DomainBlueprint
 
-bp = DomainBlueprint("review", __package__, "views")
+bp = DomainBlueprint("review", __package__, "views", "map")

@@ -9,16 +9,18 @@ walking by submission time could read the whole table to find one week's rows.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
 
 from wardapp.core import dates
 from wardapp.core.i18n import city_tz
-from wardapp.evidence.models import EVIDENCE_KINDS, STATUSES, Evidence
+from wardapp.evidence.models import EVIDENCE_KINDS, STATUSES, Evidence, Media
 from wardapp.evidence.permissions import visible
 from wardapp.extensions import db
+from wardapp.media import phash_distance
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -181,3 +183,54 @@ def _cursor(raw: str | None):
 
 def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=city_tz())
+
+
+PHOTO_MATCH_CODES = ("duplicate_photo", "similar_photo")
+
+
+def photo_pairs(user, items: list[Evidence]) -> dict[tuple[int, int], tuple[Media, Media]]:
+    """For each (item, earlier item) of a duplicate or near-duplicate warning the user may
+    see, the two photos to put side by side: the item's photo and the earlier one that match
+    best (the same bytes, else the nearest picture). One query for the whole page."""
+    wanted = {
+        (e.id, w["evidence_id"])
+        for e in items
+        for w in e.warnings or []
+        if w.get("code") in PHOTO_MATCH_CODES and w.get("evidence_id")
+    }
+    if not wanted:
+        return {}
+    earlier = {
+        e.id: e
+        for e in db.session.scalars(
+            visible(user)
+            .where(Evidence.id.in_({other for _, other in wanted}))
+            .options(selectinload(Evidence.media))
+        )
+    }
+    mine = {e.id: e for e in items}
+    pairs = {}
+    for item_id, other_id in wanted:
+        other = earlier.get(other_id)
+        if other is None:
+            continue
+        ours = [m for m in mine[item_id].media if m.thumb_key]
+        theirs = [m for m in other.media if m.thumb_key]
+        if ours and theirs:
+            pairs[(item_id, other_id)] = min(
+                ((a, b) for a in ours for b in theirs), key=lambda pair: _unlike(*pair)
+            )
+    return pairs
+
+
+def _unlike(a: Media, b: Media) -> int:
+    if a.sha256 == b.sha256:
+        return -1
+    if a.phash and b.phash:
+        return phash_distance(a.phash, b.phash)
+    return 65
+
+
+def filters_of(path: str | None) -> Filters:
+    """The filters of the queue a form was sent from (its ``next``), for the counts."""
+    return Filters.from_args(MultiDict(parse_qsl(urlsplit(path or "").query)))

@@ -4,11 +4,14 @@ Every decision, and every change of one, is an AuditEvent with the state it repl
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from wardapp.audit.models import AuditEvent
 from wardapp.audit.services import record
 from wardapp.auth.models import User
 from wardapp.db import now_utc, rows_matched
@@ -64,6 +67,7 @@ def decide(
         "status": evidence.status,
         "review_note": evidence.review_note,
         "reviewer_id": evidence.reviewer_id,
+        "reviewed_at": evidence.reviewed_at.isoformat() if evidence.reviewed_at else None,
         "version": version,
     }
     # Conditional on the version seen and on no live correction: a correction claims the
@@ -105,6 +109,79 @@ def decide(
     else:
         notices.approved(evidence)
     return evidence
+
+
+def undo(reviewer: User, evidence: Evidence, *, seen_version: int | None) -> Evidence:
+    """Take back one's own decision a few seconds after making it (``REVIEW_UNDO_SECONDS``):
+    the item returns to the state the decision replaced, as its audit event recorded it, and
+    the undoing is audited too. Refused once anyone (or any correction) has changed it since."""
+    gone = DecisionError(409, _("Không còn hoàn tác được quyết định này."), evidence)
+    if seen_version is None or evidence.version != seen_version:
+        raise gone
+    if evidence.reviewer_id != reviewer.id or evidence.status not in ("approved", "returned"):
+        raise gone
+    window = timedelta(seconds=current_app.config["REVIEW_UNDO_SECONDS"])
+    if evidence.reviewed_at is None or now_utc() - evidence.reviewed_at > window:
+        raise gone
+    decision = db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "evidence",
+            AuditEvent.object_id == evidence.id,
+            AuditEvent.action.in_(("evidence.approve", "evidence.return")),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    previous = (decision.details or {}).get("previous") if decision else None
+    if (
+        not previous
+        or decision is None
+        or decision.actor_id != reviewer.id
+        or previous.get("version") != seen_version - 1
+    ):
+        raise gone
+    reviewed_at = previous.get("reviewed_at")
+    result = db.session.execute(
+        update(Evidence)
+        .where(Evidence.id == evidence.id, Evidence.version == seen_version, ~superseded())
+        .values(
+            status=previous["status"],
+            review_note=previous.get("review_note"),
+            reviewer_id=previous.get("reviewer_id"),
+            reviewed_at=datetime.fromisoformat(reviewed_at) if reviewed_at else None,
+            version=seen_version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(evidence)
+    if rows_matched(result) != 1:
+        raise gone
+    record(reviewer, "evidence.undo", evidence, undone=decision.id, restored=previous)
+    return evidence
+
+
+def bulk_return(reviewer: User, candidates: list[Evidence], reason: str) -> list[int]:
+    """Send the selected items back with one reason; returns the ids actually returned."""
+    returned = []
+    for evidence in candidates:
+        if evidence.status != "submitted":
+            continue
+        try:
+            decide(reviewer, evidence, "returned", seen_version=evidence.version, reason=reason)
+        except DecisionError:
+            continue
+        returned.append(evidence.id)
+    if returned:
+        record(
+            reviewer,
+            "evidence.bulk_return",
+            object_type="evidence",
+            count=len(returned),
+            ids=returned,
+            reason=reason,
+        )
+    return returned
 
 
 def bulk_approve(reviewer: User, candidates: list[Evidence]) -> BulkResult:

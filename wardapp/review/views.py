@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -20,8 +21,24 @@ from wardapp.plans import lookup
 from wardapp.review import gallery as gallery_query
 from wardapp.review import queue
 from wardapp.review.blueprint import bp
-from wardapp.review.services import QUICK_REASONS, DecisionError, bulk_approve, decide
+from wardapp.review.services import (
+    QUICK_REASONS,
+    DecisionError,
+    bulk_approve,
+    bulk_return,
+    decide,
+    undo,
+)
 from wardapp.units.models import Unit
+
+# The kinds in a word or two, for a queue row's one line (the full name is its title).
+KIND_SHORT = {
+    "site_photo": _l("Ảnh hiện trường"),
+    "broadcast": _l("Phát thanh"),
+    "meeting": _l("Hội nghị, tập huấn"),
+    "publication": _l("Tin bài, clip"),
+    "procedure_update": _l("Danh mục TTHC"),
+}
 
 
 def _context(**extra) -> dict:
@@ -34,6 +51,7 @@ def _context(**extra) -> dict:
     units.sort(key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
     return {
         "kind_labels": KIND_LABELS,
+        "kind_short": KIND_SHORT,
         "status_labels": STATUS_LABELS,
         "kinds": SCHEMAS,
         "describe": describe,
@@ -42,6 +60,7 @@ def _context(**extra) -> dict:
         "tasks": plan.tasks if plan else [],
         "units": units,
         "may_decide": current_user.role in DECIDERS,
+        "undo_seconds": 10,
         **extra,
     }
 
@@ -52,7 +71,12 @@ def queue_page():
     filters = queue.Filters.from_args(request.args)
     size = min(max(request.args.get("size", queue.PAGE_SIZE, type=int), 1), queue.MAX_PAGE_SIZE)
     result = queue.page(current_user, filters, request.args.get("after"), size)
-    context = _context(filters=filters, page=result, history=queue.history(result.items))
+    context = _context(
+        filters=filters,
+        page=result,
+        history=queue.history(result.items),
+        pairs=queue.photo_pairs(current_user, result.items),
+    )
     if htmx and not htmx.boosted and request.args.get("after"):
         return render_block("review/queue.html", "more_rows", **context)
     context["counts"] = queue.status_counts(current_user, filters)
@@ -65,24 +89,33 @@ def _evidence_for_decision(evidence_id: int) -> Evidence:
     return db.first_or_404(visible(current_user).where(Evidence.id == evidence_id))
 
 
-def _decided(evidence: Evidence, status: int = 200, error: str | None = None):
-    """The row again, in its new state (htmx), or back to the queue (a plain form post)."""
+def _decided(evidence: Evidence, status: int = 200, error: str | None = None, undo=False):
+    """The row again, in its new state, with the queue's counts out of band (htmx), or back
+    to the queue (a plain form post). ``undo``: the decision just made may be taken back."""
     db.session.refresh(evidence)
+    back = request.form.get("next")
     if htmx:
-        chains = queue.history([evidence])
+        filters = queue.filters_of(back)
         return render_template(
-            "review/_row.html", e=evidence, history=chains, error=error, **_context()
+            "review/_decided.html",
+            e=evidence,
+            history=queue.history([evidence]),
+            pairs=queue.photo_pairs(current_user, [evidence]),
+            error=error,
+            undo=undo and error is None,
+            filters=filters,
+            counts=queue.status_counts(current_user, filters),
+            **_context(),
         ), status
     flash(
         error or _("Đã lưu quyết định cho minh chứng #%(id)s.", id=evidence.id),
         "error" if error else "success",
     )
-    return redirect(safe_path(request.form.get("next"), "review.queue_page"), code=303)
+    return redirect(safe_path(back, "review.queue_page"), code=303)
 
 
-def _decide(evidence_id: int, decision: str):
-    evidence = _evidence_for_decision(evidence_id)
-    reason = " — ".join(
+def _reason() -> str:
+    return " — ".join(
         x
         for x in (
             request.form.get("reason_pick", "").strip(),
@@ -90,17 +123,73 @@ def _decide(evidence_id: int, decision: str):
         )
         if x
     )
+
+
+def _decide(evidence_id: int, decision: str):
+    evidence = _evidence_for_decision(evidence_id)
     try:
         decide(
             current_user,
             evidence,
             decision,
             seen_version=request.form.get("version", type=int),
-            reason=reason,
+            reason=_reason(),
         )
     except DecisionError as exc:
         return _decided(evidence, exc.status, exc.message)
+    return _decided(evidence, undo=True)
+
+
+@bp.get("/review/<int:evidence_id>/return")
+@allow(*DECIDERS)
+def return_page(evidence_id: int):
+    """The return form of one item on a page of its own: the queue sends it once, not once
+    per row, and opens it in the row; without JavaScript its link leads here."""
+    evidence = _evidence_for_decision(evidence_id)
+    back = safe_path(request.args.get("next"), "review.queue_page")
+    return render_template("review/return.html", e=evidence, back=back, **_context())
+
+
+@bp.post("/review/<int:evidence_id>/undo")
+@allow(*DECIDERS)
+def undo_decision(evidence_id: int):
+    evidence = _evidence_for_decision(evidence_id)
+    try:
+        undo(current_user, evidence, seen_version=request.form.get("version", type=int))
+    except DecisionError as exc:
+        return _decided(evidence, exc.status, exc.message)
     return _decided(evidence)
+
+
+@bp.post("/review/bulk-return")
+@allow(*DECIDERS)
+def bulk_return_selected():
+    """Send the selected items back, all with one reason."""
+    filters = queue.Filters.from_args(request.values)
+    back = url_for("review.queue_page", **filters.as_args())
+    ids = request.form.getlist("ids", type=int)
+    reason = _reason()
+    if not ids:
+        flash(_("Chưa chọn minh chứng nào."), "error")
+        return redirect(back, code=303)
+    if not reason.strip():
+        flash(_("Hãy nêu lý do trả lại."), "error")
+        return redirect(back, code=303)
+    candidates = db.session.scalars(
+        queue.filtered(current_user, filters, with_status=False)
+        .where(Evidence.id.in_(ids), Evidence.status == "submitted")
+        .order_by(Evidence.created_at, Evidence.id)
+    ).all()
+    returned = bulk_return(current_user, list(candidates), reason)
+    message = ngettext(
+        "Đã trả lại %(num)s minh chứng.", "Đã trả lại %(num)s minh chứng.", len(returned)
+    )
+    if len(returned) < len(ids):
+        message += " " + _(
+            "%(n)s mục không còn chờ duyệt nên không bị trả lại.", n=len(ids) - len(returned)
+        )
+    flash(message, "success")
+    return redirect(back, code=303)
 
 
 @bp.post("/review/<int:evidence_id>/approve")

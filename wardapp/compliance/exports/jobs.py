@@ -1,96 +1,77 @@
-"""Building a large workbook in the background, with its progress on disk for any worker to read.
+"""Large exports built by a worker: the quarter's workbook, its photos as a ZIP, its report.
 
 A workbook is only written once all its rows are (openpyxl zips it at the end), so a national
 quarter would keep a request waiting past a proxy's or gunicorn's timeout before its first
-byte. Instead a thread builds it while the page polls a small status partial (Contact.app's
-archive_ui pattern). State lives in ``<EXPORT_DIR>/<job>/status.json`` beside the file,
-so whichever app process answers the poll can read it. A job belongs to the user who started
-it; jobs older than a day are removed when a new one starts. A job whose status has not moved
-for ``STALE`` (its process was restarted) is reported as interrupted.
+byte. Instead the request queues a job (``wardapp.jobs.leases``) and the page polls a small
+status partial (Contact.app's archive_ui pattern) until its download link shows. The job's
+state is a database row and its file is in the file store, so any app process answers the
+poll and the download, and any worker builds it. A job belongs to the user who asked; the
+same export asked again while it is being built is that same job.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import secrets
-import shutil
-import threading
-import time
-from dataclasses import asdict, dataclass
-from datetime import date
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import cast
 
 from flask import Flask, current_app
-from werkzeug.local import LocalProxy
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from wardapp.compliance.exports.docx_report import write_docx
 from wardapp.compliance.exports.xlsx_workbook import write_xlsx
-from wardapp.compliance.picture import compliance_for
+from wardapp.compliance.exports.zip_photos import zip_chunks
+from wardapp.compliance.picture import Picture, compliance_for
+from wardapp.core import i18n
 from wardapp.core.i18n import city_tz, fmt_datetime, now_local
 from wardapp.core.periods import Period
+from wardapp.db import now_utc
 from wardapp.extensions import db
+from wardapp.jobs import leases
+from wardapp.jobs.models import Job
+from wardapp.media.app_store import storage
 from wardapp.plans.models import Plan
 
-KEEP_SECONDS = 24 * 3600
-STALE_SECONDS = 300
+KIND = "compliance.export"
+FORMATS = ("xlsx", "zip", "docx")
+STALE_SECONDS = 300  # queued or held this long with no worker about: none is running
 JOB_ID = 22  # characters of a token_urlsafe(16)
 
 
-@dataclass
-class Job:
+@dataclass(frozen=True)
+class Status:
+    """What the status partial shows of a job."""
+
     id: str
-    owner_id: int
     filename: str
-    state: str = "running"  # running | done | failed
-    done: int = 0
-    total: int = 0
-    updated: float = 0.0
+    state: str  # queued | running | done | failed
+    done: int
+    total: int
+    percent: int
+    stale: bool
+    result_key: str | None
 
-    @property
-    def percent(self) -> int:
-        return 100 if self.state == "done" else min(99, self.done * 100 // max(self.total, 1))
-
-    @property
-    def stale(self) -> bool:
-        return self.state == "running" and time.time() - self.updated > STALE_SECONDS
-
-
-def _root() -> Path:
-    """``EXPORT_DIR``, else an ``exports`` folder beside the media folder (both on one disk)."""
-    configured = current_app.config.get("EXPORT_DIR")
-    return (
-        Path(configured) if configured else Path(current_app.config["MEDIA_DIR"]).parent / "exports"
-    )
-
-
-def _save(folder: Path, job: Job) -> None:
-    job.updated = time.time()
-    tmp = folder / f".status.{os.getpid()}.{threading.get_ident()}"
-    tmp.write_text(json.dumps(asdict(job)), encoding="utf-8")
-    os.replace(tmp, folder / "status.json")
-
-
-def find(job_id: str, owner_id: int) -> Job | None:
-    """The job if it exists and is the user's; None otherwise (the same answer for both)."""
-    if len(job_id) != JOB_ID or not job_id.replace("-", "").replace("_", "").isalnum():
-        return None
-    try:
-        data = json.loads((_root() / job_id / "status.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    job = Job(**data)
-    return job if job.owner_id == owner_id else None
-
-
-def file_of(job: Job) -> Path:
-    return _root() / job.id / "export.xlsx"
-
-
-def _sweep(root: Path) -> None:
-    for folder in root.iterdir() if root.exists() else ():
-        if time.time() - folder.stat().st_mtime > KEEP_SECONDS:
-            shutil.rmtree(folder, ignore_errors=True)
+    @classmethod
+    def of(cls, job: Job) -> Status:
+        now = now_utc()
+        waited = now - timedelta(seconds=STALE_SECONDS)
+        stale = (job.state == "queued" and job.queued_at < waited) or (
+            job.state == "running" and job.lease_until is not None and job.lease_until < waited
+        )
+        state = "running" if job.state == "queued" else job.state
+        return cls(
+            job.id,
+            job.result_name or job.params.get("filename", ""),
+            state,
+            job.done,
+            job.total,
+            job.percent,
+            stale,
+            job.result_key,
+        )
 
 
 def start(
@@ -99,64 +80,82 @@ def start(
     period: Period,
     as_of: date,
     unit_ids: list[int] | None,
-    filename: str,
+    fmt: str,
+    language: str,
 ) -> Job:
-    """Start building the workbook in a thread; returns at once."""
-    root = _root()
-    _sweep(root)
-    job = Job(secrets.token_urlsafe(16), owner_id, filename)
-    folder = root / job.id
-    folder.mkdir(parents=True)
-    _save(folder, job)
-    # The app itself, not the proxy: the thread runs outside this request's context. Flask
-    # types ``current_app`` as the app it stands for, so the proxy's own method needs a cast.
-    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
-    base_url = app.config["BASE_URL"]  # never the request's Host (see core.urls)
-    thread = threading.Thread(
-        target=_build,
-        name=f"export-{job.id}",
-        daemon=True,
-        args=(app, base_url, job, plan_id, period, as_of, unit_ids),
-    )
-    thread.start()
-    # Under TESTING the job finishes before the answer, so no thread outlives its test.
-    if app.config.get("EXPORT_JOBS_WAIT", app.testing):
-        thread.join()
-    return job
+    """The job building this export for this user: the one under way, or a new one queued
+    when the request commits."""
+    units = None if unit_ids is None else sorted(unit_ids)
+    params = {
+        "format": fmt,
+        "plan_id": plan_id,
+        "period": [period.kind, period.year, period.number],
+        "as_of": as_of.isoformat(),
+        "unit_ids": units,
+        "language": language,
+        "filename": f"cchc-{period.slug}.{fmt}",
+    }
+    scope = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:32]
+    return leases.submit(KIND, f"{KIND}:{owner_id}:{scope}", params, owner_id=owner_id)
 
 
-def _build(
-    app: Flask,
-    base_url: str,
-    job: Job,
-    plan_id: int,
-    period: Period,
-    as_of: date,
-    unit_ids: list[int] | None,
-) -> None:
-    with app.test_request_context("/", base_url=base_url):
-        folder = _root() / job.id
-        try:
-            picture = compliance_for(
-                db.session.get_one(Plan, plan_id), period, as_of=as_of, unit_ids=unit_ids
-            )
-            job.total = sum(c.accepted for c in picture.cells.values())
+def find(job_id: str, owner_id: int) -> Status | None:
+    """The job if it exists and is the user's; None otherwise (the same answer for both)."""
+    if len(job_id) != JOB_ID or not job_id.replace("-", "").replace("_", "").isalnum():
+        return None
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != KIND or job.owner_id != owner_id:
+        return None
+    return Status.of(job)
 
-            def progress(done: int) -> None:
-                job.done = done
-                _save(folder, job)
 
-            part = folder / "export.xlsx.part"
-            with part.open("wb") as target:
-                generated = fmt_datetime(now_local())
-                job.done = write_xlsx(
-                    picture, city_tz(), target, generated=generated, progress=progress
+@leases.kind(KIND)
+def build(run: leases.Run) -> leases.Made:
+    params = run.params
+    fmt = params["format"]
+    kind, year, number = params["period"]
+    with force_locale(params["language"]):
+        picture = compliance_for(
+            db.session.get_one(Plan, params["plan_id"]),
+            Period(kind, year, number),
+            as_of=date.fromisoformat(params["as_of"]),
+            unit_ids=params["unit_ids"],
+        )
+        accepted = sum(c.accepted for c in picture.cells.values())
+        run.progress(0, accepted)
+        path = run.folder / params["filename"]
+        with path.open("wb") as target:
+            if fmt == "xlsx":
+                done = write_xlsx(
+                    picture,
+                    city_tz(),
+                    target,
+                    generated=fmt_datetime(now_local()),
+                    progress=run.progress,
                 )
-            os.replace(part, folder / "export.xlsx")
-            job.state = "done"
-        except Exception:  # any failure: say so on the page, keep the details in the log
-            app.logger.exception("export job %s failed", job.id)
-            job.state = "failed"
-        finally:
-            db.session.remove()
-        _save(folder, job)
+            elif fmt == "zip":
+                done = _write_zip(picture, target, run)
+            else:
+                done = _write_docx(picture, target, accepted)
+        run.progress(done, accepted)
+    return leases.Made(path, f".{fmt}", params["filename"])
+
+
+def _write_zip(picture: Picture, target, run: leases.Run) -> int:
+    app = cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
+    note = (_("anh-bi-thieu.txt"), _("Các ảnh sau không còn trong kho lưu trữ:"))
+    for chunk in zip_chunks(
+        picture, city_tz(), storage(), db.session(), missing_note=note, logger=app.logger
+    ):
+        target.write(chunk)
+        run.check()
+    return sum(c.accepted for c in picture.cells.values())
+
+
+def _write_docx(picture: Picture, target, accepted: int) -> int:
+    today = i18n.today_local()
+    period = picture.period
+    issued_on = today if period.start <= today <= period.end + timedelta(days=92) else None
+    with force_locale("vi"):  # an administrative document is in Vietnamese, whatever the UI
+        write_docx(picture, target, issued_on=issued_on, accepted_total=accepted)
+    return accepted

@@ -1,15 +1,15 @@
 """Plans edited in the app: a task can be retired (kept, with its evidence)
 
-Revision ID: 0014_task_retired
-Revises: 0013_two_factor
+Revision ID: 0021_task_retired
+Revises: 0013_places
 Create Date: 2026-12-01 13:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_task_retired"
-down_revision = "0013_two_factor"
+revision = "0021_task_retired"
+down_revision = "0013_places"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,218 @@
+"""The same photo however it was changed: cropped, resized, re-encoded, turned, mirrored,
+or shown in a screenshot with borders.
+
+Two steps, so the cost per submission stays bounded however many photos are stored:
+
+1. **Find candidates by index.** Each stored photo keeps perceptual hashes (imagehash's
+   DCT ``phash``) of its picture and of windows cropped 5 % and 10 % from each side and
+   corner, computed after uniform borders are trimmed. A new photo is hashed in each of its
+   eight quarter-turn/mirror orientations; a stored photo is a candidate when one of its
+   hashes shares a 16-bit band with one of those (looked up by index) and lies within
+   ``CANDIDATE_BITS``. Perceptual hashes alone cannot tell a copy from another photo of the
+   same panel taken a moment later: both look alike.
+2. **Check the few nearest candidates pixel by pixel.** ORB features (OpenCV) of both
+   pictures are matched, a similarity transform (turn, scale, shift; mirrored too) is fitted
+   with RANSAC, the new photo is laid over the stored one and the grey levels compared,
+   allowing a brightness and contrast change. A copy leaves a residual of about one grey level
+   (re-encoding); another photo of the same scene does not line up that way (the camera moved,
+   nearer things shifted more, the light changed, people walked by) and leaves ten or more.
+
+``tests/benchmarks/bench_nearcopy.py`` measures recall, false flags and cost.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import imagehash
+import numpy as np
+from PIL import Image
+
+WORK_EDGE = 768  # the long edge both pictures are compared at
+HASH_EDGE = 256  # hashes are made from a copy this size (phash itself looks at 32 × 32)
+CANDIDATE_BITS = 12  # of 64: how near a hash must be for the pixel check
+MAX_CHECKS = 3  # candidates checked pixel by pixel, nearest first
+SAME_RESIDUAL = 2.0  # median grey-level difference after alignment: a copy is below
+MIN_INLIERS = 10
+MIN_INLIER_RATIO = 0.4
+MIN_OVERLAP = 0.3
+_BORDER_STD = 3.0  # a row or column this uniform is a border, up to 35 % of each side
+_ORB_FEATURES = 1000
+
+_T = Image.Transpose
+ORIENTATIONS = (
+    None,
+    _T.ROTATE_90,
+    _T.ROTATE_180,
+    _T.ROTATE_270,
+    _T.FLIP_LEFT_RIGHT,
+    _T.TRANSPOSE,
+    _T.FLIP_TOP_BOTTOM,
+    _T.TRANSVERSE,
+)
+
+
+def _windows() -> list[tuple[float, float, float, float]]:
+    boxes = [(0.0, 0.0, 1.0, 1.0)]
+    for p in (0.05, 0.1):
+        boxes += [(p, 0, 1, 1), (0, p, 1, 1), (0, 0, 1 - p, 1), (0, 0, 1, 1 - p)]  # one side
+        boxes += [(p / 2, p / 2, 1 - p / 2, 1 - p / 2)]  # all round
+        boxes += [(p, p, 1, 1), (0, p, 1 - p, 1), (p, 0, 1, 1 - p), (0, 0, 1 - p, 1 - p)]
+    return boxes
+
+
+WINDOWS = _windows()
+
+
+def work_image(data: bytes) -> Image.Image:
+    """The grey picture compared, from a stored display copy (a JPEG): borders trimmed."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format == "JPEG":
+            image.draft("L", (WORK_EDGE, WORK_EDGE))
+        grey = image.convert("L")
+    grey.thumbnail((WORK_EDGE, WORK_EDGE), Image.Resampling.BILINEAR)
+    return trim_borders(grey)
+
+
+def hash_image(pixels: Image.Image) -> Image.Image:
+    """The small grey picture hashes are made from (any size in, borders trimmed)."""
+    grey = pixels.convert("L")
+    grey.thumbnail((HASH_EDGE, HASH_EDGE), Image.Resampling.BILINEAR)
+    return trim_borders(grey)
+
+
+def trim_borders(grey: Image.Image) -> Image.Image:
+    """Without the flat bands a screenshot or a frame puts round a picture."""
+    a = np.asarray(grey, dtype=np.float32)
+    h, w = a.shape
+    top, bottom, left, right = 0, h, 0, w
+    while top < h * 0.35 and a[top, left:right].std() < _BORDER_STD:
+        top += 1
+    while h - bottom < h * 0.35 and a[bottom - 1, left:right].std() < _BORDER_STD:
+        bottom -= 1
+    while left < w * 0.35 and a[top:bottom, left].std() < _BORDER_STD:
+        left += 1
+    while w - right < w * 0.35 and a[top:bottom, right - 1].std() < _BORDER_STD:
+        right -= 1
+    if right - left < 16 or bottom - top < 16:
+        return grey
+    return grey.crop((left, top, right, bottom))
+
+
+def _phash(image: Image.Image) -> str:
+    return str(imagehash.phash(image))
+
+
+def _window(image: Image.Image, box: tuple[float, float, float, float]) -> Image.Image:
+    w, h = image.size
+    return image.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
+
+
+def stored_hashes(work: Image.Image) -> list[str]:
+    """What a stored photo is found by: its picture's hash and its cropped windows'."""
+    work = hash_image(work)
+    return list(dict.fromkeys(_phash(_window(work, box)) for box in WINDOWS))
+
+
+def probe_hashes(work: Image.Image) -> list[str]:
+    """What a new photo looks for: its hash in each orientation, whole and slightly cropped
+    (in case the stored one is the cropped copy)."""
+    work = hash_image(work)
+    found = []
+    for turn in ORIENTATIONS:
+        view = work if turn is None else work.transpose(turn)
+        found += [_phash(view), _phash(_window(view, WINDOWS[5]))]
+    return list(dict.fromkeys(found))
+
+
+def bands(value: str) -> tuple[int, int, int, int]:
+    """A 64-bit hash cut in four 16-bit bands: hashes within three bits share one."""
+    return tuple(int(value[i : i + 4], 16) for i in range(0, 16, 4))  # type: ignore[return-value]
+
+
+def distance(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+@dataclass(frozen=True)
+class Features:
+    grey: np.ndarray
+    keypoints: tuple
+    descriptors: np.ndarray | None
+
+
+def features(work: Image.Image, *, mirrored: bool = False) -> Features:
+    grey = np.asarray(work, dtype=np.uint8)
+    if mirrored:
+        grey = np.ascontiguousarray(grey[:, ::-1])
+    orb = cv2.ORB.create(nfeatures=_ORB_FEATURES, fastThreshold=5, edgeThreshold=15, patchSize=15)
+    # Blurred first: sensor noise makes corners that no copy repeats.
+    keypoints, descriptors = orb.detectAndCompute(cv2.GaussianBlur(grey, (0, 0), 1.5), None)
+    return Features(grey, tuple(keypoints), descriptors)
+
+
+class Probe:
+    """A new photo's picture, with its features (and its mirror's) made once for all checks."""
+
+    def __init__(self, work: Image.Image) -> None:
+        self.work = work
+        self._features: list[Features] | None = None
+
+    @property
+    def views(self) -> list[Features]:
+        if self._features is None:
+            self._features = [features(self.work), features(self.work, mirrored=True)]
+        return self._features
+
+
+def same_photo(stored: Image.Image, probe: Probe) -> bool | None:
+    """True when ``probe`` is ``stored`` moved, scaled, turned or mirrored, with its pixels
+    otherwise unchanged; False when it is not; None when either has too little detail to
+    tell (a flat wall), so the caller falls back on the hashes."""
+    target = features(stored)
+    if target.descriptors is None or len(target.keypoints) < MIN_INLIERS:
+        return None
+    if all(v.descriptors is None or len(v.keypoints) < MIN_INLIERS for v in probe.views):
+        return None
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    for view in probe.views:
+        if view.descriptors is None or len(view.keypoints) < MIN_INLIERS:
+            continue
+        if _aligned_residual(view, target, matcher) <= SAME_RESIDUAL:
+            return True
+    return False
+
+
+def _aligned_residual(view: Features, target: Features, matcher: cv2.BFMatcher) -> float:
+    if view.descriptors is None or target.descriptors is None:
+        return float("inf")
+    pairs = matcher.knnMatch(view.descriptors, target.descriptors, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
+    if len(good) < MIN_INLIERS:
+        return float("inf")
+    src = np.array([view.keypoints[m.queryIdx].pt for m in good], dtype=np.float32)
+    dst = np.array([target.keypoints[m.trainIdx].pt for m in good], dtype=np.float32)
+    matrix, inliers = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0, maxIters=2000, confidence=0.995
+    )
+    if matrix is None or inliers is None:
+        return float("inf")
+    count = int(inliers.sum())
+    if count < MIN_INLIERS or count < MIN_INLIER_RATIO * len(good):
+        return float("inf")
+    h, w = target.grey.shape
+    laid = cv2.warpAffine(view.grey, matrix, (w, h), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpAffine(
+        np.full(view.grey.shape, 255, np.uint8), matrix, (w, h), flags=cv2.INTER_NEAREST
+    )
+    mask = cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0
+    if mask.sum() < MIN_OVERLAP * h * w:
+        return float("inf")
+    a = cv2.GaussianBlur(target.grey, (0, 0), 2).astype(np.float32)[mask]
+    b = cv2.GaussianBlur(laid, (0, 0), 2).astype(np.float32)[mask]
+    # Brightness and contrast may differ (a screen, an app's filter): fit them out first.
+    design = np.vstack([b, np.ones_like(b)]).T
+    coef, *_ = np.linalg.lstsq(design, a, rcond=None)
+    return float(np.median(np.abs(a - design @ coef)))
