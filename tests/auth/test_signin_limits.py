@@ -132,6 +132,12 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
         plan_id, task_id = task.plan_id, task.id
         other_unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "dinh-tri"))
         first_task_id = db.session.scalar(select(Task.id).where(Task.number == 1))
+        from wardapp.places.models import Place
+
+        place = Place(unit_id=unit_id, name="Cổng chào", kind="panel", street="", active=True)
+        db.session.add(place)
+        db.session.commit()
+        place_id = place.id
     plan_file = good_plan_csv()
     accounts_file = (
         "Tên đăng nhập,Họ và tên,Vai trò,Mã đơn vị\nsm-lan,Lan,cán bộ,song-mai\n".encode()
@@ -218,6 +224,16 @@ def admin_actions(app) -> dict[str, tuple[str, dict, str]]:
             {"year": "2026", "number": "12/KH-UBND", "decision_date": "2026-01-15"},
             "plan.copy",
         ),
+        "places.place_new": (
+            "/places/new",
+            {"unit_id": str(unit_id), "name": "Nhà văn hóa", "kind": "notice_board", "active": "y"},
+            "place.create",
+        ),
+        "places.place_edit": (
+            f"/places/{place_id}/edit",
+            {"unit_id": str(unit_id), "name": "Cổng chào mới", "kind": "panel", "active": "y"},
+            "place.update",
+        ),
         "organisation.task_edit": (
             f"/plans/{plan_id}/tasks/{task_id}/edit",
             {
@@ -288,6 +304,7 @@ NOT_ADMIN_ACTIONS = {
     # Marking one's own notifications read is nobody else's business.
     "notifications.read_all",
     "notifications.api_read",
+    "notifications.api_push_subscriptions",
 }
 
 
