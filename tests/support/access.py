@@ -36,6 +36,7 @@ EXPECTED = {
     "auth.account_recovery_codes": ("POST", SIGNED_IN),
     "auth.account_two_factor_off": ("POST", SIGNED_IN),
     "auth.user_two_factor_reset": ("POST", ADMINS),
+    "auth.user_sign_in_link": ("POST", ADMINS),
     "core.healthz": ("GET", EVERYONE),
     "core.set_language": ("POST", EVERYONE),
     "core.home": ("GET", SIGNED_IN),
