@@ -23,10 +23,15 @@ def init_app(app):
     )
     from wardapp.organisation.commands import import_users_command, merge_units_command
     from wardapp.places.commands import import_places_command
-    from wardapp.plans.commands import import_plan_command, seed_plan_command
+    from wardapp.plans.commands import (
+        export_plan_command,
+        import_plan_command,
+        seed_plan_command,
+    )
 
     group.add_command(seed_plan_command)
     group.add_command(import_plan_command)
+    group.add_command(export_plan_command)
     group.add_command(import_places_command)
     group.add_command(import_outbox_command)
     group.add_command(backup_command)

@@ -66,10 +66,10 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     """Rows from before one correction per item was enforced: the upgrade keeps the first
     correction, withdraws the later one (nothing deleted) and says so in the audit record."""
     import uuid
-    from datetime import UTC
+    from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from sqlalchemy import insert, select
+    from sqlalchemy import column, insert, select, table
 
     from support.compliance import local
     from support.evidence import SITE_PHOTO_FIELDS
@@ -80,17 +80,19 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
     from wardapp.units.models import Unit
 
     def row(model, **values) -> SimpleNamespace:
-        """A row with only these columns: the model's own insert would name columns added
-        to it after 0004."""
-        new_id = db.session.execute(
-            insert(model.__table__).values(**values).returning(model.__table__.c.id)
-        ).scalar_one()
+        """A row with only these columns, of a table as bare as 0004 knew it: the model's own
+        insert would name (or default) columns added to it since."""
+        typed = model.__table__.c  # each column's type, so JSON and timestamps are stored right
+        bare = table(model.__tablename__, column("id"), *(column(n, typed[n].type) for n in values))
+        new_id = db.session.execute(insert(bare).values(**values).returning(bare.c.id)).scalar_one()
         return SimpleNamespace(id=new_id)
 
     with bare_app.app_context():
         upgrade(revision="0004")
         unit = row(Unit, code="u", kind="ward", name="Phường U", short_name="U", active=True)
-        plan = row(Plan, year=2024, city="C", title="Kế hoạch", active=True)
+        plan = row(
+            Plan, year=2024, city="C", title="Kế hoạch", active=True, created_at=datetime.now(UTC)
+        )
         task = row(
             Task,
             plan_id=plan.id,
@@ -114,6 +116,7 @@ def test_a_second_live_correction_made_before_the_rule_is_withdrawn_and_audited(
             unit_id=unit.id,
             active=True,
             session_version=1,
+            created_at=datetime.now(UTC),
         )
 
         def evidence(when, status, supersedes=None) -> SimpleNamespace:

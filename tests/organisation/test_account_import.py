@@ -209,3 +209,24 @@ def test_the_command_prints_each_new_accounts_username_and_link(seeded, tmp_path
     path.write_bytes(csv_bytes([["a-b", "A", "cán bộ", "nowhere", "", ""]]))
     refused = seeded.test_cli_runner().invoke(args=["wardapp", "import-users", str(path)])
     assert refused.exit_code != 0 and 'Dòng 2: không có đơn vị mã "nowhere"' in refused.output
+
+
+def test_the_admin_makes_a_new_link_and_the_old_one_stops_working(seeded):
+    admin, token = signed_in(seeded, "admin")
+    made = confirm(admin, upload(admin, xlsx(GOOD[:1])).get_data(as_text=True))
+    [old] = LINK.findall(made.get_data(as_text=True))
+    with seeded.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "tx-lan"))
+    page = admin.post(f"/admin/users/{user_id}/sign-in-link", data={"csrf_token": token})
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    [new] = LINK.findall(body)
+    assert new != old and 'src="data:image/svg+xml' in body
+    assert seeded.test_client().get(f"/welcome/{old}").status_code == 404
+    assert seeded.test_client().get(f"/welcome/{new}").status_code == 200
+    assert (
+        signed_in(seeded, "vhtt")[0]
+        .post(f"/admin/users/{user_id}/sign-in-link", data={"csrf_token": token})
+        .status_code
+        == 403
+    )

@@ -1,17 +1,19 @@
-"""The admin's pages for accounts: list, create, edit, lock, reset a password."""
+"""The admin's pages for accounts: list, create, edit, lock, reset a password, a new
+one-time sign-in link."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from wardapp.auth import services
+from wardapp.auth import services, two_factor
 from wardapp.auth.blueprint import bp
-from wardapp.auth.forms import PasswordResetForm, UserForm
+from wardapp.auth.forms import ConfirmForm, PasswordResetForm, UserForm
 from wardapp.auth.models import User
 from wardapp.auth.views import keep_this_session
 from wardapp.core.access import allow
 from wardapp.core.roles import ADMINS, ROLE_LABELS, Role
+from wardapp.core.urls import external_url
 from wardapp.extensions import db
 from wardapp.units.models import Unit
 
@@ -120,3 +122,22 @@ def user_password(user_id: int):
     del edit.password
     edit.unit_id.data = user.unit_id or 0
     return render_template("auth/user_form.html", form=edit, user=user, reset_form=form), 422
+
+
+@bp.post("/admin/users/<int:user_id>/sign-in-link")
+@allow(*ADMINS)
+def user_sign_in_link(user_id: int):
+    """A new one-time sign-in link for an account (an imported officer whose link expired or
+    was lost, or one who forgot the password); the links before it stop working. Shown once,
+    with its QR code: only its hash is kept."""
+    user = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit() or not user.active:
+        return redirect(url_for("auth.user_edit", user_id=user.id), code=303)
+    link = external_url("auth.welcome", token=services.issue_sign_in_link(current_user, user))
+    return render_template(
+        "auth/sign_in_link.html",
+        user=user,
+        link=link,
+        qr=two_factor.qr_data_uri(link),
+        hours=current_app.config["SIGN_IN_LINK_HOURS"],
+    )

@@ -106,7 +106,7 @@ def responsible(
     tasks = list(
         (session or db.session).scalars(
             select(Task)
-            .where(Task.plan_id == plan.id)
+            .where(Task.plan_id == plan.id, Task.retired.is_(False))
             .order_by(Task.number)
             .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))
         )

@@ -11,7 +11,7 @@ from wardapp.plans.models import Plan, Task, TaskUnit
 
 def may_submit(user: User, task: Task) -> bool:
     """An officer, for a task of an active plan that their unit leads or coordinates."""
-    if user.role != Role.OFFICER or user.unit_id is None or not task.plan.active:
+    if user.role != Role.OFFICER or user.unit_id is None or not task.plan.active or task.retired:
         return False
     return (
         db.session.scalar(
@@ -29,7 +29,7 @@ def reportable_tasks(user: User) -> list[Task]:
             select(Task)
             .join(TaskUnit)
             .join(Plan)
-            .where(TaskUnit.unit_id == user.unit_id, Plan.active.is_(True))
+            .where(TaskUnit.unit_id == user.unit_id, Plan.active.is_(True), Task.retired.is_(False))
             .order_by(Plan.year.desc(), Task.number)
         )
     )

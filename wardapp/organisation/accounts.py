@@ -218,19 +218,24 @@ def make_accounts(actor: User | None, checked: Checked) -> list[Made]:
     twice) is skipped, not made again.
     """
     units = {u.code: u for u in db.session.scalars(select(Unit))}
-    made = []
-    for row in checked.new:
-        if accounts.find_user(row.username) is not None:
-            continue
-        user = accounts.create_invited_user(
-            actor,
-            username=row.username,
-            display_name=row.display_name,
-            role=row.role,
-            unit=units.get(row.unit_code),
-            email=row.email,
-            phone=row.phone,
-        )
-        token = accounts.issue_sign_in_link(actor, user)
-        made.append(Made(user, external_url("auth.welcome", token=token)))
-    return made
+    taken = set(db.session.scalars(select(func.lower(User.username))))
+    fresh = [row for row in checked.new if row.username not in taken]
+    users = accounts.create_invited_users(
+        actor,
+        [
+            accounts.Invitation(
+                username=row.username,
+                display_name=row.display_name,
+                role=row.role,
+                unit=units.get(row.unit_code),
+                email=row.email,
+                phone=row.phone,
+            )
+            for row in fresh
+        ],
+    )
+    tokens = accounts.issue_sign_in_links(actor, users)
+    return [
+        Made(user, external_url("auth.welcome", token=token))
+        for user, token in zip(users, tokens, strict=True)
+    ]

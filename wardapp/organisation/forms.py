@@ -10,8 +10,10 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 KIND_CHOICES = [("ward", _l("Phường")), ("commune", _l("Xã")), ("agency", _l("Cơ quan, đơn vị"))]
 
@@ -81,3 +83,50 @@ class AccountConfirmForm(FlaskForm):
 
     content = HiddenField(validators=[DataRequired()])
     filename = HiddenField(validators=[Optional(), Length(max=200)])
+
+
+class TaskForm(FlaskForm):
+    """One task of a plan, as the admin corrects it."""
+
+    text = TextAreaField(
+        _l("Nội dung nhiệm vụ"),
+        validators=[DataRequired(_l("Hãy nhập nội dung nhiệm vụ.")), Length(max=5000)],
+    )
+    short_title = StringField(
+        _l("Tên ngắn (để trống: lấy từ nội dung)"), validators=[Optional(), Length(max=200)]
+    )
+    kinds = SelectMultipleField(
+        _l("Loại minh chứng"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    places = TextAreaField(
+        _l("Địa điểm gợi ý (mỗi dòng một nơi)"), validators=[Optional(), Length(max=5000)]
+    )
+    lead_ids = SelectMultipleField(_l("Đơn vị chủ trì"), coerce=int, choices=[])
+    coordinating_ids = SelectMultipleField(_l("Đơn vị phối hợp"), coerce=int, choices=[])
+    rule = SelectField(_l("Cách tính"), choices=[])
+    deadline = DateField(_l("Hạn (với nhiệm vụ có hạn)"), validators=[Optional()])
+    when_text = StringField(
+        _l("Thời gian thực hiện, như kế hoạch ghi (để trống: theo cách tính)"),
+        validators=[Optional(), Length(max=300)],
+    )
+
+
+class RetireForm(FlaskForm):
+    retired = HiddenField()
+
+
+CHOOSE_UNITS = _l("Hãy chọn tệp XLSX hoặc CSV có danh sách đơn vị.")
+
+
+class UnitImportForm(FlaskForm):
+    file = FileField(
+        _l("Tệp danh sách đơn vị"),
+        validators=[
+            FileRequired(CHOOSE_UNITS),
+            FileAllowed(["xlsx", "csv"], CHOOSE_UNITS),
+            FileSize(MAX_ACCOUNTS_FILE, min_size=1, message=_l("Tệp quá lớn (tối đa 2 MB).")),
+        ],
+    )

@@ -1,18 +1,23 @@
 """The admin's pages for units: the list, add, rename or deactivate, merge."""
 
+import tempfile
+from pathlib import Path
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from wardapp.audit.services import record
 from wardapp.auth.models import User
 from wardapp.core.access import allow
 from wardapp.core.roles import ADMINS
 from wardapp.extensions import db
 from wardapp.organisation import services
 from wardapp.organisation.blueprint import bp
-from wardapp.organisation.forms import KIND_CHOICES, MergeForm, UnitForm
+from wardapp.organisation.forms import KIND_CHOICES, MergeForm, UnitForm, UnitImportForm
+from wardapp.organisation.unit_import import UnitImportError, check_units_file, make_units
 from wardapp.units.models import Unit
 
 KIND_ORDER = {"ward": 0, "commune": 1, "agency": 2}
@@ -129,3 +134,44 @@ def unit_merge():
             return redirect(url_for("organisation.unit_edit", unit_id=into.id), code=303)
     status = 422 if form.errors else 200
     return render_template("organisation/unit_merge.html", form=form), status
+
+
+@bp.route("/admin/units/import", methods=["GET", "POST"])
+@allow(*ADMINS)
+def unit_import():
+    """Units from a spreadsheet; a bad file is refused whole, with each bad row's number."""
+    form = UnitImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        suffix = ".csv" if (upload.filename or "").lower().endswith(".csv") else ".xlsx"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"units{suffix}"
+            upload.save(path)
+            try:
+                rows = check_units_file(path)
+            except UnitImportError as exc:
+                errors = exc.messages
+            else:
+                made = make_units(current_user, rows)
+                record(
+                    current_user,
+                    "unit.import",
+                    object_type="unit",
+                    filename=(upload.filename or "")[:200],
+                    made=len(made),
+                    existing=len(rows) - len(made),
+                )
+                flash(
+                    _(
+                        "Đã thêm %(n)s đơn vị; %(m)s đơn vị đã có được giữ nguyên.",
+                        n=len(made),
+                        m=len(rows) - len(made),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("organisation.units"), code=303)
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors] + errors
+    return render_template(
+        "organisation/unit_import.html", form=form, errors=errors
+    ), 422 if errors else 200

@@ -56,3 +56,19 @@ def import_plan_command(file: Path, year: int, title: str | None, city: str) -> 
         db.session.rollback()
         raise
     click.echo(f"Đã nhập kế hoạch năm {year} – {plan.city}: {count} nhiệm vụ.")
+
+
+@click.command("export-plan")
+@click.argument("plan_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_plan_command(plan_id: int, file: Path) -> None:
+    """Ghi kế hoạch ra tệp XLSX theo mẫu phụ lục (nhập lại được bằng import-plan)."""
+    from wardapp.plans.appendix import plan_xlsx
+    from wardapp.plans.models import Plan
+
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise click.ClickException(f"Không có kế hoạch số {plan_id}.")
+    file.write_bytes(plan_xlsx(db.session, plan))
+    click.echo(f"Đã ghi kế hoạch năm {plan.year} vào {file}.")

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import IntegerField, StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from wardapp.core.i18n import today_local
@@ -33,3 +33,23 @@ class PlanImportForm(FlaskForm):
     city = StringField(
         _l("Thành phố"), default="Bắc Giang", validators=[InputRequired(), Length(max=100)]
     )
+
+
+class PlanCopyForm(FlaskForm):
+    """A plan again for a new year: the year and the new decision's number and date."""
+
+    year = IntegerField(
+        _l("Năm của kế hoạch mới"),
+        validators=[
+            InputRequired(_l("Năm của kế hoạch không hợp lệ.")),
+            NumberRange(2000, 2100, _l("Năm của kế hoạch không hợp lệ.")),
+        ],
+    )
+    number = StringField(
+        _l("Số quyết định, kế hoạch"),
+        validators=[InputRequired(_l("Hãy nhập số của kế hoạch mới.")), Length(max=50)],
+    )
+    decision_date = DateField(
+        _l("Ngày ban hành"), validators=[InputRequired(_l("Hãy nhập ngày ban hành."))]
+    )
+    title = StringField(_l("Tên kế hoạch"), validators=[Optional(), Length(max=300)])

@@ -9,7 +9,7 @@ in Excel, so one round of fixes is enough and a half-loaded plan never exists.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +33,9 @@ COLUMNS = (
     ("when", lambda heading: "thoi gian" in heading),
     ("kinds", lambda heading: "minh chung" in heading),
     ("notes", lambda heading: "ghi chu" in heading),
+    # Written by the app's own export (plans/appendix.py), read back when present.
+    ("short_title", lambda heading: heading == "ten ngan"),
+    ("places", lambda heading: heading in ("dia diem", "dia diem goi y")),
     ("text", lambda heading: "noi dung" in heading or "nhiem vu" in heading),
 )
 REQUIRED_COLUMNS = {"number", "text", "lead", "when"}
@@ -81,6 +84,8 @@ class TaskRow:
     notes: str
     leads: list[int]
     coordinating: list[int]
+    short_title: str = ""
+    places: list[str] = field(default_factory=list)
 
 
 def check_row(
@@ -132,6 +137,8 @@ def check_row(
         deadline=rule[1],
         kinds=kinds,
         notes=cells["notes"],
+        short_title=cells["short_title"],
+        places=[p.strip() for p in cells["places"].split(";") if p.strip()],
         leads=named["lead"],
         coordinating=[u for u in named["coordinating"] if u not in named["lead"]],
     )
@@ -220,14 +227,14 @@ def import_plan(session: DbSession, path: Path, *, year: int, title: str | None,
         task = Task(
             number=row.number,
             text=row.text,
-            short_title=short_title(row.text),
+            short_title=row.short_title or short_title(row.text),
             lead_text=row.lead_text,
             coordinating_text=row.coordinating_text,
             when_text=row.when_text,
             kinds=row.kinds,
             rule=row.rule,
             deadline=row.deadline,
-            places=[],
+            places=row.places,
             notes=row.notes,
         )
         task.assignments = [TaskUnit(unit_id=u, role="lead", scored=True) for u in row.leads] + [

@@ -37,7 +37,7 @@ def assignments_for_unit(plan: Plan, unit_id: int) -> list[TaskUnit]:
         db.session.scalars(
             select(TaskUnit)
             .join(Task)
-            .where(Task.plan_id == plan.id, TaskUnit.unit_id == unit_id)
+            .where(Task.plan_id == plan.id, TaskUnit.unit_id == unit_id, Task.retired.is_(False))
             .order_by(Task.number)
             .options(selectinload(TaskUnit.task))
         )

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wardapp.db import Base, UTCDateTime, now_utc
@@ -54,6 +64,8 @@ class Task(Base):
     period: Mapped[str | None] = mapped_column(String(16))
     places: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Retired in the app: off the capture form and the compliance picture, its evidence kept.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assignments: Mapped[list[TaskUnit]] = relationship(
