@@ -51,6 +51,7 @@ def test_the_service_worker_is_served_from_the_root_uncached_and_versioned(seede
     assert f'const VERSION = "{version}";' in body
     assert '"/static/js/outbox.js"' in body and '"/static/vendor/idb-8.0.4.umd.js"' in body
     assert "LICENSE" not in body  # licences are not part of the shell
+    assert "leaflet" not in body and "/static/js/map.js" not in body  # a reviewer's map
     assert 'if (request.method !== "GET") return;' in body
 
 

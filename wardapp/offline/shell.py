@@ -15,6 +15,9 @@ from flask import current_app, url_for
 SHELL_SUFFIXES = (".css", ".js", ".png", ".svg", ".woff2")
 WORKER_TEMPLATE = "offline/sw.js"
 CAPTURE_PLACEHOLDER = 987654321
+# The map is a reviewer's page on a desk or a connected phone; a field officer's phone need not
+# keep its 165 KB offline.
+NOT_KEPT = ("vendor/leaflet", "js/map.js")
 
 
 def shell_files(static_folder: str) -> list[str]:
@@ -22,7 +25,9 @@ def shell_files(static_folder: str) -> list[str]:
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and p.suffix in SHELL_SUFFIXES
+        if p.is_file()
+        and p.suffix in SHELL_SUFFIXES
+        and not p.relative_to(root).as_posix().startswith(NOT_KEPT)
     )
 
 
