@@ -20,6 +20,27 @@ class SpreadsheetError(Exception):
     """The file cannot be read as a table at all; the message says why, in Vietnamese."""
 
 
+class RowsRefused(Exception):
+    """A file refused whole: every problem found in it, as (row number or None, Vietnamese
+    message). Plans, places and accounts each raise their own kind of it."""
+
+    def __init__(self, errors: list[tuple[int | None, str]]) -> None:
+        self.errors = errors
+        super().__init__(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"Dòng {row}: {msg}" if row else msg for row, msg in self.errors]
+
+    def refusal(self, file_name: str) -> str:
+        """What a command prints when the file is refused: nothing of it was kept."""
+        lines = [f"Không nhập được {file_name}; chưa nạp gì vào cơ sở dữ liệu:"]
+        return "\n".join(lines + [f"  {m}" for m in self.messages])
+
+
 def clean(value: object) -> str:
     """A cell as NFC text on one line; Excel's dates read back as dd/mm/yyyy."""
     if value is None:

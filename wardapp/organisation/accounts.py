@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from wardapp.auth import services as accounts
 from wardapp.auth.models import User, canonical_username
 from wardapp.core.roles import Role
-from wardapp.core.spreadsheet import SpreadsheetError, read_tables
+from wardapp.core.spreadsheet import RowsRefused, SpreadsheetError, read_tables
 from wardapp.core.text import fold
 from wardapp.core.urls import external_url
 from wardapp.extensions import db
@@ -53,16 +53,8 @@ ROLE_WORDS = {
 MAX_ROWS = 5000
 
 
-class AccountImportError(Exception):
+class AccountImportError(RowsRefused):
     """Every problem of the file, as (row number or None, Vietnamese message)."""
-
-    def __init__(self, errors: list[tuple[int | None, str]]):
-        self.errors = errors
-        super().__init__(errors)
-
-    @property
-    def messages(self) -> list[str]:
-        return [f"Dòng {row}: {msg}" if row else msg for row, msg in self.errors]
 
 
 @dataclass

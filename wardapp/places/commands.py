@@ -21,9 +21,7 @@ def import_places_command(file: Path) -> None:
         db.session.commit()
     except PlaceImportError as exc:
         db.session.rollback()
-        click.echo(f"Không nhập được {file.name}; chưa nạp gì vào cơ sở dữ liệu:", err=True)
-        for message in exc.messages:
-            click.echo(f"  {message}", err=True)
+        click.echo(exc.refusal(file.name), err=True)
         raise click.exceptions.Exit(1) from None
     except Exception:
         db.session.rollback()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from wardapp.core.spreadsheet import SpreadsheetError, read_tables
+from wardapp.core.spreadsheet import RowsRefused, SpreadsheetError, read_tables
 from wardapp.core.text import clean_text
 from wardapp.db import DbSession as Session
 from wardapp.places.geo import distance_m
@@ -96,16 +96,8 @@ def places_from_tasks(session: Session) -> int:
     return made
 
 
-class PlaceImportError(Exception):
+class PlaceImportError(RowsRefused):
     """Every problem found in the file, as (row number or None, Vietnamese message)."""
-
-    def __init__(self, errors: list[tuple[int | None, str]]) -> None:
-        super().__init__("; ".join(m for _, m in errors))
-        self.errors = errors
-
-    @property
-    def messages(self) -> list[str]:
-        return [f"Dòng {row}: {msg}" if row else msg for row, msg in self.errors]
 
 
 COLUMNS = ("unit", "name", "kind", "lat", "lon", "street")

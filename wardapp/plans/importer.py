@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from wardapp.core.spreadsheet import SpreadsheetError, Table, clean, read_tables
+from wardapp.core.spreadsheet import RowsRefused, SpreadsheetError, Table, clean, read_tables
 from wardapp.core.text import fold
 from wardapp.db import DbSession
 from wardapp.plans.models import Plan, Task, TaskUnit
@@ -42,19 +42,8 @@ REQUIRED_COLUMNS = {"number", "text", "lead", "when"}
 NUMBER = re.compile(r"(\d+)\.?")
 
 
-class PlanImportError(Exception):
+class PlanImportError(RowsRefused):
     """Every problem found in the file, as (row number or None, Vietnamese message)."""
-
-    def __init__(self, errors: list[tuple[int | None, str]]):
-        self.errors = errors
-        super().__init__(errors)
-
-    def __str__(self) -> str:
-        return "\n".join(self.messages)
-
-    @property
-    def messages(self) -> list[str]:
-        return [f"Dòng {row}: {msg}" if row else msg for row, msg in self.errors]
 
 
 def header_columns(cells: list[str]) -> dict[str, int] | None:
