@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, false, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -21,6 +21,7 @@ from wardapp.evidence.models import EVIDENCE_KINDS, STATUSES, Evidence, Media
 from wardapp.evidence.permissions import visible
 from wardapp.extensions import db
 from wardapp.media import phash_distance
+from wardapp.review.unit_choice import UnitChoice, find_units, unit_choices
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -36,6 +37,8 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     warnings: bool = False
+    unit_name: str | None = None  # typed where the units are too many to list
+    _matches: list[UnitChoice] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -48,6 +51,7 @@ class Filters:
             date_from=dates.parse_day(args.get("from")),
             date_to=dates.parse_day(args.get("to")),
             warnings=args.get("warnings") in ("1", "on", "true"),
+            unit_name=(args.get("unit_name") or "").strip()[:100] or None,
         )
 
     def as_args(self, **override) -> dict:
@@ -60,9 +64,21 @@ class Filters:
             "from": self.date_from and self.date_from.isoformat(),
             "to": self.date_to and self.date_to.isoformat(),
             "warnings": "1" if self.warnings else None,
+            "unit_name": self.unit_name,
             **override,
         }
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def unit_matches(self, user) -> list[UnitChoice]:
+        """The units a typed name matches (see ``unit_choice``); exactly one becomes the
+        filter's unit. Looked up once per request."""
+        if self.unit_id or not self.unit_name:
+            return []
+        if self._matches is None:
+            self._matches = find_units(unit_choices(user) or [], self.unit_name)
+            if len(self._matches) == 1:
+                self.unit_id = self._matches[0].id
+        return self._matches
 
     def query_string(self, **override) -> str:
         return urlencode(self.as_args(**override))
@@ -85,6 +101,9 @@ class Page:
 
 def filtered(user, filters: Filters, *, with_status: bool = True) -> Select:
     query = visible(user)
+    filters.unit_matches(user)
+    if filters.unit_name and not filters.unit_id:  # no unit, or several: choose one first
+        query = query.where(false())
     if filters.task_id:
         query = query.where(Evidence.task_id == filters.task_id)
     if filters.unit_id:

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
 
 from wardapp.core.access import allow
 from wardapp.core.labels import KIND_LABELS, STATUS_LABELS
@@ -29,7 +28,7 @@ from wardapp.review.services import (
     decide,
     undo,
 )
-from wardapp.units.models import Unit
+from wardapp.review.unit_choice import picker, unit_name
 
 # The kinds in a word or two, for a queue row's one line (the full name is its title).
 KIND_SHORT = {
@@ -43,12 +42,6 @@ KIND_SHORT = {
 
 def _context(**extra) -> dict:
     plan = lookup.current_plan()
-    units = [
-        u
-        for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))
-        if current_user.sees_unit(u.id)
-    ]
-    units.sort(key=lambda u: (u.kind != "ward", u.kind != "commune", u.name))
     return {
         "kind_labels": KIND_LABELS,
         "kind_short": KIND_SHORT,
@@ -58,7 +51,8 @@ def _context(**extra) -> dict:
         "reasons": QUICK_REASONS,
         "plan": plan,
         "tasks": plan.tasks if plan else [],
-        "units": units,
+        "units": picker(current_user),  # None: too many to list, typed instead
+        "unit_name": unit_name,
         "may_decide": current_user.role in DECIDERS,
         "undo_seconds": 10,
         **extra,
