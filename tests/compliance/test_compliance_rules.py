@@ -226,5 +226,6 @@ def test_the_picture_takes_the_same_few_queries_for_many_units_as_for_one(ward, 
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
-    # The tasks, their units, the counts, the accepted explanations, the last urges.
-    assert queries_for(1) == queries_for(12) <= 6
+    # The tasks, their parts, their units, the counts, the weekly counts, the units left out
+    # of the period, the accepted explanations, the last urges.
+    assert queries_for(1) == queries_for(12) <= 8

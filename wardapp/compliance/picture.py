@@ -8,16 +8,16 @@ whatever the number of units, tasks or items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wardapp.compliance import explained
-from wardapp.compliance.counting import between_days, count_evidence, counted
+from wardapp.compliance.counting import between_days, count_by_week, count_evidence, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
@@ -41,8 +41,9 @@ class Picture:
     units: list[Unit]
     cells: dict[tuple[int, int], Cell]
     expectations: dict[int, Expectation]
-    tallies: dict[tuple[int, int], Tally] = field(default_factory=dict)
+    tallies: Mapping[tuple[int, int], Tally] = field(default_factory=dict)
     urges: dict[tuple[int, int], UrgeMark] = field(default_factory=dict)
+    weekly: dict[int, dict[date, int]] = field(default_factory=dict)  # task → Monday → approved
 
     @property
     def counted_to(self) -> date:
@@ -81,17 +82,26 @@ class Picture:
         return found
 
     def weekly_accepted(self, task_id: int, unit_id: int | None = None) -> list[tuple[Week, int]]:
-        """Accepted items per ISO week of the period, over the picture's units (or one)."""
-        totals = dict.fromkeys(self.period.weeks(), 0)
-        weeks: dict[date, Week] = {}
-        for (t_id, u_id), counts in self.tallies.items():
-            if t_id != task_id or unit_id not in (None, u_id):
-                continue
-            for (day, status), n in counts.counts.items():
-                week = weeks.get(day) or weeks.setdefault(day, Week.of(day))
-                if status == "approved" and week in totals:
-                    totals[week] += n
-        return list(totals.items())
+        """Accepted items per ISO week of the period, over the picture's units. ``unit_id``
+        names the picture's one unit (the unit page); the counts are made for the picture's
+        units together, a few dozen rows however many units it has."""
+        if unit_id is not None and any(u.id != unit_id for u in self.units):
+            raise ValueError("weekly counts of one unit need a picture of that unit alone")
+        counts = self.weekly.get(task_id, {})
+        return [(week, counts.get(week.monday, 0)) for week in self.period.weeks()]
+
+
+def all_unit_ids(session: Session | None = None) -> list[int]:
+    return list((session or db.session).scalars(select(Unit.id)))
+
+
+class Part(NamedTuple):
+    """One unit's part in one task, as plain values: a national plan has 33,000."""
+
+    task_id: int
+    unit_id: int
+    role: str
+    scored: bool
 
 
 def responsible(
@@ -100,25 +110,50 @@ def responsible(
     session: Session | None = None,
     period: Period | None = None,
 ) -> tuple[list[Task], list[Unit]]:
-    """The plan's tasks (with their assignments) and the units that have a part: those that
-    existed in ``period`` (a merge leaves the units before it in the periods before it), or
-    the active ones when no period is given."""
+    """The plan's tasks and the units that have a part: those that existed in ``period`` (a
+    merge leaves the units before it in the periods before it), or the active ones when no
+    period is given."""
+    tasks, units, _ = responsible_parts(plan, unit_ids, session, period)
+    return tasks, units
+
+
+def responsible_parts(
+    plan: Plan,
+    unit_ids: list[int] | None = None,
+    session: Session | None = None,
+    period: Period | None = None,
+) -> tuple[list[Task], list[Unit], list[Part]]:
+    """As ``responsible``, with every part of those units in those tasks. The parts are read
+    as rows and the units once each, not as 33,000 assignment objects (a task's
+    ``assignments`` still load when something asks for them)."""
+    reader = session or db.session
     tasks = list(
-        (session or db.session).scalars(
+        reader.scalars(
             select(Task)
             .where(Task.plan_id == plan.id, Task.retired.is_(False))
             .order_by(Task.number)
-            .options(selectinload(Task.assignments).selectinload(TaskUnit.unit))
         )
     )
+    if not tasks:
+        return tasks, [], []
+    assigned = select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role, TaskUnit.scored).where(
+        TaskUnit.task_id.in_([t.id for t in tasks])
+    )
+    if unit_ids is not None:
+        assigned = assigned.where(TaskUnit.unit_id.in_(unit_ids))
+    parts = [Part(*row) for row in reader.execute(assigned)]
+    candidates = reader.scalars(
+        select(Unit).where(Unit.id.in_(select(assigned.subquery().c.unit_id)))
+    )
     units = {
-        a.unit.id: a.unit
-        for t in tasks
-        for a in t.assignments
-        if (a.unit.exists_during(period.start, period.end) if period else a.unit.active)
-        and (unit_ids is None or a.unit.id in unit_ids)
+        u.id: u
+        for u in candidates
+        if (u.exists_during(period.start, period.end) if period else u.active)
     }
-    return tasks, sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 9), u.id))
+    number = {t.id: t.number for t in tasks}
+    parts = sorted((p for p in parts if p.unit_id in units), key=lambda p: (number[p.task_id],))
+    ordered = sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 9), u.id))
+    return tasks, ordered, parts
 
 
 def compliance_for(
@@ -138,35 +173,40 @@ def compliance_for(
     ``session`` defaults to the request's; a streamed export passes its own.
     """
     tz = tz or city_tz()
-    tasks, units = responsible(plan, unit_ids, session, period)
+    tasks, units, parts = responsible_parts(plan, unit_ids, session, period)
     shown = {u.id for u in units}
     expectations = {t.id: expectation_for(t, period) for t in tasks}
-    spans = [e.window for e in expectations.values()]
-    spans += [(s.start, s.end) for e in expectations.values() for s in e.slots]
-    spans += [(w.monday, w.sunday) for w in period.weeks()]  # for the weekly chart
-    tallies = count_evidence([t.id for t in tasks], sorted(shown), spans, tz, session)
-    first = min((s[0] for s in spans), default=period.start)
-    last = max((s[1] for s in spans), default=period.end)
+    spans = {t: [e.window, *((s.start, s.end) for s in e.slots)] for t, e in expectations.items()}
+    # Every unit's when the viewer sees them all: the list of 3,321 ids would only slow it.
+    counted_units = None if unit_ids is None else sorted(shown)
+    task_ids = [t.id for t in tasks]
+    tallies = count_evidence(task_ids, counted_units, spans, tz, session)
+    tallies = {key: tally for key, tally in tallies.items() if key[1] in shown}
+    weeks = [(w.monday, w.sunday) for w in period.weeks()]
+    # By every unit but those left out of the period (merged away, deactivated): a few.
+    hidden = [] if unit_ids is not None else sorted(set(all_unit_ids(session)) - shown)
+    weekly = count_by_week(task_ids, counted_units, weeks, tz, session, excluded=hidden)
+    days = [d for task_spans in spans.values() for span in task_spans for d in span]
+    first, last = min(days, default=period.start), max(days, default=period.end)
     accepted = accepted_for([t.id for t in tasks], sorted(shown), first, last, session)
+    empty = Tally()
     cells = {}
-    for task in tasks:
-        for a in task.assignments:
-            if a.unit_id not in shown:
-                continue
-            cell = Cell(task.id, a.unit_id, a.role, a.scored)
-            judged = judge(
-                cell, expectations[task.id], tallies.get((task.id, a.unit_id), Tally()), as_of
-            )
-            cells[(task.id, a.unit_id)] = explained.apply(
-                judged, accepted.get((task.id, a.unit_id), [])
-            )
+    for part in parts:
+        key = (part.task_id, part.unit_id)
+        judged = judge(
+            Cell(part.task_id, part.unit_id, part.role, part.scored),
+            expectations[part.task_id],
+            tallies.get(key, empty),
+            as_of,
+        )
+        cells[key] = explained.apply(judged, accepted.get(key, []))
     marks = latest_urges(plan.id, sorted(shown), period.start, period.end, session)
     urges = {}
     for task_id, unit_id in cells:
         found = [m for m in (marks.get((task_id, unit_id)), marks.get((None, unit_id))) if m]
         if found:
             urges[(task_id, unit_id)] = max(found, key=lambda m: m.at)
-    return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies, urges)
+    return Picture(plan, period, as_of, tasks, units, cells, expectations, tallies, urges, weekly)
 
 
 def evidence_behind(
