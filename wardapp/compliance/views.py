@@ -17,6 +17,7 @@ from wardapp.compliance.choice import Choice, choice_from_request
 from wardapp.compliance.head import head_summary
 from wardapp.compliance.picture import compliance_for, evidence_behind
 from wardapp.compliance.progress import due_now, unit_lines
+from wardapp.compliance.rows_page import rows_page
 from wardapp.compliance.rules import VERDICT_LABELS, VERDICTS
 from wardapp.core import i18n
 from wardapp.core.access import allow
@@ -111,6 +112,7 @@ def dashboard():
         "compliance/dashboard.html",
         choice=choice,
         picture=picture,
+        rows=rows_page(picture, request.args),
         columns=Columns.of(picture),
         may_set_rules=current_user.role in RULE_EDITORS,
         charts=charts_for(picture),

@@ -1,6 +1,7 @@
 """The request's life: access check, one transaction, security headers, error pages."""
 
 from flask import Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
@@ -48,6 +49,7 @@ def init_app(app):
     app.context_processor(template_context)
     app.jinja_env.filters["date"] = i18n.fmt_date
     app.jinja_env.filters["datetime"] = i18n.fmt_datetime
+    app.jinja_env.filters["num"] = format_decimal  # 3.321 in Vietnamese, 3,321 in English
 
 
 def finish_transaction(response):
