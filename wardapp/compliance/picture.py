@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wardapp.compliance import explained
-from wardapp.compliance.counting import between_days, count_by_week, count_evidence, counted
+from wardapp.compliance.counting import between_days, count_picture, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
@@ -180,15 +180,16 @@ def compliance_for(
     # Every unit's when the viewer sees them all: the list of 3,321 ids would only slow it.
     counted_units = None if unit_ids is None else sorted(shown)
     task_ids = [t.id for t in tasks]
-    tallies = count_evidence(task_ids, counted_units, spans, tz, session)
-    tallies = {key: tally for key, tally in tallies.items() if key[1] in shown}
     weeks = [(w.monday, w.sunday) for w in period.weeks()]
     # By every unit but those left out of the period (merged away, deactivated): a few.
     hidden = [] if unit_ids is not None else sorted(set(all_unit_ids(session)) - shown)
-    weekly = count_by_week(task_ids, counted_units, weeks, tz, session, excluded=hidden)
+    tallies, weekly = count_picture(
+        task_ids, counted_units, spans, weeks, tz, session, excluded=hidden
+    )
+    tallies = {key: tally for key, tally in tallies.items() if key[1] in shown}
     days = [d for task_spans in spans.values() for span in task_spans for d in span]
     first, last = min(days, default=period.start), max(days, default=period.end)
-    accepted = accepted_for([t.id for t in tasks], sorted(shown), first, last, session)
+    accepted = accepted_for(task_ids, counted_units, first, last, session)
     empty = Tally()
     cells = {}
     for part in parts:
@@ -200,7 +201,7 @@ def compliance_for(
             as_of,
         )
         cells[key] = explained.apply(judged, accepted.get(key, []))
-    marks = latest_urges(plan.id, sorted(shown), period.start, period.end, session)
+    marks = latest_urges(plan.id, counted_units, period.start, period.end, session)
     urges = {}
     for task_id, unit_id in cells:
         found = [m for m in (marks.get((task_id, unit_id)), marks.get((None, unit_id))) if m]

@@ -160,6 +160,10 @@ class Tally:
         days, totals = self._running(status)
         return totals[bisect_right(days, end)] - totals[bisect_left(days, start)]
 
+    def approved_waiting(self, start: date, end: date) -> tuple[int, int]:
+        """Approved and waiting items from ``start`` to ``end``: what a slot is judged by."""
+        return self.between(start, end, "approved"), self.between(start, end, "submitted")
+
 
 class Stretches:
     """The first days of the stretches one aggregate count was cut into, shared by all its
@@ -212,6 +216,14 @@ class StretchTally(Tally):
         lo, hi = self.stretches.span(start, end)
         return sum(row[lo:hi])
 
+    def approved_waiting(self, start: date, end: date) -> tuple[int, int]:
+        lo, hi = self.stretches.span(start, end)
+        approved, waiting = self.per_status.get("approved"), self.per_status.get("submitted")
+        return (
+            sum(approved[lo:hi]) if approved else 0,
+            sum(waiting[lo:hi]) if waiting else 0,
+        )
+
 
 @dataclass
 class Cell:
@@ -247,8 +259,7 @@ class Cell:
 def judge(cell: Cell, expectation: Expectation, tally: Tally, as_of: date | None = None) -> Cell:
     """Fill in the cell's counts and verdict from what the rule expects and what was counted."""
     lo, hi = expectation.window
-    cell.accepted = tally.between(lo, hi, "approved")
-    cell.pending = tally.between(lo, hi, "submitted")
+    cell.accepted, cell.pending = tally.approved_waiting(lo, hi)
     cell.returned = tally.between(lo, hi, "returned")
     if not cell.scored:
         cell.reason = (
@@ -264,8 +275,7 @@ def judge(cell: Cell, expectation: Expectation, tally: Tally, as_of: date | None
     for slot in expectation.slots:
         if as_of is not None and slot.start > as_of:
             continue
-        approved = tally.between(slot.start, slot.end, "approved")
-        waiting = tally.between(slot.start, slot.end, "submitted")
+        approved, waiting = tally.approved_waiting(slot.start, slot.end)
         met, could = approved >= slot.required, approved + waiting >= slot.required
         running = as_of is not None and slot.end >= as_of
         if running and not could:

@@ -218,25 +218,24 @@ def _tell_unit(explanation: Explanation) -> None:
 
 def accepted_for(
     task_ids: Sequence[int],
-    unit_ids: Sequence[int],
+    unit_ids: Sequence[int] | None,
     start: date,
     end: date,
     session: DbSession | None = None,
 ) -> dict[tuple[int, int], list[Explanation]]:
-    """Accepted explanations of these tasks and units whose days meet ``start``–``end``."""
-    if not task_ids or not unit_ids:
+    """Accepted explanations of these tasks and units (None: every unit's) whose days meet
+    ``start``–``end``."""
+    if not task_ids or unit_ids is not None and not unit_ids:
         return {}
-    rows = (session or db.session).scalars(
-        select(Explanation)
-        .where(
-            Explanation.task_id.in_(list(task_ids)),
-            Explanation.unit_id.in_(list(unit_ids)),
-            Explanation.status == "accepted",
-            Explanation.period_start <= end,
-            Explanation.period_end >= start,
-        )
-        .order_by(Explanation.period_start, Explanation.id)
+    query = select(Explanation).where(
+        Explanation.task_id.in_(list(task_ids)),
+        Explanation.status == "accepted",
+        Explanation.period_start <= end,
+        Explanation.period_end >= start,
     )
+    if unit_ids is not None:
+        query = query.where(Explanation.unit_id.in_(list(unit_ids)))
+    rows = (session or db.session).scalars(query.order_by(Explanation.period_start, Explanation.id))
     found: dict[tuple[int, int], list[Explanation]] = {}
     for row in rows:
         found.setdefault((row.task_id, row.unit_id), []).append(row)
@@ -339,29 +338,27 @@ def send_urge(
 
 def latest_urges(
     plan_id: int,
-    unit_ids: Sequence[int],
+    unit_ids: Sequence[int] | None,
     start: date,
     end: date,
     session: DbSession | None = None,
 ) -> dict[tuple[int | None, int], UrgeMark]:
-    """(task id or None for every task, unit id) → the last urge meeting the days."""
-    if not unit_ids:
+    """(task id or None for every task, unit id) → the last urge meeting the days, for these
+    units (None: every unit)."""
+    if unit_ids is not None and not unit_ids:
         return {}
-    rows = (session or db.session).execute(
+    query = (
         select(
             Urge.task_id, urge_unit.c.unit_id, Urge.created_at, User.display_name, Unit.short_name
         )
         .join(urge_unit, urge_unit.c.urge_id == Urge.id)
         .join(User, User.id == Urge.sender_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(
-            Urge.plan_id == plan_id,
-            urge_unit.c.unit_id.in_(list(unit_ids)),
-            Urge.period_start <= end,
-            Urge.period_end >= start,
-        )
-        .order_by(Urge.created_at)
+        .where(Urge.plan_id == plan_id, Urge.period_start <= end, Urge.period_end >= start)
     )
+    if unit_ids is not None:
+        query = query.where(urge_unit.c.unit_id.in_(list(unit_ids)))
+    rows = (session or db.session).execute(query.order_by(Urge.created_at))
     found: dict[tuple[int | None, int], UrgeMark] = {}
     for task_id, unit_id, at, name, unit_name in rows:
         found[(task_id, unit_id)] = UrgeMark(at, unit_name or name)

@@ -88,9 +88,10 @@ def _streamed(asked: Asked, write, mimetype: str, ext: str) -> Response:
     needs the request (the engine, the zone, link templates, translations) taken now."""
     engine, tz = db.engine, city_tz()
     prepared = write(tz)
+    settings = {"COUNT_WORK_MEM": current_app.config["COUNT_WORK_MEM"]}
 
     def chunks():
-        with Session(engine) as session:
+        with Session(engine, info=settings) as session:
             yield from prepared(_picture(asked, session, tz), session)
 
     response = Response(chunks(), mimetype=mimetype)
