@@ -345,6 +345,22 @@ def test_the_heads_home_ranks_the_units_and_compares_with_the_quarter_before(see
     assert re.search(rf"<strong>{leads - 1}</strong> đơn vị còn nhiệm vụ chưa đạt", head)
 
 
+def test_past_forty_units_the_heads_ranking_shows_the_first_and_the_last(
+    seeded, auth, client, monkeypatch
+):
+    from wardapp.compliance import head as head_module
+
+    _two_quarters(seeded)
+    auth.login("giamsat")
+    whole = client.get("/").get_data(as_text=True)
+    ranks = [int(r) for r in re.findall(r"<tr(?: class=\"behind\")?>\s*<td>(\d+)</td>", whole)]
+    monkeypatch.setattr(head_module, "RANKED_SHOWN", 4)
+    body = client.get("/").get_data(as_text=True)
+    shown = [int(r) for r in re.findall(r"<tr(?: class=\"behind\")?>\s*<td>(\d+)</td>", body)]
+    assert shown == [1, 2, ranks[-2], ranks[-1]]
+    assert f"… {len(ranks) - 4} đơn vị nữa: xem bảng tổng hợp" in body
+
+
 def test_the_heads_home_inside_the_plan_year_shows_todays_quarter(
     seeded, auth, client, monkeypatch
 ):

@@ -24,6 +24,9 @@ from wardapp.plans.periods import PlanView, view_for
 from wardapp.units.models import Unit
 
 
+RANKED_SHOWN = 40
+
+
 @dataclass
 class UnitStanding:
     unit: Unit
@@ -59,6 +62,20 @@ class HeadSummary:
     def behind(self) -> list[UnitStanding]:
         return [s for s in self.standings if s.behind]
 
+    def ranked_rows(self) -> list[tuple[int, UnitStanding] | int]:
+        """(rank, standing) for the table; past ``RANKED_SHOWN`` units, the first and the
+        last half of that many, with the number of units between them in place of the rest
+        (a province's 100 or the country's 3,321 are in the matrix)."""
+        ranked = list(enumerate(self.standings, start=1))
+        if len(ranked) <= RANKED_SHOWN:
+            return list(ranked)
+        half = RANKED_SHOWN // 2
+        return [*ranked[:half], len(ranked) - 2 * half, *ranked[-half:]]
+
+    @property
+    def unranked_shown(self) -> list[Unit]:
+        return self.unranked[:RANKED_SHOWN]
+
     @property
     def overall_change(self) -> int | None:
         if self.overall is None or self.overall_before is None:
@@ -93,6 +110,10 @@ def head_summary(plan: Plan, user, today: date) -> HeadSummary:
     )
     now = _scored(picture)
     tasks = {t.id: t for t in picture.tasks}
+    unmet: dict[int, list[Task]] = {}  # one pass over the cells: a nation has 33,000
+    for cell in picture.cells.values():
+        if cell.verdict == "unmet":
+            unmet.setdefault(cell.unit_id, []).append(tasks[cell.task_id])
     standings, unranked = [], []
     for unit in picture.units:
         if unit.id not in now:
@@ -100,19 +121,8 @@ def head_summary(plan: Plan, user, today: date) -> HeadSummary:
             continue
         met, scored = now[unit.id]
         was = before.get(unit.id)
-        standings.append(
-            UnitStanding(
-                unit,
-                met,
-                scored,
-                [
-                    tasks[c.task_id]
-                    for c in picture.cells.values()
-                    if c.unit_id == unit.id and c.verdict == "unmet"
-                ],
-                was[0] / was[1] if was else None,
-            )
-        )
+        behind = sorted(unmet.get(unit.id, []), key=lambda t: t.number)
+        standings.append(UnitStanding(unit, met, scored, behind, was[0] / was[1] if was else None))
     standings.sort(key=lambda s: (-(s.completion or 0), -s.met, s.unit.short_name))
     waiting, oldest = db.session.execute(
         visible(user, db.select(func.count(Evidence.id), func.min(Evidence.created_at))).where(
