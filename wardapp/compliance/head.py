@@ -23,7 +23,6 @@ from wardapp.plans.models import Plan, Task
 from wardapp.plans.periods import PlanView, view_for
 from wardapp.units.models import Unit
 
-
 RANKED_SHOWN = 40
 
 
