@@ -25,7 +25,7 @@ def _plan(plan_id: int) -> Plan:
 def _page(plan: Plan, submitted: TaskRuleForm | None = None, status: int = 200):
     forms = [
         submitted if submitted and submitted.task.id == t.id else TaskRuleForm(t, fresh=True)
-        for t in lookup.tasks_of_plan(plan)
+        for t in lookup.tasks_of_plan(plan, with_units=True)
     ]
     return render_template(
         "compliance/settings.html", plan=plan, forms=forms, rule_labels=RULE_LABELS
