@@ -222,3 +222,21 @@ def test_two_photos_of_the_same_panel_taken_moments_apart_are_not_flagged(seeded
     first = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=1)])
     again = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=2)])
     assert codes(first) == [] and codes(again) == []
+
+
+def test_a_photo_whose_probe_hashes_were_not_kept_is_checked_from_its_display_copy(seeded):
+    """``process_photo`` hands its probe hashes on to the check; a Media made otherwise (read
+    back, imported) has none, and the check makes them from the display copy it stored."""
+    from wardapp.evidence import warnings
+    from wardapp.evidence.models import Media
+    from wardapp.media import process_photo
+    from wardapp.media.app_store import storage
+
+    original = images.moment(PANEL, seed=1)
+    first = Officer(seeded, "tho-xuong").site_photo(photos=[original])
+    copy = process_photo(images.transposed(original, T.ROTATE_90), max_pixels=50_000_000)
+    with seeded.test_request_context():
+        media = Media(sha256="0" * 64, display_key=storage().put(copy.display, ".jpg"))
+        assert media.probe_hashes == ()
+        [warning] = warnings._duplicates(media, exclude=set())
+    assert warning == {"code": "similar_photo", "evidence_id": first.json["id"]}

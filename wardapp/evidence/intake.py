@@ -73,6 +73,7 @@ def store_files(raw: RawSubmission, *, max_files: int) -> list[Media]:
                 media.thumb_key = put(photo.thumb, ".jpg", durable=False)
                 media.set_phash(photo.phash)
                 media.copy_hashes = [PhotoHash.of(value) for value in photo.copy_hashes]
+                media.probe_hashes = photo.probe_hashes
                 _set_time_and_place(media, photo.taken_at, photo.gps, meta)
             stored.append(media)
     except OSError as exc:

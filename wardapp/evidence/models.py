@@ -120,6 +120,10 @@ class Media(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     evidence: Mapped[Evidence] = relationship(back_populates="media")
+    # No column: what a photo being submitted looks for among earlier ones (media.nearcopy),
+    # made with its ``copy_hashes`` and read by the duplicate check of the same request.
+    # Empty on a row read back from the database.
+    probe_hashes: tuple[str, ...] = ()
     copy_hashes: Mapped[list[PhotoHash]] = relationship(
         back_populates="media", cascade="all, delete-orphan"
     )

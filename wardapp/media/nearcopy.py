@@ -8,14 +8,17 @@ Two steps, so the cost per submission stays bounded however many photos are stor
    corner, computed after uniform borders are trimmed. A new photo is hashed in each of its
    eight quarter-turn/mirror orientations; a stored photo is a candidate when one of its
    hashes shares a 16-bit band with one of those (looked up by index) and lies within
-   ``CANDIDATE_BITS``. Perceptual hashes alone cannot tell a copy from another photo of the
-   same panel taken a moment later: both look alike.
+   ``CANDIDATE_BITS``. Both sets of hashes are made once, by ``process_photo`` from the
+   pixels it has decoded anyway (``photo_hashes``). Perceptual hashes alone cannot tell a
+   copy from another photo of the same panel taken a moment later: both look alike.
 2. **Check the few nearest candidates pixel by pixel.** ORB features (OpenCV) of both
    pictures are matched, a similarity transform (turn, scale, shift; mirrored too) is fitted
    with RANSAC, the new photo is laid over the stored one and the grey levels compared,
    allowing a brightness and contrast change. A copy leaves a residual of about one grey level
    (re-encoding); another photo of the same scene does not line up that way (the camera moved,
    nearer things shifted more, the light changed, people walked by) and leaves ten or more.
+   Only then are the display copies decoded again (``work_image``): most photos have no
+   candidate, and pay for the hashes alone.
 
 ``tests/benchmarks/bench_nearcopy.py`` measures recall, false flags and cost.
 """
@@ -23,7 +26,9 @@ Two steps, so the cost per submission stays bounded however many photos are stor
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import imagehash
@@ -113,21 +118,41 @@ def _window(image: Image.Image, box: tuple[float, float, float, float]) -> Image
     return image.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
 
 
-def stored_hashes(work: Image.Image) -> list[str]:
+@dataclass(frozen=True)
+class Hashes:
+    """A new photo's hashes, all made from one small picture (``hash_image``)."""
+
+    stored: tuple[str, ...]  # what it is found by once stored (the ``photo_hash`` rows)
+    probe: tuple[str, ...]  # what it looks for among the photos stored before it
+
+
+def photo_hashes(pixels: Image.Image) -> Hashes:
+    """Both sets of hashes of a photo being stored, from its pixels at any size."""
+    small = hash_image(pixels)
+    return Hashes(_stored_hashes(small), _probe_hashes(small))
+
+
+def stored_hashes(pixels: Image.Image) -> list[str]:
     """What a stored photo is found by: its picture's hash and its cropped windows'."""
-    work = hash_image(work)
-    return list(dict.fromkeys(_phash(_window(work, box)) for box in WINDOWS))
+    return list(_stored_hashes(hash_image(pixels)))
 
 
-def probe_hashes(work: Image.Image) -> list[str]:
+def probe_hashes(pixels: Image.Image) -> list[str]:
     """What a new photo looks for: its hash in each orientation, whole and slightly cropped
     (in case the stored one is the cropped copy)."""
-    work = hash_image(work)
+    return list(_probe_hashes(hash_image(pixels)))
+
+
+def _stored_hashes(small: Image.Image) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_phash(_window(small, box)) for box in WINDOWS))
+
+
+def _probe_hashes(small: Image.Image) -> tuple[str, ...]:
     found = []
     for turn in ORIENTATIONS:
-        view = work if turn is None else work.transpose(turn)
+        view = small if turn is None else small.transpose(turn)
         found += [_phash(view), _phash(_window(view, WINDOWS[5]))]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def bands(value: str) -> tuple[int, int, int, int]:
@@ -157,17 +182,21 @@ def features(work: Image.Image, *, mirrored: bool = False) -> Features:
 
 
 class Probe:
-    """A new photo's picture, with its features (and its mirror's) made once for all checks."""
+    """A new photo's picture, with its features (and its mirror's) made once for all checks.
 
-    def __init__(self, work: Image.Image) -> None:
-        self.work = work
-        self._features: list[Features] | None = None
+    Both are made on first use: most photos have no candidate to check pixel by pixel, and
+    decoding the display copy again costs more than the rest of the check."""
 
-    @property
+    def __init__(self, load: Callable[[], Image.Image]) -> None:
+        self._load = load
+
+    @cached_property
+    def work(self) -> Image.Image:
+        return self._load()
+
+    @cached_property
     def views(self) -> list[Features]:
-        if self._features is None:
-            self._features = [features(self.work), features(self.work, mirrored=True)]
-        return self._features
+        return [features(self.work), features(self.work, mirrored=True)]
 
 
 def same_photo(stored: Image.Image, probe: Probe) -> bool | None:
