@@ -20,6 +20,12 @@ Two steps, so the cost per submission stays bounded however many photos are stor
    Only then are the display copies decoded again (``work_image``): most photos have no
    candidate, and pay for the hashes alone.
 
+Hashes are made from a picture ``HASH_EDGE`` = 128 px long, its borders trimmed at twice
+that: phash looks at 32 × 32 anyway, and shrinking 128 px to 32 costs a quarter of 256. They
+were made at 256 px (trimmed at 256) before; such hashes stay in ``photo_hash`` as they are,
+and a new photo's hashes lie as near them as its own (median 0 bits, 95 % within 4): a copy
+of a photo hashed the old way is found as well (bench: 98.8 % against 99.4 %).
+
 ``tests/benchmarks/bench_nearcopy.py`` measures recall, false flags and cost.
 """
 
@@ -36,7 +42,7 @@ import numpy as np
 from PIL import Image
 
 WORK_EDGE = 768  # the long edge both pictures are compared at
-HASH_EDGE = 256  # hashes are made from a copy this size (phash itself looks at 32 × 32)
+HASH_EDGE = 128  # hashes are made from a copy this size (phash itself looks at 32 × 32)
 CANDIDATE_BITS = 12  # of 64: how near a hash must be for the pixel check
 MAX_CHECKS = 3  # candidates checked pixel by pixel, nearest first
 SAME_RESIDUAL = 2.0  # median grey-level difference after alignment: a copy is below
@@ -87,8 +93,11 @@ def work_image(data: bytes) -> Image.Image:
 def hash_image(pixels: Image.Image) -> Image.Image:
     """The small grey picture hashes are made from (any size in, borders trimmed)."""
     grey = pixels.convert("L")
+    # Trimmed at twice the size: a screenshot's picture may fill a third of it.
+    grey.thumbnail((2 * HASH_EDGE, 2 * HASH_EDGE), Image.Resampling.BILINEAR)
+    grey = trim_borders(grey)
     grey.thumbnail((HASH_EDGE, HASH_EDGE), Image.Resampling.BILINEAR)
-    return trim_borders(grey)
+    return grey
 
 
 def trim_borders(grey: Image.Image) -> Image.Image:
