@@ -109,9 +109,12 @@ def main() -> int:
         originals.append(images.moment(images.street(5000 + n), seed=1))
     for photo_id, data in enumerate(originals):
         photo = processed(data)
-        started = time.perf_counter()
-        nearcopy.photo_hashes(Image.open(io.BytesIO(photo.display)))
-        hash_costs.append(time.perf_counter() - started)
+        pixels = Image.open(io.BytesIO(photo.display))
+        pixels.draft("RGB", (320, 320))  # about the pixels process_photo has at hand
+        pixels.load()
+        started = time.process_time()
+        nearcopy.photo_hashes(pixels)
+        hash_costs.append(time.process_time() - started)
         index.add(photo_id, photo)
 
     found, tried, missed = 0, 0, defaultdict(int)
@@ -161,7 +164,7 @@ def main() -> int:
     )
     print(f"CPU time of the check per photo: median {statistics.median(cpu) * 1000:.0f} ms")
     print(
-        "hashes per photo (in process_photo: index and probe, here from the display copy): "
+        "CPU time of the hashes per photo (in process_photo: index and probe): "
         f"{statistics.median(hash_costs) * 1000:.1f} ms"
     )
     ok = recall >= 0.95 and false_rate <= 0.02

@@ -43,6 +43,7 @@ from PIL import Image
 
 WORK_EDGE = 768  # the long edge both pictures are compared at
 HASH_EDGE = 128  # hashes are made from a copy this size (phash itself looks at 32 × 32)
+_PHASH_EDGE = 32  # imagehash.phash shrinks to this (hash_size 8 × highfreq_factor 4)
 CANDIDATE_BITS = 12  # of 64: how near a hash must be for the pixel check
 MAX_CHECKS = 3  # candidates checked pixel by pixel, nearest first
 SAME_RESIDUAL = 2.0  # median grey-level difference after alignment: a copy is below
@@ -157,10 +158,12 @@ def _stored_hashes(small: Image.Image) -> tuple[str, ...]:
 
 
 def _probe_hashes(small: Image.Image) -> tuple[str, ...]:
+    # Shrunk to phash's own 32 × 32 first (as phash would), then turned: turning and
+    # shrinking commute (but for rounding), and the other seven shrinks cost nothing.
     found = []
-    for turn in ORIENTATIONS:
-        view = small if turn is None else small.transpose(turn)
-        found += [_phash(view), _phash(_window(view, WINDOWS[5]))]
+    for view in (small, _window(small, WINDOWS[5])):  # the window is cropped evenly all round
+        tiny = view.resize((_PHASH_EDGE, _PHASH_EDGE), Image.Resampling.LANCZOS)
+        found += [_phash(tiny if turn is None else tiny.transpose(turn)) for turn in ORIENTATIONS]
     return tuple(dict.fromkeys(found))
 
 
