@@ -4,13 +4,14 @@ or shown in a screenshot with borders.
 Two steps, so the cost per submission stays bounded however many photos are stored:
 
 1. **Find candidates by index.** Each stored photo keeps perceptual hashes (imagehash's
-   DCT ``phash``) of its picture and of windows cropped 5 % and 10 % from each side and
-   corner, computed after uniform borders are trimmed. A new photo is hashed in each of its
-   eight quarter-turn/mirror orientations; a stored photo is a candidate when one of its
-   hashes shares a 16-bit band with one of those (looked up by index) and lies within
-   ``CANDIDATE_BITS``. Both sets of hashes are made once, by ``process_photo`` from the
-   pixels it has decoded anyway (``photo_hashes``). Perceptual hashes alone cannot tell a
-   copy from another photo of the same panel taken a moment later: both look alike.
+   DCT ``phash``, made all at once by ``phashes``) of its picture and of windows cropped
+   5 % and 10 % from each side and corner, computed after uniform borders are trimmed. A new
+   photo is hashed in each of its eight quarter-turn/mirror orientations; a stored photo is
+   a candidate when one of its hashes shares a 16-bit band with one of those (looked up by
+   index) and lies within ``CANDIDATE_BITS``. Both sets of hashes are made once, by
+   ``process_photo`` from the pixels it has decoded anyway (``photo_hashes``). Perceptual
+   hashes alone cannot tell a copy from another photo of the same panel taken a moment
+   later: both look alike.
 2. **Check the few nearest candidates pixel by pixel.** ORB features (OpenCV) of both
    pictures are matched, a similarity transform (turn, scale, shift; mirrored too) is fitted
    with RANSAC, the new photo is laid over the stored one and the grey levels compared,
@@ -38,7 +39,7 @@ from functools import cached_property
 
 import cv2
 import numpy as np
-import scipy.fft
+import scipy.fft  # imagehash's own DCT, installed with it
 from PIL import Image
 
 WORK_EDGE = 768  # the long edge both pictures are compared at
