@@ -11,7 +11,7 @@ Each distinct photo goes through ``process_photo`` as an upload does and is inde
 submission runs (``evidence.warnings``: the hashes of its every orientation, the band lookup,
 the pixel check of the nearest few) against that index. The cost counted is that check's, on
 top of the capture pipeline's own (``bench_media.py``), plus the hashes ``process_photo``
-makes for the index.
+makes (those the index holds and those the check looks for).
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ class Index:
 
     def check(self, photo: ProcessedPhoto) -> int | None:
         """The stored photo this one is a copy of, or None."""
-        probe = nearcopy.Probe(nearcopy.work_image(photo.display))
-        probes = nearcopy.probe_hashes(probe.work)
+        probe = nearcopy.Probe(lambda: nearcopy.work_image(photo.display))
+        probes = photo.probe_hashes
         best: dict[int, int] = {}
         for value in probes:
             for band, part in enumerate(nearcopy.bands(value)):
@@ -109,9 +109,12 @@ def main() -> int:
         originals.append(images.moment(images.street(5000 + n), seed=1))
     for photo_id, data in enumerate(originals):
         photo = processed(data)
-        started = time.perf_counter()
-        nearcopy.stored_hashes(Image.open(io.BytesIO(photo.display)))
-        hash_costs.append(time.perf_counter() - started)
+        pixels = Image.open(io.BytesIO(photo.display))
+        pixels.draft("RGB", (320, 320))  # about the pixels process_photo has at hand
+        pixels.load()
+        started = time.process_time()
+        nearcopy.photo_hashes(pixels)
+        hash_costs.append(time.process_time() - started)
         index.add(photo_id, photo)
 
     found, tried, missed = 0, 0, defaultdict(int)
@@ -161,7 +164,8 @@ def main() -> int:
     )
     print(f"CPU time of the check per photo: median {statistics.median(cpu) * 1000:.0f} ms")
     print(
-        f"index hashes per photo (in process_photo): {statistics.median(hash_costs) * 1000:.1f} ms"
+        "CPU time of the hashes per photo (in process_photo: index and probe): "
+        f"{statistics.median(hash_costs) * 1000:.1f} ms"
     )
     ok = recall >= 0.95 and false_rate <= 0.02
     return 0 if ok or not args.check else 1

@@ -222,3 +222,37 @@ def test_two_photos_of_the_same_panel_taken_moments_apart_are_not_flagged(seeded
     first = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=1)])
     again = Officer(seeded, "tho-xuong").site_photo(photos=[images.moment(PANEL, seed=2)])
     assert codes(first) == [] and codes(again) == []
+
+
+def test_a_photo_whose_probe_hashes_were_not_kept_is_checked_from_its_display_copy(seeded):
+    """``process_photo`` hands its probe hashes on to the check; a Media made otherwise (read
+    back, imported) has none, and the check makes them from the display copy it stored."""
+    from wardapp.evidence import warnings
+    from wardapp.evidence.models import Media
+    from wardapp.media import process_photo
+    from wardapp.media.app_store import storage
+
+    original = images.moment(PANEL, seed=1)
+    first = Officer(seeded, "tho-xuong").site_photo(photos=[original])
+    copy = process_photo(images.transposed(original, T.ROTATE_90), max_pixels=50_000_000)
+    with seeded.test_request_context():
+        media = Media(sha256="0" * 64, display_key=storage().put(copy.display, ".jpg"))
+        assert media.probe_hashes == ()
+        [warning] = warnings._duplicates(media, exclude=set())
+    assert warning == {"code": "similar_photo", "evidence_id": first.json["id"]}
+
+
+def test_a_stored_photo_is_indexed_by_every_hash_process_photo_made_for_it(seeded):
+    from sqlalchemy import select
+
+    from wardapp.evidence.models import Media, phash_bands
+    from wardapp.extensions import db
+    from wardapp.media import process_photo
+
+    original = images.moment(PANEL, seed=1)
+    Officer(seeded, "tho-xuong").site_photo(photos=[original])
+    made = process_photo(original, max_pixels=50_000_000).copy_hashes
+    with seeded.app_context():
+        rows = db.session.scalars(select(Media)).one().copy_hashes
+        assert sorted(row.value for row in rows) == sorted(made)
+        assert all((row.b0, row.b1, row.b2, row.b3) == phash_bands(row.value) for row in rows)

@@ -120,6 +120,12 @@ class Media(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     evidence: Mapped[Evidence] = relationship(back_populates="media")
+    # No columns: what ``process_photo`` made for a photo being submitted (media.nearcopy):
+    # what it looks for among earlier photos, read by the duplicate check of the same request,
+    # and what it will be found by, stored as ``copy_hashes`` once the row has an id
+    # (``intake.store_copy_hashes``). Empty on a row read back from the database.
+    probe_hashes: tuple[str, ...] = ()
+    new_copy_hashes: tuple[str, ...] = ()
     copy_hashes: Mapped[list[PhotoHash]] = relationship(
         back_populates="media", cascade="all, delete-orphan"
     )
@@ -150,7 +156,8 @@ class PhotoHash(Base):
 
     media: Mapped[Media] = relationship(back_populates="copy_hashes")
 
-    @classmethod
-    def of(cls, value: str) -> PhotoHash:
+    @staticmethod
+    def columns(value: str) -> dict[str, str | int]:
+        """A row's values for one hash, for a bulk insert."""
         b0, b1, b2, b3 = phash_bands(value)
-        return cls(value=value, b0=b0, b1=b1, b2=b2, b3=b3)
+        return {"value": value, "b0": b0, "b1": b1, "b2": b2, "b3": b3}

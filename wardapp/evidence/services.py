@@ -20,7 +20,7 @@ from wardapp.core.i18n import city_tz
 from wardapp.db import rows_matched
 from wardapp.evidence import chains, schema
 from wardapp.evidence.errors import SubmissionError
-from wardapp.evidence.intake import store_files
+from wardapp.evidence.intake import store_copy_hashes, store_files
 from wardapp.evidence.models import Evidence
 from wardapp.evidence.permissions import may_submit
 from wardapp.evidence.submission import RawSubmission
@@ -90,6 +90,7 @@ def submit(user: User, raw: RawSubmission, *, now: datetime | None = None) -> Ou
             evidence.has_warnings = bool(evidence.warnings)
         db.session.add(evidence)
         db.session.flush()
+        store_copy_hashes(media)
     except IntegrityError:
         # Another request got there first: with the same key (the winner's row decides), or
         # with another correction of the same returned item (one live correction at most).

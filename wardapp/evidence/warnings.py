@@ -145,18 +145,21 @@ def _duplicates(media: Media, exclude: set[int]) -> list[dict]:
     ).first()
     if same:
         return [{"code": "duplicate_photo", "evidence_id": same.evidence_id}]
-    if not media.display_key:
+    display_key = media.display_key
+    if not display_key:
         return []
+    probe = nearcopy.Probe(lambda: _work_image(display_key))
     try:
-        probe = nearcopy.Probe(_work_image(media.display_key))
+        # Made in process_photo when the photo was uploaded; from its display copy otherwise.
+        probes = media.probe_hashes or tuple(nearcopy.probe_hashes(probe.work))
     except (OSError, ValueError):
         return []
-    for candidate in _candidates(media, probe, exclude):
+    for candidate in _candidates(media, probes, exclude):
         try:
             stored = _work_image(candidate.display_key)
+            verdict = nearcopy.same_photo(stored, probe)
         except (OSError, ValueError):  # a lost copy: fsck makes it again
             continue
-        verdict = nearcopy.same_photo(stored, probe)
         # Too little detail to line the two up (a flat wall): the hashes decide alone.
         if verdict or (verdict is None and candidate.bits <= SIMILAR_BITS):
             return [{"code": "similar_photo", "evidence_id": candidate.evidence_id}]
@@ -175,7 +178,7 @@ def _work_image(key: str):
         return nearcopy.work_image(file.read())
 
 
-def _candidates(media: Media, probe: nearcopy.Probe, exclude: set[int]) -> list[_Candidate]:
+def _candidates(media: Media, probes: tuple[str, ...], exclude: set[int]) -> list[_Candidate]:
     """The few stored photos nearest by hash, nearest first: found by band, by index, in the
     photo's every orientation (``photo_hash``), or by the older dHash of ``media.phash``."""
     best: dict[int, _Candidate] = {}
@@ -184,7 +187,6 @@ def _candidates(media: Media, probe: nearcopy.Probe, exclude: set[int]) -> list[
         if row.display_key and (row.id not in best or bits < best[row.id].bits):
             best[row.id] = _Candidate(bits, row.id, row.evidence_id, row.display_key)
 
-    probes = nearcopy.probe_hashes(probe.work)
     probe_bands = [nearcopy.bands(value) for value in probes]
     columns = (PhotoHash.b0, PhotoHash.b1, PhotoHash.b2, PhotoHash.b3)
     rows = db.session.execute(

@@ -4,18 +4,28 @@ or shown in a screenshot with borders.
 Two steps, so the cost per submission stays bounded however many photos are stored:
 
 1. **Find candidates by index.** Each stored photo keeps perceptual hashes (imagehash's
-   DCT ``phash``) of its picture and of windows cropped 5 % and 10 % from each side and
-   corner, computed after uniform borders are trimmed. A new photo is hashed in each of its
-   eight quarter-turn/mirror orientations; a stored photo is a candidate when one of its
-   hashes shares a 16-bit band with one of those (looked up by index) and lies within
-   ``CANDIDATE_BITS``. Perceptual hashes alone cannot tell a copy from another photo of the
-   same panel taken a moment later: both look alike.
+   DCT ``phash``, made all at once by ``phashes``) of its picture and of windows cropped
+   5 % and 10 % from each side and corner, computed after uniform borders are trimmed. A new
+   photo is hashed in each of its eight quarter-turn/mirror orientations; a stored photo is
+   a candidate when one of its hashes shares a 16-bit band with one of those (looked up by
+   index) and lies within ``CANDIDATE_BITS``. Both sets of hashes are made once, by
+   ``process_photo`` from the pixels it has decoded anyway (``photo_hashes``). Perceptual
+   hashes alone cannot tell a copy from another photo of the same panel taken a moment
+   later: both look alike.
 2. **Check the few nearest candidates pixel by pixel.** ORB features (OpenCV) of both
    pictures are matched, a similarity transform (turn, scale, shift; mirrored too) is fitted
    with RANSAC, the new photo is laid over the stored one and the grey levels compared,
    allowing a brightness and contrast change. A copy leaves a residual of about one grey level
    (re-encoding); another photo of the same scene does not line up that way (the camera moved,
    nearer things shifted more, the light changed, people walked by) and leaves ten or more.
+   Only then are the display copies decoded again (``work_image``): most photos have no
+   candidate, and pay for the hashes alone.
+
+Hashes are made from a picture ``HASH_EDGE`` = 128 px long, its borders trimmed at twice
+that: phash looks at 32 × 32 anyway, and shrinking 128 px to 32 costs a quarter of 256. They
+were made at 256 px (trimmed at 256) before; such hashes stay in ``photo_hash`` as they are,
+and a new photo's hashes lie as near them as its own (median 0 bits, 95 % within 4): a copy
+of a photo hashed the old way is still found (98.8 % in the bench, 99.4 % for new ones).
 
 ``tests/benchmarks/bench_nearcopy.py`` measures recall, false flags and cost.
 """
@@ -23,15 +33,19 @@ Two steps, so the cost per submission stays bounded however many photos are stor
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
-import imagehash
 import numpy as np
+import scipy.fft  # imagehash's own DCT, installed with it
 from PIL import Image
 
 WORK_EDGE = 768  # the long edge both pictures are compared at
-HASH_EDGE = 256  # hashes are made from a copy this size (phash itself looks at 32 × 32)
+HASH_EDGE = 128  # hashes are made from a copy this size (phash itself looks at 32 × 32)
+_PHASH_BITS = 8  # imagehash.phash's hash_size: 8 × 8 bits
+_PHASH_EDGE = 32  # what it shrinks a picture to first (hash_size × highfreq_factor 4)
 CANDIDATE_BITS = 12  # of 64: how near a hash must be for the pixel check
 MAX_CHECKS = 3  # candidates checked pixel by pixel, nearest first
 SAME_RESIDUAL = 2.0  # median grey-level difference after alignment: a copy is below
@@ -82,8 +96,11 @@ def work_image(data: bytes) -> Image.Image:
 def hash_image(pixels: Image.Image) -> Image.Image:
     """The small grey picture hashes are made from (any size in, borders trimmed)."""
     grey = pixels.convert("L")
+    # Trimmed at twice the size: a screenshot's picture may fill a third of it.
+    grey.thumbnail((2 * HASH_EDGE, 2 * HASH_EDGE), Image.Resampling.BILINEAR)
+    grey = trim_borders(grey)
     grey.thumbnail((HASH_EDGE, HASH_EDGE), Image.Resampling.BILINEAR)
-    return trim_borders(grey)
+    return grey
 
 
 def trim_borders(grey: Image.Image) -> Image.Image:
@@ -104,8 +121,24 @@ def trim_borders(grey: Image.Image) -> Image.Image:
     return grey.crop((left, top, right, bottom))
 
 
-def _phash(image: Image.Image) -> str:
-    return str(imagehash.phash(image))
+def phashes(pictures: list[Image.Image]) -> list[str]:
+    """``str(imagehash.phash(p))`` of each grey picture, bit for bit (the tests compare), made
+    together: at this size imagehash's own work per call (its copies, its two DCT calls, its
+    median, its bit string) costs more than the pixels do, and a photo has 35 hashes.
+
+    As phash does: shrunk to 32 × 32 (Lanczos), DCT-II of the columns then the rows, the
+    8 × 8 lowest frequencies each set when above their median."""
+    size = (_PHASH_EDGE, _PHASH_EDGE)
+    tiny = np.stack(
+        [
+            np.asarray(p if p.size == size else p.resize(size, Image.Resampling.LANCZOS))
+            for p in pictures
+        ]
+    ).astype(np.float64)
+    low = scipy.fft.dct(scipy.fft.dct(tiny, axis=1), axis=2)[:, :_PHASH_BITS, :_PHASH_BITS]
+    low = low.reshape(len(pictures), -1)
+    bits = np.packbits(low > np.median(low, axis=1, keepdims=True), axis=1)
+    return [row.tobytes().hex() for row in bits]
 
 
 def _window(image: Image.Image, box: tuple[float, float, float, float]) -> Image.Image:
@@ -113,21 +146,43 @@ def _window(image: Image.Image, box: tuple[float, float, float, float]) -> Image
     return image.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
 
 
-def stored_hashes(work: Image.Image) -> list[str]:
+@dataclass(frozen=True)
+class Hashes:
+    """A new photo's hashes, all made from one small picture (``hash_image``)."""
+
+    stored: tuple[str, ...]  # what it is found by once stored (the ``photo_hash`` rows)
+    probe: tuple[str, ...]  # what it looks for among the photos stored before it
+
+
+def photo_hashes(pixels: Image.Image) -> Hashes:
+    """Both sets of hashes of a photo being stored, from its pixels at any size."""
+    small = hash_image(pixels)
+    return Hashes(_stored_hashes(small), _probe_hashes(small))
+
+
+def stored_hashes(pixels: Image.Image) -> list[str]:
     """What a stored photo is found by: its picture's hash and its cropped windows'."""
-    work = hash_image(work)
-    return list(dict.fromkeys(_phash(_window(work, box)) for box in WINDOWS))
+    return list(_stored_hashes(hash_image(pixels)))
 
 
-def probe_hashes(work: Image.Image) -> list[str]:
+def probe_hashes(pixels: Image.Image) -> list[str]:
     """What a new photo looks for: its hash in each orientation, whole and slightly cropped
     (in case the stored one is the cropped copy)."""
-    work = hash_image(work)
-    found = []
-    for turn in ORIENTATIONS:
-        view = work if turn is None else work.transpose(turn)
-        found += [_phash(view), _phash(_window(view, WINDOWS[5]))]
-    return list(dict.fromkeys(found))
+    return list(_probe_hashes(hash_image(pixels)))
+
+
+def _stored_hashes(small: Image.Image) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(phashes([_window(small, box) for box in WINDOWS])))
+
+
+def _probe_hashes(small: Image.Image) -> tuple[str, ...]:
+    # Shrunk to phash's own 32 × 32 first (as phash would), then turned: turning and
+    # shrinking commute (but for rounding), and the other seven shrinks cost nothing.
+    views = []
+    for view in (small, _window(small, WINDOWS[5])):  # the window is cropped evenly all round
+        tiny = view.resize((_PHASH_EDGE, _PHASH_EDGE), Image.Resampling.LANCZOS)
+        views += [tiny if turn is None else tiny.transpose(turn) for turn in ORIENTATIONS]
+    return tuple(dict.fromkeys(phashes(views)))
 
 
 def bands(value: str) -> tuple[int, int, int, int]:
@@ -157,17 +212,21 @@ def features(work: Image.Image, *, mirrored: bool = False) -> Features:
 
 
 class Probe:
-    """A new photo's picture, with its features (and its mirror's) made once for all checks."""
+    """A new photo's picture, with its features (and its mirror's) made once for all checks.
 
-    def __init__(self, work: Image.Image) -> None:
-        self.work = work
-        self._features: list[Features] | None = None
+    Both are made on first use: most photos have no candidate to check pixel by pixel, and
+    decoding the display copy again costs more than the rest of the check."""
 
-    @property
+    def __init__(self, load: Callable[[], Image.Image]) -> None:
+        self._load = load
+
+    @cached_property
+    def work(self) -> Image.Image:
+        return self._load()
+
+    @cached_property
     def views(self) -> list[Features]:
-        if self._features is None:
-            self._features = [features(self.work), features(self.work, mirrored=True)]
-        return self._features
+        return [features(self.work), features(self.work, mirrored=True)]
 
 
 def same_photo(stored: Image.Image, probe: Probe) -> bool | None:

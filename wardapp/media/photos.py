@@ -23,7 +23,7 @@ from PIL import Image, ImageFile
 
 from wardapp.media import errors, exifdata
 from wardapp.media.jpegstrip import strip_jpeg_metadata
-from wardapp.media.nearcopy import stored_hashes
+from wardapp.media.nearcopy import photo_hashes
 from wardapp.media.phash import dhash
 from wardapp.media.sniff import HEIC, HEIF, JPEG, PHOTO_TYPES, PNG, WEBP, sniff
 
@@ -89,6 +89,7 @@ class ProcessedPhoto:
     gps: tuple[float, float] | None
     phash: str
     copy_hashes: tuple[str, ...] = ()  # what a later changed copy finds it by (nearcopy)
+    probe_hashes: tuple[str, ...] = ()  # what it looks for among earlier photos (nearcopy)
 
 
 def register_heif() -> None:
@@ -185,6 +186,7 @@ def _process(
     turn = exifdata.orientation(exif)
     display, display_bytes, display_size = _display_copy(image, data, turn)
     thumb = _fit(display, THUMB_EDGE)
+    hashes = photo_hashes(display)  # from the pixels at hand: nothing is decoded again
     return ProcessedPhoto(
         content_type=content_type,
         width=height if turn >= 5 else width,
@@ -196,7 +198,8 @@ def _process(
         taken_at=exifdata.taken_at(exif, default_tz),
         gps=exifdata.gps(exif),
         phash=dhash(thumb),
-        copy_hashes=tuple(stored_hashes(display)),
+        copy_hashes=hashes.stored,
+        probe_hashes=hashes.probe,
     )
 
 
