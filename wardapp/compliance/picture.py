@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from wardapp.compliance import explained
 from wardapp.compliance.counting import between_days, count_picture, counted
 from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
+from wardapp.core.gc_pause import gc_paused
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week
 from wardapp.evidence.models import Evidence
@@ -172,7 +173,18 @@ def compliance_for(
     before it, or formed after it) and units deactivated by hand are left out.
     ``session`` defaults to the request's; a streamed export passes its own.
     """
-    tz = tz or city_tz()
+    with gc_paused():  # a national picture is 200,000 objects: see core.gc_pause
+        return _compliance_for(plan, period, as_of, unit_ids, tz or city_tz(), session)
+
+
+def _compliance_for(
+    plan: Plan,
+    period: Period,
+    as_of: date | None,
+    unit_ids: list[int] | None,
+    tz: tzinfo,
+    session: Session | None,
+) -> Picture:
     tasks, units, parts = responsible_parts(plan, unit_ids, session, period)
     shown = {u.id for u in units}
     expectations = {t.id: expectation_for(t, period) for t in tasks}

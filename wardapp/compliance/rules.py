@@ -171,13 +171,13 @@ class Stretches:
 
     def __init__(self, days: list[date]):
         self.days = days
-        self._spans: dict[tuple[date, date], tuple[int, int]] = {}
+        self.spans: dict[tuple[date, date], tuple[int, int]] = {}
 
     def span(self, start: date, end: date) -> tuple[int, int]:
-        found = self._spans.get((start, end))
+        found = self.spans.get((start, end))
         if found is None:
             found = (bisect_left(self.days, start), bisect_right(self.days, end))
-            self._spans[(start, end)] = found
+            self.spans[(start, end)] = found
         return found
 
 
@@ -217,7 +217,10 @@ class StretchTally(Tally):
         return sum(row[lo:hi])
 
     def approved_waiting(self, start: date, end: date) -> tuple[int, int]:
-        lo, hi = self.stretches.span(start, end)
+        # Called for every slot of every cell (a national quarter: 80,000 times), so the
+        # span is looked up here rather than through another call.
+        found = self.stretches.spans.get((start, end))
+        lo, hi = found if found is not None else self.stretches.span(start, end)
         approved, waiting = self.per_status.get("approved"), self.per_status.get("submitted")
         return (
             sum(approved[lo:hi]) if approved else 0,
@@ -225,7 +228,7 @@ class StretchTally(Tally):
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One task × one responsible unit in a period: what was asked, done, and the verdict."""
 
