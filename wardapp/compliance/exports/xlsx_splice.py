@@ -20,13 +20,14 @@ from typing import BinaryIO
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from wardapp.core.text import UNSAFE_OR_CR, export_safe
+from wardapp.core.text import MAYBE_UNSAFE, export_safe
 
 DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 HEADER_FILTER = re.compile(r'<autoFilter ref="A1:([A-Z]+)1"')
 # What XML must escape, and what the text policy changes (controls, bidi controls and
 # non-characters go: U+FFFE in a cell and Excel will not open the file; CR becomes LF).
-SPECIAL = re.compile(f"[&<>]|{UNSAFE_OR_CR.pattern}")
+# Looked for with the quick class of the text policy: see core.text.MAYBE_UNSAFE.
+SPECIAL = re.compile(f"[&<>]|{MAYBE_UNSAFE.pattern}")
 COLUMNS = [get_column_letter(i) for i in range(1, 100)]
 EXCEL_EPOCH, DAY = datetime(1899, 12, 30), timedelta(days=1)
 CHUNK = 1024 * 1024
