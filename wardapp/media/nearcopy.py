@@ -39,7 +39,6 @@ from functools import cached_property
 
 import cv2
 import numpy as np
-import scipy.fft  # imagehash's own DCT, installed with it
 from PIL import Image
 
 WORK_EDGE = 768  # the long edge both pictures are compared at
@@ -135,6 +134,11 @@ def phashes(pictures: list[Image.Image]) -> list[str]:
             for p in pictures
         ]
     ).astype(np.float64)
+    # imagehash's own DCT, imported here: scipy.fft takes 0.6 s to import, which every
+    # process (each ``flask`` command, each worker) would pay at start for a photo it may
+    # never see.
+    import scipy.fft
+
     low = scipy.fft.dct(scipy.fft.dct(tiny, axis=1), axis=2)[:, :_PHASH_BITS, :_PHASH_BITS]
     low = low.reshape(len(pictures), -1)
     bits = np.packbits(low > np.median(low, axis=1, keepdims=True), axis=1)
