@@ -7,7 +7,8 @@ from sqlalchemy import event
 from support.compliance import local, make_plan, make_task, make_unit, weekly_from
 from support.evidence import make_evidence
 from wardapp.compliance.picture import compliance_for
-from wardapp.compliance.rules import Cell, Tally, expectation_for, judge
+from wardapp.compliance.rules import Cell, expectation_for, judge
+from wardapp.compliance.tally import Tally
 from wardapp.core.periods import Period, Week
 from wardapp.extensions import db
 

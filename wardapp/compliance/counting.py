@@ -17,7 +17,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import ColumnElement, Select, and_, case, func, null, select, tuple_
 from sqlalchemy.orm import Session
 
-from wardapp.compliance.rules import COUNTED_STATUSES, Stretches, StretchTally
+from wardapp.compliance.rules import COUNTED_STATUSES
+from wardapp.compliance.tally import Stretches, StretchTally
 from wardapp.core.periods import local_midnight_utc
 from wardapp.db import not_an_index_key
 from wardapp.evidence.chains import superseded

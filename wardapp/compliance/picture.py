@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from wardapp.compliance import explained
 from wardapp.compliance.counting import between_days, count_picture, counted
-from wardapp.compliance.rules import Cell, Expectation, Tally, expectation_for, judge
+from wardapp.compliance.rules import Cell, Expectation, expectation_for, judge
+from wardapp.compliance.tally import Tally
 from wardapp.core.gc_pause import gc_paused
 from wardapp.core.i18n import city_tz
 from wardapp.core.periods import Period, Week

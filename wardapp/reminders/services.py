@@ -28,7 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from wardapp.auth.models import User
 from wardapp.compliance.counting import count_evidence
 from wardapp.compliance.picture import compliance_for, responsible
-from wardapp.compliance.rules import COUNTED_STATUSES, Tally
+from wardapp.compliance.rules import COUNTED_STATUSES
+from wardapp.compliance.tally import Tally
 from wardapp.core.i18n import city_tz, fmt_date
 from wardapp.core.periods import Period, Week
 from wardapp.core.roles import Role
