@@ -11,6 +11,8 @@ from support.compliance import weekly_from
 from support.pages import matrix
 from wardapp.audit.models import AuditEvent
 from wardapp.auth.models import User
+from wardapp.compliance.exports import views as export_views
+from wardapp.core.i18n import now_local
 from wardapp.core.periods import Period
 from wardapp.evidence.models import Evidence
 from wardapp.extensions import db
@@ -58,7 +60,11 @@ def looks(client, plan_id: int, quarter: int) -> dict:
     }
 
 
-def test_a_merge_leaves_old_periods_alone_and_new_ones_list_the_merged_unit(seeded):
+def test_a_merge_leaves_old_periods_alone_and_new_ones_list_the_merged_unit(seeded, monkeypatch):
+    # The workbook says when it was made, to the minute: both exports are made at one moment.
+    with seeded.app_context():
+        made_at = now_local()
+    monkeypatch.setattr(export_views, "now_local", lambda: made_at)
     made = q2_evidence(seeded)
     reviewer, _token = signed_in(seeded, "vhtt")
     before = looks(reviewer, made["plan"], 2)
