@@ -203,6 +203,7 @@ def bench_matrix(app, units: int) -> None:
 
     with app.test_request_context():
         plan = db.session.scalar(select(Plan))
+        plan_id = plan.id
         runs = []
         for _ in range(3):
             db.session.expire_all()
@@ -228,6 +229,16 @@ def bench_matrix(app, units: int) -> None:
     print(
         f"the overseer's home (this quarter and the one before, ranked): median "
         f"{median / 1000:.2f} s ({cpu / 1000:.2f} s CPU), slowest {slowest / 1000:.2f} s"
+    )
+    editor = app.test_client()
+    AuthActions(editor).login("vhtt")
+    url = f"/compliance/plans/{plan_id}/rules"
+    median, slowest, cpu = time_requests(editor, url, runs=3)
+    size = len(editor.get(url).data)
+    print(
+        f"the rule settings page (each task's rule and exceptions): median "
+        f"{median / 1000:.2f} s ({cpu / 1000:.2f} s CPU), slowest {slowest / 1000:.2f} s, "
+        f"{size / 2**10:.0f} KB of HTML"
     )
 
 

@@ -5,15 +5,102 @@ something countable: the minimum per month or quarter for "Thường xuyên", th
 which responsible units are scored (leads by default, coordinating units not).
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Final
 
+from sqlalchemy import select
+
 from wardapp.audit.services import record
 from wardapp.auth.models import User
 from wardapp.extensions import db
-from wardapp.plans.models import Task
+from wardapp.plans.models import Task, TaskUnit
+from wardapp.units.models import Unit
+
+# Who is scored, as a rule and its exceptions: "lead" scores the leads, "all" every unit with
+# a part, "none" no unit; a unit listed as an exception is treated the other way.
+SCORED_MODES = ("lead", "all", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class PartRow:
+    """An active unit's part in a task, as the settings page shows it."""
+
+    unit_id: int
+    code: str
+    short_name: str
+    lead: bool
+    scored: bool
+
+
+def parts_of_tasks(task_ids: Iterable[int]) -> dict[int, list[PartRow]]:
+    """Each task's parts held by active units, leads first, as plain rows: a national plan
+    has 33,000 of them, which the page counts and lists, never loads as objects."""
+    ids = list(task_ids)
+    found: dict[int, list[PartRow]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(
+            TaskUnit.task_id,
+            TaskUnit.unit_id,
+            Unit.code,
+            Unit.short_name,
+            TaskUnit.role,
+            TaskUnit.scored,
+        )
+        .join(Unit, Unit.id == TaskUnit.unit_id)
+        .where(TaskUnit.task_id.in_(ids), Unit.active.is_(True))
+        .order_by(TaskUnit.task_id, TaskUnit.role != "lead", TaskUnit.unit_id)
+    )
+    for task_id, unit_id, code, short_name, role, scored in rows:
+        found[task_id].append(PartRow(unit_id, code, short_name, role == "lead", bool(scored)))
+    return found
+
+
+def _base(parts: list[PartRow], mode: str) -> set[int]:
+    if mode == "all":
+        return {p.unit_id for p in parts}
+    if mode == "lead":
+        return {p.unit_id for p in parts if p.lead}
+    return set()
+
+
+def scored_by_rule(parts: list[PartRow], mode: str, exceptions: Iterable[int]) -> set[int]:
+    """The units scored under ``mode`` with ``exceptions`` treated the other way."""
+    return _base(parts, mode) ^ set(exceptions)
+
+
+@dataclass(frozen=True, slots=True)
+class WhoIsScored:
+    """How many leads and coordinating units are scored, and the shortest way to say who:
+    the rule with the fewest exceptions."""
+
+    leads: int
+    leads_scored: int
+    partners: int
+    partners_scored: int
+    mode: str
+    exceptions: list[str]  # unit codes
+
+
+def who_is_scored(parts: list[PartRow]) -> WhoIsScored:
+    scored = {p.unit_id for p in parts if p.scored}
+    code = {p.unit_id: p.code for p in parts}
+    mode = min(SCORED_MODES, key=lambda m: len(_base(parts, m) ^ scored))
+    leads = [p for p in parts if p.lead]
+    partners = [p for p in parts if not p.lead]
+    return WhoIsScored(
+        leads=len(leads),
+        leads_scored=sum(p.scored for p in leads),
+        partners=len(partners),
+        partners_scored=sum(p.scored for p in partners),
+        mode=mode,
+        exceptions=sorted(code[u] for u in _base(parts, mode) ^ scored),
+    )
 
 
 def rule_settings(task: Task) -> dict:

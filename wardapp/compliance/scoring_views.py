@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wardapp.compliance.blueprint import bp
-from wardapp.compliance.scoring import update_task_rule
+from wardapp.compliance.scoring import parts_of_tasks, update_task_rule
 from wardapp.compliance.scoring_forms import TaskRuleForm
 from wardapp.core.access import allow
 from wardapp.core.labels import RULE_LABELS
@@ -23,9 +23,13 @@ def _plan(plan_id: int) -> Plan:
 
 
 def _page(plan: Plan, submitted: TaskRuleForm | None = None, status: int = 200):
+    tasks = lookup.tasks_of_plan(plan)
+    parts = parts_of_tasks(t.id for t in tasks)
     forms = [
-        submitted if submitted and submitted.task.id == t.id else TaskRuleForm(t, fresh=True)
-        for t in lookup.tasks_of_plan(plan, with_units=True)
+        submitted
+        if submitted and submitted.task.id == t.id
+        else TaskRuleForm(t, parts.get(t.id, []), fresh=True)
+        for t in tasks
     ]
     return render_template(
         "compliance/settings.html", plan=plan, forms=forms, rule_labels=RULE_LABELS
@@ -45,7 +49,7 @@ def save_task_rule(plan_id: int, task_id: int):
     task = db.get_or_404(Task, task_id)
     if task.plan_id != plan.id:
         abort(404)
-    form = TaskRuleForm(task)
+    form = TaskRuleForm(task, parts_of_tasks([task.id]).get(task.id, []))
     if not form.validate_on_submit():
         return _page(plan, form, 422)
     changed = update_task_rule(current_user, task, **form.sent())
