@@ -8,6 +8,9 @@ ACCESS_LOG ?=
 LOG_LEVEL ?= warning
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# `make test` runs the suite in this many processes (pytest-xdist), a test file to each in
+# turn; PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: setup serve test lint bench translations messages chromium nginx clean locks
 
@@ -45,7 +48,7 @@ test: setup chromium nginx
 	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
 	node --test tests/js/
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## ruff (lint and format), mypy and the import contracts; CI runs it before the tests
 lint: setup

@@ -68,7 +68,8 @@ async function draw(box) {
   cluster.addTo(map);
   placeLayer.addTo(map);
   L.control.layers(null, {[t("Minh chứng")]: cluster, [t("Địa điểm")]: placeLayer}, {collapsed: false}).addTo(map);
-  if (bounds.length) map.fitBounds(bounds, {padding: [24, 24], maxZoom: 17});
+  // At once, not animated: the markers are where they stay when the map says it is ready.
+  if (bounds.length) map.fitBounds(bounds, {padding: [24, 24], maxZoom: 17, animate: false});
   box.dataset.evidenceCount = String(evidence.features.length);
   box.dataset.placeCount = String(places.features.length);
   if (status && !failed) {

@@ -6,7 +6,7 @@ the only proof that the outbox works, so they are never skipped.
 """
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from support import images
 from support.browser import CHROMIUM, CHROMIUM_ARGS, context_options, serving
@@ -21,6 +21,9 @@ def live_server(tmp_path):
 
 @pytest.fixture(scope="session")
 def playwright_driver():
+    # What a page is expected to show, it may take as long to show as any step may take: the
+    # suite runs in two processes on two cores, beside the servers and browsers they start.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as driver:
         yield driver
 
