@@ -18,6 +18,7 @@ def init_app(app):
     from wardapp.ops.commands import (
         backup_command,
         fsck_command,
+        hash_photos_command,
         migrate_media_command,
         restore_command,
     )
@@ -40,6 +41,7 @@ def init_app(app):
     group.add_command(merge_units_command)
     group.add_command(import_users_command)
     group.add_command(migrate_media_command)
+    group.add_command(hash_photos_command)
     app.cli.add_command(group)
 
 

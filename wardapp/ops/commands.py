@@ -1,4 +1,5 @@
-"""``flask wardapp backup DEST``, ``flask wardapp restore SRC`` and ``flask wardapp fsck``."""
+"""``flask wardapp backup DEST``, ``restore SRC``, ``fsck``, ``migrate-media --to s3`` and
+``hash-photos``."""
 
 from pathlib import Path
 
@@ -151,3 +152,28 @@ def migrate_media_command(to: str):
     if not result.clean:
         raise SystemExit(1)
     click.echo("Every file is in the bucket, checked.")
+
+
+@click.command("hash-photos")
+@with_appcontext
+def hash_photos_command():
+    """Make the near-copy hashes of photos stored before they were kept (migration 0019).
+
+    Without them a cropped, turned or mirrored copy of an old photo is not found. Safe to stop
+    and run again, and to run while the app serves: each batch is committed as it is made.
+    """
+    from wardapp.media.app_store import storage
+    from wardapp.ops.hash_photos import hash_stored_photos
+
+    report = hash_stored_photos(
+        storage(),
+        max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        progress=lambda n: click.echo(f"… {n} photos hashed"),
+    )
+    click.echo(f"{report.hashed} photos hashed; every other photo had its hashes already.")
+    for media_id in report.missing:
+        click.echo(f"media {media_id}: display copy missing; run `flask wardapp fsck --repair`")
+    for media_id in report.unreadable:
+        click.echo(f"media {media_id}: the display copy is not a readable picture")
+    if report.missing or report.unreadable:
+        raise SystemExit(1)
