@@ -17,7 +17,7 @@ SHELL_KEPT = """async (paths) => {
 
 
 def wait_until(
-    page: Page, expression: str, arg=None, *, timeout: float = 15_000, what: str = ""
+    page: Page, expression: str, arg=None, *, timeout: float = 30_000, what: str = ""
 ) -> None:
     """Poll an (async) page expression until it is truthy: ``wait_for_function`` does not
     wait for promises, and IndexedDB and Cache Storage only answer with promises."""
