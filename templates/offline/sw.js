@@ -123,10 +123,15 @@ async function networkFirst(event, url) {
 
 /* The pages an officer needs in the field: home, outbox, their submissions and the capture
    form of every kind of every task their unit reports on. One at a time: a phone on 3G has
-   little bandwidth to spare. Only pages the server really served are kept (never a redirect
-   to the sign-in page). */
+   little bandwidth to spare. Only pages the server really served are kept. A redirect is
+   not followed: it goes to the sign-in page, so the officer signed out meanwhile, and
+   fetching that page would give the browser a new session, whose token the sign-in form
+   open in a tab would no longer match. Signing out ("forget") stops a round under way. */
+let round = 0;
+
 async function warm() {
-  const answer = await fetch(TASKS_URL, {headers: {Accept: "application/json"}});
+  const mine = ++round;
+  const answer = await fetch(TASKS_URL, {headers: {Accept: "application/json"}, redirect: "manual"});
   if (!answer.ok) return 0;
   const body = await answer.json();
   const urls = PAGE_URLS.slice();
@@ -134,9 +139,11 @@ async function warm() {
   const cache = await caches.open(PAGES_CACHE);
   let kept = 0;
   for (const path of urls) {
+    if (mine !== round) break;
     try {
-      const response = await fetch(path, {headers: {Accept: "text/html"}});
-      if (worthKeeping(response)) {
+      const response = await fetch(path, {headers: {Accept: "text/html"}, redirect: "manual"});
+      if (response.type === "opaqueredirect") break;
+      if (worthKeeping(response) && mine === round) {
         await cache.put(new URL(path, self.location.origin).href, response);
         kept += 1;
       }
@@ -154,6 +161,7 @@ self.addEventListener("message", (event) => {
         {type: "warmed", version: VERSION, pages: pages})))));
   } else if (type === "forget") {
     // Signing out: the next officer on this phone must not see the previous one's pages.
+    round += 1;
     event.waitUntil(caches.delete(PAGES_CACHE));
   }
 });
