@@ -106,3 +106,42 @@ def test_bad_arguments_are_refused_in_vietnamese(seeded, q1):
         response = client.get(f"/api/v1/compliance?{query}")
         assert response.status_code == status, query
         assert response.is_json and response.json["error"], query
+
+
+def test_one_units_part_of_the_picture_by_its_code(seeded, q1):
+    ids = q1
+    client = Reviewer(seeded).client
+    whole = client.get(f"/api/v1/compliance?plan={ids['plan']}&quarter=1").json
+    one = client.get(f"/api/v1/compliance?plan={ids['plan']}&quarter=1&unit=ngo-quyen").json
+    unit = ids["units"]["ngo-quyen"]
+    assert [u["id"] for u in one["units"]] == [unit]
+    assert one["cells"] == [c for c in whole["cells"] if c["unit_id"] == unit]
+    assert one["counts"]["pending"] == sum(c["verdict"] == "pending" for c in one["cells"]) > 0
+    for code in ("khong-co", ""):
+        refused = client.get(f"/api/v1/compliance?plan={ids['plan']}&quarter=1&unit={code}")
+        assert refused.status_code == 422 and refused.json["fields"]["unit"]
+
+
+def test_a_scoped_reviewer_cannot_reach_another_unit_by_its_code(seeded, q1):
+    from wardapp.auth.services import create_user
+    from wardapp.extensions import db
+    from wardapp.units.models import Unit
+
+    with seeded.app_context():
+        create_user(
+            None,
+            username="vhtt-song-mai",
+            password="wardapp-demo",
+            display_name="VHTT Song Mai",
+            role="reviewer",
+            scoped_units=[db.session.get(Unit, q1["units"]["song-mai"])],
+        )
+        db.session.commit()
+    scoped = SignedIn(seeded, "vhtt-song-mai").client
+    base = f"/api/v1/compliance?plan={q1['plan']}&quarter=1"
+    other = scoped.get(f"{base}&unit=tho-xuong")
+    missing = scoped.get(f"{base}&unit=khong-co")
+    assert other.status_code == missing.status_code == 422
+    assert other.json == missing.json  # nothing says whether the unit exists
+    own = scoped.get(f"{base}&unit=song-mai").json
+    assert {c["unit_id"] for c in own["cells"]} == {q1["units"]["song-mai"]}

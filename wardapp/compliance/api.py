@@ -1,12 +1,14 @@
 """The compliance picture as data, for any client that may see the dashboard (a provincial
 system, a Zalo mini app): ``GET /api/v1/compliance?plan=<id>&quarter=<1-4>`` (or ``month``,
-or ``year``), the same numbers the matrix shows."""
+or ``year``), the same numbers the matrix shows; ``unit=<code>`` for one unit's alone (the
+nation's whole picture is 10 MB)."""
 
 from typing import NoReturn
 
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from wardapp.compliance.blueprint import bp
 from wardapp.compliance.picture import compliance_for
@@ -14,8 +16,10 @@ from wardapp.core import i18n
 from wardapp.core.access import allow
 from wardapp.core.periods import Period
 from wardapp.core.roles import READERS
+from wardapp.extensions import db
 from wardapp.plans import lookup
 from wardapp.plans.periods import view_for
+from wardapp.units.models import Unit
 
 
 def _refuse(message: str, field: str) -> NoReturn:
@@ -45,6 +49,19 @@ def _period(plan_year: int, today) -> tuple[Period, str | None]:
     return view.period, view.note
 
 
+def _units() -> list[int] | None:
+    """The units the caller sees, or the one ``unit`` names among them."""
+    seen = current_user.seen_unit_ids
+    if "unit" not in request.args:
+        return seen
+    code = request.args.get("unit", "")
+    found = db.session.scalar(select(Unit.id).where(Unit.code == code)) if code else None
+    if found is None or (seen is not None and found not in seen):
+        # The same answer for a unit that does not exist and one the caller may not see.
+        _refuse(_("Không có đơn vị mã này trong các đơn vị bạn được xem."), "unit")
+    return [found]
+
+
 @bp.get("/api/v1/compliance")
 @allow(*READERS)
 def api_compliance():
@@ -57,7 +74,7 @@ def api_compliance():
         abort(404)
     today = i18n.today_local()
     period, note = _period(plan.year, today)
-    picture = compliance_for(plan, period, as_of=today, unit_ids=current_user.seen_unit_ids)
+    picture = compliance_for(plan, period, as_of=today, unit_ids=_units())
     cells = []
     for unit, row in picture.rows():
         for task, cell in zip(picture.tasks, row, strict=True):
