@@ -3,6 +3,9 @@
 from support.client import SignedIn
 from support.pages import matrix
 from support.review import Reviewer
+from wardapp.auth.services import create_user
+from wardapp.extensions import db
+from wardapp.units.models import Unit
 
 FIELDS = {
     "unit_id",
@@ -23,6 +26,21 @@ def cell(body, ids, unit, number):
         if c["unit_id"] == ids["units"][unit] and c["task_id"] == ids["tasks"][number]
     ]
     return found
+
+
+def song_mai_reviewer(app, ids):
+    """A reviewer of Song Mai alone, signed in."""
+    with app.app_context():
+        create_user(
+            None,
+            username="vhtt-song-mai",
+            password="wardapp-demo",
+            display_name="VHTT Song Mai",
+            role="reviewer",
+            scoped_units=[db.session.get(Unit, ids["units"]["song-mai"])],
+        )
+        db.session.commit()
+    return SignedIn(app, "vhtt-song-mai").client
 
 
 def test_the_quarter_as_data_matches_the_matrix(seeded, q1):
@@ -66,21 +84,7 @@ def test_a_month_and_the_year(seeded, q1):
 
 def test_a_scoped_reviewer_sees_their_units_and_an_officer_nothing(seeded, q1, app):
     ids = q1
-    from wardapp.auth.services import create_user
-    from wardapp.extensions import db
-    from wardapp.units.models import Unit
-
-    with seeded.app_context():
-        create_user(
-            None,
-            username="vhtt-song-mai",
-            password="wardapp-demo",
-            display_name="VHTT Song Mai",
-            role="reviewer",
-            scoped_units=[db.session.get(Unit, ids["units"]["song-mai"])],
-        )
-        db.session.commit()
-    scoped = SignedIn(seeded, "vhtt-song-mai").client
+    scoped = song_mai_reviewer(seeded, ids)
     body = scoped.get(f"/api/v1/compliance?plan={ids['plan']}&quarter=1").json
     assert {u["id"] for u in body["units"]} == {ids["units"]["song-mai"]}
     assert {c["unit_id"] for c in body["cells"]} == {ids["units"]["song-mai"]}
@@ -123,21 +127,7 @@ def test_one_units_part_of_the_picture_by_its_code(seeded, q1):
 
 
 def test_a_scoped_reviewer_cannot_reach_another_unit_by_its_code(seeded, q1):
-    from wardapp.auth.services import create_user
-    from wardapp.extensions import db
-    from wardapp.units.models import Unit
-
-    with seeded.app_context():
-        create_user(
-            None,
-            username="vhtt-song-mai",
-            password="wardapp-demo",
-            display_name="VHTT Song Mai",
-            role="reviewer",
-            scoped_units=[db.session.get(Unit, q1["units"]["song-mai"])],
-        )
-        db.session.commit()
-    scoped = SignedIn(seeded, "vhtt-song-mai").client
+    scoped = song_mai_reviewer(seeded, q1)
     base = f"/api/v1/compliance?plan={q1['plan']}&quarter=1"
     other = scoped.get(f"{base}&unit=tho-xuong")
     missing = scoped.get(f"{base}&unit=khong-co")

@@ -152,6 +152,14 @@ def scored(app, task_id: int) -> set[str]:
     return {code for code, (_role, on) in parts(app, task_id).items() if on}
 
 
+def save_rule(client, q1, task_id: int, **fields):
+    """One task's form sent from the settings page as a browser sends it."""
+    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
+    data = {f"t{task_id}-{name}": value for name, value in fields.items()}
+    data[f"t{task_id}-csrf_token"] = rule_token(page, task_id)
+    return client.post(f"/compliance/plans/{q1['plan']}/tasks/{task_id}/rules", data=data)
+
+
 def shown_rule(response, task_id: int) -> tuple[str, set[str]]:
     """The rule ticked on the page for a task, and the codes in its exceptions box."""
     page = response.get_data(as_text=True)
@@ -179,13 +187,8 @@ def test_past_a_few_units_who_is_scored_is_a_rule_and_its_exceptions(
         "đơn vị phối hợp." in page
     )
     assert shown_rule(client.get(f"/compliance/plans/{q1['plan']}/rules"), task3) == ("lead", set())
-    response = client.post(
-        f"/compliance/plans/{q1['plan']}/tasks/{task3}/rules",
-        data={
-            f"t{task3}-csrf_token": rule_token(page, task3),
-            f"t{task3}-scored_mode": "lead",
-            f"t{task3}-scored_except": f"TAN-TIEN, {partner}\n",
-        },
+    response = save_rule(
+        client, q1, task3, scored_mode="lead", scored_except=f"TAN-TIEN, {partner}\n"
     )
     assert response.status_code == 303
     assert scored(seeded, task3) == (leads - {"tan-tien"}) | {partner}
@@ -222,23 +225,13 @@ def test_unknown_codes_and_rules_are_refused_and_nothing_changes(
     auth.login("admin")
     task3 = q1["tasks"][3]
     before = parts(seeded, task3)
-    page = client.get(f"/compliance/plans/{q1['plan']}/rules").get_data(as_text=True)
-    url = f"/compliance/plans/{q1['plan']}/tasks/{task3}/rules"
-    token = rule_token(page, task3)
-    unknown = client.post(
-        url,
-        data={
-            f"t{task3}-csrf_token": token,
-            f"t{task3}-scored_mode": "all",
-            f"t{task3}-scored_except": "tho-xuong\nkhong-co-ma-nay",
-        },
+    unknown = save_rule(
+        client, q1, task3, scored_mode="all", scored_except="tho-xuong\nkhong-co-ma-nay"
     )
     assert unknown.status_code == 422
     text = unknown.get_data(as_text=True)
     assert "Các mã này không có phần việc trong nhiệm vụ: khong-co-ma-nay." in text
-    bad_rule = client.post(
-        url, data={f"t{task3}-csrf_token": token, f"t{task3}-scored_mode": "everyone"}
-    )
+    bad_rule = save_rule(client, q1, task3, scored_mode="everyone")
     assert bad_rule.status_code == 422
     assert "Hãy chọn một cách chấm trong danh sách." in bad_rule.get_data(as_text=True)
     assert parts(seeded, task3) == before
