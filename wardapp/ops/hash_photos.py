@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import exists, insert, select
 
 from wardapp.evidence.models import Media, PhotoHash
@@ -58,9 +58,13 @@ def hash_stored_photos(
         rows = []
         for media_id, key in found:
             assert key is not None  # the query asks for photos with a display copy
-            values = _hashes(store, key, max_pixels)
-            if values is None:
-                (report.missing if not store.exists(key) else report.unreadable).append(media_id)
+            try:
+                values = _hashes(store, key, max_pixels)
+            except FileNotFoundError:
+                report.missing.append(media_id)
+                continue
+            except (OSError, ValueError):  # not a picture PIL reads, or past the pixel limit
+                report.unreadable.append(media_id)
                 continue
             rows += [{"media_id": media_id, **PhotoHash.columns(v)} for v in values]
             report.hashed += 1
@@ -72,14 +76,12 @@ def hash_stored_photos(
             progress(report.hashed)
 
 
-def _hashes(store: Storage, key: str, max_pixels: int) -> list[str] | None:
-    try:
-        with store.open(key) as file:
-            data = file.read()
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > max_pixels:
-                return None
-            image.load()
-            return nearcopy.stored_hashes(image)
-    except (FileNotFoundError, UnidentifiedImageError, OSError, ValueError):
-        return None
+def _hashes(store: Storage, key: str, max_pixels: int) -> list[str]:
+    """The stored hashes of one display copy; FileNotFoundError when it is lost."""
+    with store.open(key) as file:
+        data = file.read()
+    with Image.open(io.BytesIO(data)) as image:  # UnidentifiedImageError is an OSError
+        if image.width * image.height > max_pixels:
+            raise ValueError(f"{key}: more than {max_pixels} pixels")
+        image.load()
+        return nearcopy.stored_hashes(image)
